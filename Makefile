@@ -1,0 +1,59 @@
+# The README's two commands: `make run` and `make test`. Everything they need installs from here.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export PORT
+
+.PHONY: run serve test test-sqlite test-postgres lint demo bench clean messages browser-deps
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+## make run: install, migrate, load the demo seminar, start the web server and the task worker.
+run: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py load_demo
+	$(PY) manage.py start
+
+demo: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+
+## make test: lint, the whole suite on SQLite, then again on PostgreSQL when
+## AULA_TEST_DATABASE_URL names one (CI sets it).
+test: $(VENV)/.installed-dev browser-deps lint test-sqlite test-postgres
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check src tests
+	$(PY) manage.py makemigrations --check --dry-run > /dev/null
+
+test-sqlite: $(VENV)/.installed-dev
+	AULA_DATABASE_URL= $(VENV)/bin/pytest -p no:cacheprovider
+
+test-postgres: $(VENV)/.installed-dev
+	@if [ -z "$$AULA_TEST_DATABASE_URL" ]; then \
+	  echo "*** PostgreSQL pass NOT RUN: set AULA_TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test) to run it."; \
+	else \
+	  echo "=== PostgreSQL pass on $$AULA_TEST_DATABASE_URL"; \
+	  AULA_DATABASE_URL="$$AULA_TEST_DATABASE_URL" $(VENV)/bin/pytest -p no:cacheprovider; \
+	fi
+
+## Debian's chromium for the Playwright browser tests (never skipped).
+browser-deps:
+	@bash scripts/ensure-chromium
+
+messages: $(VENV)/.installed-dev
+	cd src/aula && ../../$(PY) ../../manage.py makemessages --locale ro --no-obsolete --ignore '*/migrations/*' && ../../$(PY) ../../manage.py compilemessages --locale ro
+
+clean:
+	rm -rf $(VENV) var/static

@@ -1,0 +1,107 @@
+"""Configuration read from the environment: one function per setting, each with a safe default.
+
+Settings import these; nothing else reads ``os.environ`` for configuration.
+"""
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+import dj_email_url
+
+# The repository checkout (src/aula/config.py -> parents[2]); var/ holds the embedded database,
+# uploaded media and the generated secret key.
+BASE_DIR = Path(__file__).resolve().parents[2]
+VAR_DIR = Path(os.environ.get("AULA_VAR_DIR", BASE_DIR / "var"))
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+def env_flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in TRUE_WORDS
+
+
+def env_list(name: str, default: str) -> list[str]:
+    raw = os.environ.get(name) or default
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def database(url: str | None = None) -> dict:
+    """The default database: ``AULA_DATABASE_URL`` or SQLite under var/."""
+    url = url or os.environ.get("AULA_DATABASE_URL")
+    if not url:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{VAR_DIR / 'aula.sqlite3'}"
+    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # SQLite in WAL mode with IMMEDIATE transactions: writers queue on the database lock
+        # at BEGIN instead of failing with "database is locked" on upgrade from a read.
+        config["CONN_MAX_AGE"] = 0
+        config["CONN_HEALTH_CHECKS"] = False
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            ),
+        }
+    return config
+
+
+def secret_key() -> str:
+    """``AULA_SECRET_KEY``, or a key generated once into var/secret_key (never in the repo)."""
+    key = os.environ.get("AULA_SECRET_KEY")
+    if key:
+        return key
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+def email(url: str | None = None) -> dict:
+    """Django e-mail settings from ``AULA_EMAIL_URL``.
+
+    ``smtp://user:pass@host:587?tls=True`` (STARTTLS) or ``smtps://user:pass@host:465``
+    (implicit TLS). Without a URL, mail is kept in the local outbox viewer, never sent.
+    """
+    url = url if url is not None else os.environ.get("AULA_EMAIL_URL", "")
+    if not url:
+        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    parsed = dj_email_url.parse(url)
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parsed["EMAIL_HOST"],
+        "EMAIL_PORT": parsed["EMAIL_PORT"],
+        "EMAIL_HOST_USER": parsed["EMAIL_HOST_USER"],
+        "EMAIL_HOST_PASSWORD": parsed["EMAIL_HOST_PASSWORD"],
+        "EMAIL_USE_TLS": parsed["EMAIL_USE_TLS"],
+        "EMAIL_USE_SSL": parsed["EMAIL_USE_SSL"],
+        "EMAIL_TIMEOUT": parsed["EMAIL_TIMEOUT"] or 30,
+    }
+
+
+def base_url() -> str:
+    """Absolute address of the site, used in e-mails, calendar files and share tags."""
+    port = os.environ.get("PORT", "8000")
+    return (os.environ.get("AULA_BASE_URL") or f"http://localhost:{port}").rstrip("/")
+
+
+def allowed_hosts() -> list[str]:
+    hosts = env_list("AULA_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+    base_host = urlsplit(base_url()).hostname
+    if base_host and base_host not in hosts:
+        hosts.append(base_host)
+    return hosts
+
+
+def redis_url() -> str | None:
+    return os.environ.get("AULA_REDIS_URL") or None

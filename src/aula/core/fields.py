@@ -1,0 +1,129 @@
+"""A model field for organiser-written text in every content language, with its form field."""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from aula.core.text import reject_control_characters
+from aula.core.translation import CONTENT_LANGUAGES, LocalizedText, localize
+
+LANGUAGE_NAMES = dict(settings.LANGUAGES)
+
+
+class TranslatedTextWidget(forms.MultiWidget):
+    """One input per language, each labelled with its language, shown side by side."""
+
+    template_name = "core/widgets/translated.html"
+
+    def __init__(self, multiline: bool = False, attrs=None):
+        base = forms.Textarea(attrs={"rows": 4}) if multiline else forms.TextInput()
+        widgets = {lang: base.__class__(attrs=dict(base.attrs)) for lang in CONTENT_LANGUAGES}
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        value = value or {}
+        return [value.get(lang, "") for lang in CONTENT_LANGUAGES]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for lang, subwidget in zip(CONTENT_LANGUAGES, context["widget"]["subwidgets"], strict=True):
+            subwidget["lang"] = lang
+            subwidget["language_name"] = LANGUAGE_NAMES[lang]
+            subwidget["attrs"]["lang"] = lang
+        return context
+
+
+class TranslatedTextFormField(forms.MultiValueField):
+    def __init__(self, *, multiline=False, max_length=None, required=False, **kwargs):
+        kwargs.pop("encoder", None)
+        kwargs.pop("decoder", None)
+        fields = [
+            forms.CharField(required=False, max_length=max_length, strip=True)
+            for _lang in CONTENT_LANGUAGES
+        ]
+        self.multiline = multiline
+        super().__init__(
+            fields,
+            required=required,
+            require_all_fields=False,
+            widget=TranslatedTextWidget(multiline=multiline),
+            **kwargs,
+        )
+
+    def compress(self, data_list):
+        if not data_list:
+            return {}
+        return {lang: text for lang, text in zip(CONTENT_LANGUAGES, data_list, strict=True) if text}
+
+    def validate(self, value):
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+        for text in value.values():
+            reject_control_characters(text, multiline=self.multiline)
+
+
+class TranslatedTextField(models.JSONField):
+    """Text an organiser writes per content language: ``{"en": "...", "ro": "..."}``."""
+
+    description = _("Text in several languages")
+
+    def __init__(self, *args, multiline=False, max_length=None, **kwargs):
+        self.multiline = multiline
+        self.text_max_length = max_length
+        kwargs.setdefault("default", dict)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if self.multiline:
+            kwargs["multiline"] = True
+        if self.text_max_length:
+            kwargs["max_length"] = self.text_max_length
+        if kwargs.get("default") is dict:
+            del kwargs["default"]
+        if kwargs.get("blank") is True:
+            del kwargs["blank"]
+        return name, path, args, kwargs
+
+    def validate(self, value, model_instance):
+        super().validate(value, model_instance)
+        if not isinstance(value, dict):
+            raise ValidationError(_("Expected a text per language."), code="invalid")
+        for lang, text in value.items():
+            if lang not in CONTENT_LANGUAGES:
+                raise ValidationError(
+                    _("%(lang)s is not one of the content languages."),
+                    params={"lang": lang},
+                    code="language",
+                )
+            if not isinstance(text, str):
+                raise ValidationError(_("Expected text."), code="invalid")
+            if self.text_max_length and len(text) > self.text_max_length:
+                raise ValidationError(
+                    _("Keep each translation to %(max)d characters."),
+                    params={"max": self.text_max_length},
+                    code="max_length",
+                )
+            reject_control_characters(text, multiline=self.multiline)
+
+    def formfield(self, **kwargs):
+        return TranslatedTextFormField(
+            multiline=self.multiline,
+            max_length=self.text_max_length,
+            required=not self.blank,
+            label=kwargs.get("label", self.verbose_name.capitalize()),
+            help_text=self.help_text,
+        )
+
+
+class Translatable:
+    """Mixin for models with translated fields: ``obj.text("title", "ro")``."""
+
+    def content_language(self) -> str:
+        return settings.LANGUAGE_CODE
+
+    def text(self, field: str, language: str, fallback: str | None = None) -> LocalizedText:
+        return localize(getattr(self, field), language, fallback or self.content_language())

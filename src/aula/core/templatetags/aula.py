@@ -1,0 +1,55 @@
+"""Template tags for translated content, times in an event's zone and language links."""
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.html import format_html, linebreaks
+from django.utils.translation import get_language
+
+from aula.core.timefmt import format_offset
+from aula.core.translation import localize
+
+register = template.Library()
+
+
+def _fallback(context) -> str:
+    return context.get("content_language") or settings.LANGUAGE_CODE
+
+
+@register.simple_tag(takes_context=True)
+def tr(context, value, paragraphs=False):
+    """Translated text, escaped; marked with ``lang`` where it falls back to another language."""
+    current = get_language()
+    text = localize(value, current, _fallback(context))
+    if paragraphs:
+        body = linebreaks(text.text, autoescape=True)
+        if text.lang != current:
+            return format_html('<div lang="{}">{}</div>', text.lang, body)
+        return format_html("<div>{}</div>", body)
+    if text.lang != current:
+        return format_html('<span lang="{}">{}</span>', text.lang, text.text)
+    return format_html("{}", text.text)
+
+
+@register.simple_tag(takes_context=True)
+def tr_text(context, value):
+    """Plain translated text, for attributes and meta tags (autoescaped by the template)."""
+    return localize(value, get_language(), _fallback(context)).text
+
+
+@register.filter
+def utc_offset(value):
+    """'UTC+03:00' for an aware datetime."""
+    return format_offset(value)
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """(code, name, url, is_current) for every language, keeping the visitor on the same page."""
+    request = context.get("request")
+    path = request.get_full_path() if request else "/"
+    current = get_language()
+    return [
+        (code, name, translate_url(path, code), code == current)
+        for code, name in settings.LANGUAGES
+    ]

@@ -1,0 +1,102 @@
+"""A cooperation project and its partner organisations."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from aula.core.fields import Translatable, TranslatedTextField
+from aula.core.text import single_line
+
+
+class Project(Translatable, models.Model):
+    name = models.CharField(
+        _("short name"), max_length=100, validators=[single_line], help_text=_("e.g. ECoC-SME")
+    )
+    full_title = TranslatedTextField(_("full title"), max_length=400)
+    code = models.CharField(
+        _("project code"), max_length=32, unique=True, validators=[single_line],
+        help_text=_("The programme's reference, e.g. PGI06047."),
+    )
+    slug = models.SlugField(_("address name"), max_length=60, unique=True)
+    programme = models.CharField(
+        _("funding programme"), max_length=120, validators=[single_line],
+        help_text=_("e.g. Interreg Europe"),
+    )
+    website = models.URLField(_("website"), blank=True)
+    description = TranslatedTextField(_("description"), multiline=True, max_length=10000)
+    primary_language = models.CharField(
+        _("primary language"), max_length=8, choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("Shown where a text has no translation in the visitor's language."),
+    )
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="project_ends_after_start",
+                violation_error_message=_("The project cannot end before it starts."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def content_language(self) -> str:
+        return self.primary_language
+
+
+class Partner(Translatable, models.Model):
+    class Role(models.TextChoices):
+        LEAD_PARTNER = "lead", _("Lead partner")
+        PARTNER = "partner", _("Partner")
+        ADVISORY = "advisory", _("Advisory partner")
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="partners", verbose_name=_("project")
+    )
+    organisation = models.CharField(_("organisation"), max_length=200, validators=[single_line])
+    city = models.CharField(_("city"), max_length=100, validators=[single_line])
+    country = CountryField(_("country"))
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.PARTNER)
+    ecoc_year = models.PositiveSmallIntegerField(
+        _("European Capital of Culture year"), null=True, blank=True,
+        validators=[MinValueValidator(1985), MaxValueValidator(2100)],
+        help_text=_("When the partner's city is or was a European Capital of Culture."),
+    )
+    ecoc_note = TranslatedTextField(
+        _("note on the Capital of Culture year"), max_length=200,
+        help_text=_("e.g. originally 2021"),
+    )
+    website = models.URLField(_("website"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=models.Q(role="lead"),
+                name="one_lead_partner_per_project",
+                violation_error_message=_("A project has one lead partner."),
+            ),
+            models.UniqueConstraint(
+                fields=["project", "organisation"],
+                name="partner_organisation_unique_in_project",
+                violation_error_message=_("This organisation is already a partner."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}, {self.city}"

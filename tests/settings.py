@@ -1,0 +1,18 @@
+"""Test settings: the real ones, with a file-backed SQLite test database (so concurrency tests
+use real connections), fast password hashing and plain static storage."""
+
+from aula.settings import *  # noqa: F403
+from aula.settings import DATABASES, VAR_DIR
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+AULA_BASE_URL = "http://testserver"
+ALLOWED_HOSTS = ["*"]
