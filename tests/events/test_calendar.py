@@ -261,3 +261,24 @@ def test_awkward_text_survives_a_round_trip(event):
     # Every content line stays a single line with no bare line breaks.
     for line in ics.split(b"\r\n"):
         assert b"\n" not in line and b"\r" not in line
+
+
+def test_event_after_2038_still_has_its_zone(event):
+    event.starts_at = datetime(2040, 11, 5, 9, 0, tzinfo=UTC)
+    event.ends_at = datetime(2040, 11, 5, 11, 0, tzinfo=UTC)
+    event.save()
+    ics = event_calendar(event, "en", PAGE_URL)
+    calendar, _vevent = read(ics)
+    assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Vilnius"]
+    assert "DTSTART;TZID=Europe/Vilnius:20401105T110000" in unfolded(ics)
+
+
+def test_utc_event_is_written_in_utc(event):
+    event.time_zone = "UTC"
+    event.save()
+    event = Event.objects.get(pk=event.pk)
+    ics = event_calendar(event, "en", PAGE_URL)
+    calendar, vevent = read(ics)
+    assert "DTSTART:20210610T070000Z" in unfolded(ics)
+    assert calendar.get_missing_tzids() == set()
+    assert vevent.decoded("DTSTART") == event.starts_at

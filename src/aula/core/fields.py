@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from aula.core.text import reject_control_characters
@@ -36,21 +37,48 @@ class TranslatedTextWidget(forms.MultiWidget):
 
 
 class TranslatedTextFormField(forms.MultiValueField):
-    def __init__(self, *, multiline=False, max_length=None, required=False, **kwargs):
-        kwargs.pop("encoder", None)
-        kwargs.pop("decoder", None)
+    """One text per content language; cleans to a dict of the languages given (empty ones left
+    out). Errors name the language they are about."""
+
+    def __init__(self, *, multiline=False, max_length=None, required=False, widget=None, **kwargs):
+        # Model-field formfield() arguments that mean nothing here.
+        for unused in ("encoder", "decoder", "form_class", "choices_form_class"):
+            kwargs.pop(unused, None)
         fields = [
-            forms.CharField(required=False, max_length=max_length, strip=True)
-            for _lang in CONTENT_LANGUAGES
+            forms.CharField(
+                required=False,
+                max_length=max_length,
+                strip=True,
+                error_messages={
+                    "max_length": format_lazy(
+                        "{}: {}",
+                        LANGUAGE_NAMES[lang],
+                        _("keep this to %(limit_value)d characters (it has %(show_value)d)."),
+                    ),
+                    "null_characters_not_allowed": format_lazy(
+                        "{}: {}",
+                        LANGUAGE_NAMES[lang],
+                        _("Remove the invisible control characters from this text."),
+                    ),
+                },
+            )
+            for lang in CONTENT_LANGUAGES
         ]
         self.multiline = multiline
+        self.max_length = max_length
         super().__init__(
             fields,
             required=required,
             require_all_fields=False,
-            widget=TranslatedTextWidget(multiline=multiline),
+            widget=widget or TranslatedTextWidget(multiline=multiline),
             **kwargs,
         )
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if self.max_length is not None and not widget.is_hidden:
+            attrs["maxlength"] = str(self.max_length)  # copied onto every language's input
+        return attrs
 
     def compress(self, data_list):
         if not data_list:
@@ -60,8 +88,20 @@ class TranslatedTextFormField(forms.MultiValueField):
     def validate(self, value):
         if self.required and not value:
             raise ValidationError(self.error_messages["required"], code="required")
-        for text in value.values():
-            reject_control_characters(text, multiline=self.multiline)
+        errors = []
+        for lang, text in value.items():
+            try:
+                reject_control_characters(text, multiline=self.multiline)
+            except ValidationError as error:
+                errors.append(
+                    ValidationError(
+                        _("%(language)s: %(problem)s"),
+                        params={"language": LANGUAGE_NAMES[lang], "problem": error.messages[0]},
+                        code=error.code,
+                    )
+                )
+        if errors:
+            raise ValidationError(errors)
 
 
 class TranslatedTextField(models.JSONField):
@@ -110,12 +150,16 @@ class TranslatedTextField(models.JSONField):
             reject_control_characters(text, multiline=self.multiline)
 
     def formfield(self, **kwargs):
+        # Like Field.formfield(): the caller's arguments (a ModelForm's labels, help_texts,
+        # widgets, the admin's) win over the field's own.
+        defaults = {
+            "required": not self.blank,
+            "label": capfirst(self.verbose_name),
+            "help_text": self.help_text,
+            **kwargs,
+        }
         return TranslatedTextFormField(
-            multiline=self.multiline,
-            max_length=self.text_max_length,
-            required=not self.blank,
-            label=kwargs.get("label", self.verbose_name.capitalize()),
-            help_text=self.help_text,
+            multiline=self.multiline, max_length=self.text_max_length, **defaults
         )
 
 

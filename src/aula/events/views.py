@@ -1,21 +1,167 @@
+"""The public pages: home, a project, an event, its printable agenda and its calendar file.
+
+Thin views: the reads are in ``aula.events.queries``; what is computed here is computed once per
+page (addresses, the event's date line) so that templates stay free of ``{% url %}`` in loops.
+"""
+
+import re
+from datetime import UTC
+
+from django.conf import settings
 from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import dateformat
+from django.utils.http import content_disposition_header
+from django.utils.translation import get_language, gettext, pgettext
+
+from aula.core.timefmt import format_offset
+from aula.events import queries
+from aula.events.calendar import calendar_filename
+from aula.events.calendar import event_calendar as build_calendar
+from aula.events.models import Event
+from aula.events.structured import event_json_ld, json_ld_script
+
+# og:locale wants language_TERRITORY.
+OG_LOCALES = {
+    "en": "en_GB",
+    "ro": "ro_RO",
+    "lt": "lt_LT",
+    "nl": "nl_NL",
+    "it": "it_IT",
+    "hr": "hr_HR",
+}
+NOT_DIALLED = re.compile(r"[^\d+]")
+
+
+def absolute(path: str) -> str:
+    return f"{settings.AULA_BASE_URL}{path}"
+
+
+def format_when(event: Event) -> str:
+    """'Thursday, 10 June 2021, 10:00–13:00 (Europe/Vilnius, UTC+03:00)', in the active language
+    and the event's own zone."""
+    start, end = event.local_start, event.local_end
+    # Translators: a date in the format of Django's date filter (l = weekday, j = day,
+    # F = month, Y = year); reorder to suit the language.
+    date_format = pgettext("event date", "l, j F Y")
+    # Translators: a time of day in the format of Django's time filter (H = hour, i = minutes).
+    time_format = pgettext("event time", "H:i")
+    offset = format_offset(start)
+    if format_offset(end) != offset:
+        offset = f"{offset}/{format_offset(end)}"
+    values = {
+        "date": dateformat.format(start, date_format),
+        "start": dateformat.format(start, time_format),
+        "end_date": dateformat.format(end, date_format),
+        "end": dateformat.format(end, time_format),
+        "zone": event.time_zone,
+        "offset": offset,
+    }
+    if start.date() == end.date():
+        # Translators: e.g. "Thursday, 10 June 2021, 10:00–13:00 (Europe/Vilnius, UTC+03:00)".
+        return gettext("%(date)s, %(start)s–%(end)s (%(zone)s, %(offset)s)") % values
+    return gettext("%(date)s, %(start)s – %(end_date)s, %(end)s (%(zone)s, %(offset)s)") % values
+
+
+def utc_iso(moment) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _listed(events, project_path: str) -> list[Event]:
+    """Events with what a list shows: ``url`` (built from the project's address, reversed once)
+    and ``when``."""
+    for event in events:
+        event.url = f"{project_path}{event.slug}/"
+        event.when = format_when(event)
+    return events
+
+
+def _project_path(project) -> str:
+    return reverse("events:project", kwargs={"project": project.slug})
 
 
 def home(request):
-    return HttpResponse("Aula")
+    projects = queries.projects_with_upcoming_events()
+    for project in projects:
+        project.url = _project_path(project)
+        _listed(project.upcoming_events, project.url)
+    return render(request, "events/home.html", {"projects": projects})
 
 
 def project_home(request, project):
-    raise NotImplementedError
+    project = queries.public_project(project)
+    project_path = _project_path(project)
+    events = queries.project_events(project)
+    context = {
+        "project": project,
+        "content_language": project.primary_language,
+        "partners": queries.partners(project),
+        "upcoming": _listed(events.upcoming, project_path),
+        "past": _listed(events.past, project_path),
+        "page_url": absolute(project_path),
+        "og_locale": OG_LOCALES.get(get_language(), get_language()),
+    }
+    return render(request, "events/project.html", context)
+
+
+def _event_addresses(event: Event) -> dict:
+    kwargs = {"project": event.project.slug, "event": event.slug}
+    page_path = reverse("events:event", kwargs=kwargs)
+    return {
+        "project_url": reverse("events:project", kwargs={"project": event.project.slug}),
+        "page_path": page_path,
+        "page_url": absolute(page_path),
+        "agenda_url": reverse("events:agenda", kwargs=kwargs),
+        "calendar_url": reverse("events:calendar", kwargs=kwargs),
+    }
+
+
+def _event_context(event: Event) -> dict:
+    return {
+        "event": event,
+        "project": event.project,
+        "content_language": event.primary_language or event.project.primary_language,
+        "when": format_when(event),
+        "starts_utc": utc_iso(event.starts_at),
+        "ends_utc": utc_iso(event.ends_at),
+        "is_past": event.is_past(),
+        **_event_addresses(event),
+    }
 
 
 def event_page(request, project, event):
-    raise NotImplementedError
+    event = queries.published_event(project, event)
+    slots = queries.agenda(event)
+    people = queries.speakers(slots)
+    language = get_language()
+    context = _event_context(event)
+    context.update(
+        slots=slots,
+        speakers=people,
+        partners=queries.partners(event.project),
+        contact_phone_href=NOT_DIALLED.sub("", event.contact_phone),
+        og_locale=OG_LOCALES.get(language, language),
+        json_ld=json_ld_script(event_json_ld(event, context["page_url"], language, people=people)),
+    )
+    return render(request, "events/event.html", context)
 
 
 def event_agenda_print(request, project, event):
-    raise NotImplementedError
+    event = queries.published_event(project, event)
+    context = _event_context(event)
+    context["slots"] = queries.agenda(event)
+    return render(request, "events/agenda.html", context)
 
 
 def event_calendar(request, project, event):
-    raise NotImplementedError
+    event = queries.published_event(project, event)
+    page_url = _event_addresses(event)["page_url"]
+    response = HttpResponse(
+        build_calendar(event, get_language(), page_url),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=calendar_filename(event)
+    )
+    return response

@@ -4,6 +4,7 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.html import format_html, linebreaks
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from aula.core.timefmt import format_offset
@@ -22,7 +23,8 @@ def tr(context, value, paragraphs=False):
     current = get_language()
     text = localize(value, current, _fallback(context))
     if paragraphs:
-        body = linebreaks(text.text, autoescape=True)
+        # linebreaks() escapes the text itself (autoescape=True) and returns the <p> markup.
+        body = mark_safe(linebreaks(text.text, autoescape=True))  # noqa: S308
         if text.lang != current:
             return format_html('<div lang="{}">{}</div>', text.lang, body)
         return format_html("<div>{}</div>", body)
