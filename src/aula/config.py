@@ -6,10 +6,9 @@ Settings import these; nothing else reads ``os.environ`` for configuration.
 import os
 import secrets
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
-import dj_email_url
 
 # The repository checkout (src/aula/config.py -> parents[2]); var/ holds the embedded database,
 # uploaded media and the generated secret key.
@@ -70,22 +69,31 @@ def secret_key() -> str:
 def email(url: str | None = None) -> dict:
     """Django e-mail settings from ``AULA_EMAIL_URL``.
 
-    ``smtp://user:pass@host:587?tls=True`` (STARTTLS) or ``smtps://user:pass@host:465``
-    (implicit TLS). Without a URL, mail is kept in the local outbox viewer, never sent.
+    ``smtp://user:pass@host:587?tls=true`` (STARTTLS), ``smtps://user:pass@host:465``
+    (implicit TLS), ``submission://user:pass@host`` (STARTTLS on 587); ``?timeout=30``.
+    Without a URL, mail is kept for the local mail viewer, never sent.
     """
     url = url if url is not None else os.environ.get("AULA_EMAIL_URL", "")
     if not url:
         return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
-    parsed = dj_email_url.parse(url)
+    parts = urlsplit(url)
+    if parts.scheme not in {"smtp", "smtps", "submission"}:
+        raise ValueError(
+            f"AULA_EMAIL_URL: unknown scheme {parts.scheme!r}; use smtp, smtps or submission"
+        )
+    query = {key: values[-1].lower() for key, values in parse_qs(parts.query).items()}
+    use_ssl = parts.scheme == "smtps" or query.get("ssl") in TRUE_WORDS
+    use_tls = not use_ssl and (parts.scheme == "submission" or query.get("tls") in TRUE_WORDS)
+    default_port = 465 if use_ssl else 587 if parts.scheme == "submission" else 25
     return {
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": parsed["EMAIL_HOST"],
-        "EMAIL_PORT": parsed["EMAIL_PORT"],
-        "EMAIL_HOST_USER": parsed["EMAIL_HOST_USER"],
-        "EMAIL_HOST_PASSWORD": parsed["EMAIL_HOST_PASSWORD"],
-        "EMAIL_USE_TLS": parsed["EMAIL_USE_TLS"],
-        "EMAIL_USE_SSL": parsed["EMAIL_USE_SSL"],
-        "EMAIL_TIMEOUT": parsed["EMAIL_TIMEOUT"] or 30,
+        "EMAIL_HOST": parts.hostname or "localhost",
+        "EMAIL_PORT": parts.port or default_port,
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": use_tls,
+        "EMAIL_USE_SSL": use_ssl,
+        "EMAIL_TIMEOUT": int(query.get("timeout") or 30),
     }
 
 

@@ -38,7 +38,7 @@ def test_visitor_reads_the_seminar_in_english_and_romanian(page, live_server):
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name=re.compile(r"\.ics")).first.click()
-    calendar = Calendar.from_ical(open(download_info.value.path(), "rb").read())
+    calendar = Calendar.from_ical(download_info.value.path().read_bytes())
     (event,) = calendar.walk("VEVENT")
     assert str(event["SUMMARY"]).startswith("Reziliența regiunilor")
     assert event["DTSTART"].params["TZID"] == "Europe/Vilnius"

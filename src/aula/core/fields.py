@@ -18,8 +18,15 @@ class TranslatedTextWidget(forms.MultiWidget):
 
     template_name = "core/widgets/translated.html"
 
+    # Each input fills its grid cell (the admin's own input widths would leave them narrow).
+    input_style = "width:100%;box-sizing:border-box"
+
     def __init__(self, multiline: bool = False, attrs=None):
-        base = forms.Textarea(attrs={"rows": 4}) if multiline else forms.TextInput()
+        base = (
+            forms.Textarea(attrs={"rows": 4, "style": self.input_style})
+            if multiline
+            else forms.TextInput(attrs={"style": self.input_style})
+        )
         widgets = {lang: base.__class__(attrs=dict(base.attrs)) for lang in CONTENT_LANGUAGES}
         super().__init__(widgets, attrs)
 

@@ -3,7 +3,6 @@
 import uuid
 import zoneinfo
 from datetime import datetime
-from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -179,13 +178,16 @@ class Event(Translatable, models.Model):
                 partner = getattr(self, field)
                 if partner is not None and partner.project_id != self.project_id:
                     errors[field] = _("Choose a partner of this event's project.")
-        if self.registration_closes_at and self.ends_at and self.registration_closes_at > self.ends_at:
+        closes, ends = self.registration_closes_at, self.ends_at
+        if closes and ends and closes > ends:
             errors["registration_closes_at"] = _("Registration cannot close after the event ends.")
         if errors:
             raise ValidationError(errors)
 
-    @cached_property
+    @property
     def tz(self) -> zoneinfo.ZoneInfo:
+        # Not cached on the instance: time_zone may change (a form, a re-import) after first use.
+        # ZoneInfo keeps its own cache, so this is cheap.
         return zoneinfo.ZoneInfo(self.time_zone)
 
     def local(self, moment: datetime) -> datetime:
@@ -254,8 +256,18 @@ class AgendaBlock(Translatable, models.Model):
         ]
 
     def __str__(self) -> str:
+        # Times in the event's zone, the one organisers enter them in (agenda problems quote
+        # blocks by this); UTC when the block has no event (yet) or the event's zone is invalid.
         title = self.text("title", settings.LANGUAGE_CODE).text or self.get_kind_display()
-        return f"{title} ({self.starts_at:%H:%M}–{self.ends_at:%H:%M} UTC)"
+        if self.starts_at is None or self.ends_at is None:
+            return title
+        if timezone.is_naive(self.starts_at) or timezone.is_naive(self.ends_at):
+            return f"{title} ({self.starts_at:%H:%M}–{self.ends_at:%H:%M})"
+        event = self.event if self.event_id or AgendaBlock.event.is_cached(self) else None
+        zone = event.time_zone if event and event.time_zone in available_time_zones() else "UTC"
+        tz = zoneinfo.ZoneInfo(zone)
+        start, end = timezone.localtime(self.starts_at, tz), timezone.localtime(self.ends_at, tz)
+        return f"{title} ({start:%H:%M}–{end:%H:%M} {zone})"
 
     @property
     def is_parallel(self) -> bool:
@@ -314,8 +326,10 @@ class AgendaItem(Translatable, models.Model):
 
     def clean(self):
         block = getattr(self, "block", None)
-        if block is not None and self.starts_at is not None and not (
-            block.starts_at <= self.starts_at < block.ends_at
+        if (
+            block is not None
+            and None not in (self.starts_at, block.starts_at, block.ends_at)
+            and not (block.starts_at <= self.starts_at < block.ends_at)
         ):
             raise ValidationError({"starts_at": _("The item's time lies outside its block.")})
 

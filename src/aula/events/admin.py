@@ -1,0 +1,434 @@
+"""Admin for seminars, their agendas and the people on them.
+
+Organisers enter and read every time in the event's own zone, never in UTC: the add and change
+views of events, blocks and items activate that zone while the form is read, checked and shown,
+and every time field says which zone it is in.
+"""
+
+import zoneinfo
+from datetime import datetime
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from aula.core.timefmt import format_offset
+from aula.events.models import (
+    AgendaBlock,
+    AgendaItem,
+    Event,
+    ItemRole,
+    Person,
+    available_time_zones,
+    check_agenda,
+    time_zone_choices,
+)
+from aula.projects.admin import URL_OVERRIDES, translated_search
+from aula.projects.models import Partner
+
+DEFAULT_ZONE = Event._meta.get_field("time_zone").get_default()
+
+
+def valid_zone(name) -> str | None:
+    return name if isinstance(name, str) and name in available_time_zones() else None
+
+
+def zone_of(queryset, pk) -> str | None:
+    """The time zone in ``queryset.values_list(...)`` for ``pk``; None for a bad or unknown pk."""
+    try:
+        return valid_zone(queryset.filter(pk=pk).first())
+    except (ValueError, TypeError, ValidationError):
+        return None
+
+
+def local_span(start: datetime, end: datetime, tz) -> str:
+    """'2021-06-10 10:00–12:30 Europe/Vilnius' (the end's date too when it differs)."""
+    start, end = timezone.localtime(start, tz), timezone.localtime(end, tz)
+    end_format = "%H:%M" if start.date() == end.date() else "%Y-%m-%d %H:%M"
+    return f"{start:%Y-%m-%d %H:%M}–{end.strftime(end_format)} {tz.key}"
+
+
+def zone_note(event_start: datetime | None = None) -> str:
+    """The help line for the active zone: 'Times on this page are in Europe/Vilnius time
+    (UTC+03:00 at the event's start).' The offset is the one on the event's day, not today's."""
+    zone = timezone.get_current_timezone_name()
+    if event_start is None:
+        return _("Times on this page are in %(zone)s time.") % {"zone": zone}
+    return _("Times on this page are in %(zone)s time (%(offset)s at the event's start).") % {
+        "zone": zone,
+        "offset": format_offset(timezone.localtime(event_start)),
+    }
+
+
+class EventZoneMixin:
+    """For a ModelAdmin whose objects belong to an event: the add/change view works in the
+    event's time zone. Subclasses say which zone that is in ``event_zone()``."""
+
+    def event_zone(self, request, object_id) -> str:
+        raise NotImplementedError
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        zone = self.event_zone(request, object_id) or DEFAULT_ZONE
+        with timezone.override(zoneinfo.ZoneInfo(zone)):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            # The admin answers with a TemplateResponse that is rendered only after the view
+            # returns: render it while the zone is active, or the form would show UTC.
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            return response
+
+
+class ZoneHelpMixin:
+    """Every date-and-time field says which zone it is read in (the one active while the form
+    class is built, inside ``changeform_view``)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(db_field, models.DateTimeField):
+            zone = timezone.get_current_timezone_name()
+            note = _("In %(zone)s time.") % {"zone": zone}
+            help_text = db_field.help_text
+            formfield.help_text = (
+                format_html("{} {}", help_text, note) if help_text else format_html("{}", note)
+            )
+        return formfield
+
+
+class TimeZoneInput(forms.TextInput):
+    """A text input that suggests IANA zone names as one types (an HTML datalist)."""
+
+    list_id = "aula-time-zones"
+
+    def __init__(self, attrs=None):
+        super().__init__({"list": self.list_id, "autocomplete": "off", "size": 30, **(attrs or {})})
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        options = format_html_join(
+            "", '<option value="{}"></option>', ((zone,) for zone, _name in time_zone_choices())
+        )
+        return html + format_html('<datalist id="{}">{}</datalist>', self.list_id, options)
+
+
+def localized_title(obj, field="title") -> str:
+    """The title in the admin's interface language, else the object's primary language."""
+    return obj.text(field, get_language() or "en").text
+
+
+# --- People -------------------------------------------------------------------------------
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "job_title_display", "has_photo"]
+    search_fields = ["name", "organisation", *translated_search("job_title")]
+    fields = ["name", "organisation", "job_title", "bio", "photo"]
+
+    @admin.display(description=_("job title"))
+    def job_title_display(self, person):
+        return localized_title(person, "job_title")
+
+    @admin.display(description=_("photo"), boolean=True)
+    def has_photo(self, person):
+        return bool(person.photo)
+
+
+# --- Events and their agenda blocks -------------------------------------------------------
+
+
+class AgendaFormSet(BaseInlineFormSet):
+    """The event's blocks, checked as one agenda: each block within the event, and overlaps
+    only between parallel sessions of one slot (events.models.check_agenda)."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return  # a block's own errors first; its times may be missing
+        event = self.instance
+        if event.starts_at is None or event.ends_at is None or not valid_zone(event.time_zone):
+            return  # the event form reports its own errors
+        blocks = []
+        for form in self.forms:
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            if form.instance.pk is None and not form.has_changed():
+                continue  # an empty extra form
+            blocks.append(form.instance)
+        problems = check_agenda(event, blocks)
+        if problems:
+            raise ValidationError(problems, code="agenda")
+
+
+class AgendaBlockInline(ZoneHelpMixin, admin.StackedInline):
+    model = AgendaBlock
+    formset = AgendaFormSet
+    extra = 0
+    show_change_link = True  # the block's own page edits its items
+    fields = [("kind", "order"), ("starts_at", "ends_at"), "title", "description", "capacity"]
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = ["time_zone", "host_partner", "contact_organisation"]  # the admin adds the rest
+        widgets = {"time_zone": TimeZoneInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Partners of the event's project only, once it has one; for a new event every
+        # partner, labelled with its project (clean() rejects a partner of another project).
+        for name in ("host_partner", "contact_organisation"):
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            if self.instance.project_id:
+                field.queryset = Partner.objects.filter(project_id=self.instance.project_id)
+            else:
+                field.queryset = Partner.objects.select_related("project")
+                field.label_from_instance = lambda partner: f"{partner} — {partner.project.name}"
+
+
+@admin.register(Event)
+class EventAdmin(EventZoneMixin, ZoneHelpMixin, admin.ModelAdmin):
+    form = EventForm
+    inlines = [AgendaBlockInline]
+    formfield_overrides = URL_OVERRIDES
+    list_display = ["title_display", "project", "local_time", "status", "format"]
+    list_display_links = ["title_display"]
+    list_filter = ["status", "format", "project", "primary_language", "starts_at"]
+    list_select_related = ["project"]
+    search_fields = ["slug", "project__name", "project__code", *translated_search("title")]
+    date_hierarchy = "starts_at"
+    readonly_fields = ["uid", "sequence", "created_at", "updated_at"]
+    save_on_top = True
+
+    @admin.display(description=_("title"), ordering="slug")
+    def title_display(self, event):
+        return localized_title(event) or event.slug
+
+    @admin.display(description=_("time (event's zone)"), ordering="starts_at")
+    def local_time(self, event):
+        if not valid_zone(event.time_zone):
+            return local_span(event.starts_at, event.ends_at, zoneinfo.ZoneInfo("UTC"))
+        return local_span(event.starts_at, event.ends_at, event.tz)
+
+    def event_zone(self, request, object_id):
+        if request.method == "POST":
+            zone = valid_zone(request.POST.get("time_zone"))
+            if zone:
+                return zone
+        if object_id:
+            event = self.get_object(request, unquote(object_id))
+            if event is not None and valid_zone(event.time_zone):
+                return event.time_zone
+        return valid_zone(request.GET.get("time_zone")) or DEFAULT_ZONE
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (None, {"fields": [
+                "project", ("slug", "status"), "primary_language", "title", "summary",
+                "description",
+            ]}),
+            (_("Time and place"), {
+                "description": format_html(
+                    "{} {}",
+                    zone_note(obj.starts_at if obj else None),
+                    _("They are read in the time zone below when you save, so change the zone "
+                      "and the clock times stay as they are."),
+                ),
+                "fields": ["time_zone", ("starts_at", "ends_at"), "format", "location",
+                           "meeting_url", "host_partner"],
+            }),
+            (_("Registration"), {
+                "fields": [("registration_opens_at", "registration_closes_at"), "capacity"],
+            }),
+            (_("Contact"), {
+                "fields": ["contact_name", "contact_role", "contact_organisation",
+                           ("contact_phone", "contact_email")],
+            }),
+            (_("Calendar"), {
+                "classes": ["collapse"],
+                "fields": ["uid", "sequence", ("created_at", "updated_at")],
+            }),
+        ]
+
+    def save_model(self, request, obj, form, change):
+        sequence_before = obj.sequence
+        super().save_model(request, obj, form, change)
+        if change and {"starts_at", "ends_at", "status", "time_zone"} & set(form.changed_data):
+            # iCalendar SEQUENCE goes up when the time or status changes (once, if the model's
+            # own save has not raised it already), so calendars replace their copy.
+            stored = Event.objects.filter(pk=obj.pk).values_list("sequence", flat=True).get()
+            if stored <= sequence_before:
+                Event.objects.filter(pk=obj.pk).update(sequence=F("sequence") + 1)
+            obj.refresh_from_db(fields=["sequence"])
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        old_zone = valid_zone(form.initial.get("time_zone"))
+        if change and "time_zone" in form.changed_data and old_zone:
+            keep_item_clock_times(form.instance, zoneinfo.ZoneInfo(old_zone))
+
+
+def keep_item_clock_times(event: Event, old_tz) -> None:
+    """After the event's zone changed, items keep their clock times as the event and its blocks
+    do (their times were all on the form, read in the new zone); items are edited elsewhere."""
+    for item in AgendaItem.objects.filter(block__event=event, starts_at__isnull=False):
+        clock = timezone.localtime(item.starts_at, old_tz).replace(tzinfo=None)
+        item.starts_at = timezone.make_aware(clock, event.tz)
+        item.save(update_fields=["starts_at"])
+
+
+# --- Agenda blocks and their items ---------------------------------------------------------
+
+
+class AgendaItemInline(ZoneHelpMixin, admin.StackedInline):
+    model = AgendaItem
+    extra = 0
+    show_change_link = True  # the item's own page names its speakers
+    fields = [("starts_at", "order"), "title", "presenters", "description"]
+
+
+class AgendaBlockForm(forms.ModelForm):
+    """One block edited on its own page, checked against the rest of its event's agenda."""
+
+    class Meta:
+        model = AgendaBlock
+        fields = ["event", "kind", "starts_at", "ends_at", "title"]  # the admin adds the rest
+
+    def clean(self):
+        cleaned = super().clean()
+        event = cleaned.get("event") or getattr(self.instance, "event", None)
+        start, end = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if event is None or start is None or end is None or end <= start:
+            return cleaned
+        block = AgendaBlock(
+            pk=self.instance.pk, event=event, kind=cleaned.get("kind") or AgendaBlock.Kind.PLENARY,
+            starts_at=start, ends_at=end, title=cleaned.get("title") or {},
+        )
+        others = list(
+            AgendaBlock.objects.filter(event=event).exclude(pk=self.instance.pk)
+            .select_related("event")
+        )
+        # Only the problems this block brings: older ones are not this form's to fix.
+        known = set(map(str, check_agenda(event, others)))
+        problems = [p for p in check_agenda(event, [*others, block]) if str(p) not in known]
+        if problems:
+            raise ValidationError(problems, code="agenda")
+        return cleaned
+
+
+@admin.register(AgendaBlock)
+class AgendaBlockAdmin(EventZoneMixin, ZoneHelpMixin, admin.ModelAdmin):
+    form = AgendaBlockForm
+    inlines = [AgendaItemInline]
+    list_display = ["title_display", "event", "kind", "local_time", "capacity"]
+    list_display_links = ["title_display"]
+    list_filter = ["kind", "event__project", ("event", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["event"]
+    search_fields = ["event__slug", *translated_search("title")]
+    autocomplete_fields = ["event"]
+    ordering = ["event__starts_at", "starts_at", "order"]
+
+    @admin.display(description=_("title"))
+    def title_display(self, block):
+        return localized_title(block) or block.get_kind_display()
+
+    @admin.display(description=_("time (event's zone)"), ordering="starts_at")
+    def local_time(self, block):
+        zone = valid_zone(block.event.time_zone) or "UTC"
+        return local_span(block.starts_at, block.ends_at, zoneinfo.ZoneInfo(zone))
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("event")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["event"] if obj is not None else []  # a block stays with its event
+
+    def get_fieldsets(self, request, obj=None):
+        return [(None, {
+            "description": zone_note(obj.event.starts_at if obj else None),
+            "fields": ["event", ("kind", "order"), ("starts_at", "ends_at"), "title",
+                       "description", "capacity"],
+        })]
+
+    def event_zone(self, request, object_id):
+        events = Event.objects.values_list("time_zone", flat=True)
+        if object_id:
+            block = self.get_object(request, unquote(object_id))
+            if block is not None:
+                return valid_zone(block.event.time_zone)
+        event_id = request.POST.get("event") if request.method == "POST" else None
+        return zone_of(events, event_id or request.GET.get("event"))
+
+
+class ItemRoleInline(admin.TabularInline):
+    model = ItemRole
+    extra = 1
+    autocomplete_fields = ["person"]
+    fields = ["person", "role", "order"]
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(EventZoneMixin, ZoneHelpMixin, admin.ModelAdmin):
+    inlines = [ItemRoleInline]
+    list_display = ["title_display", "block", "event", "local_start", "people_display"]
+    list_display_links = ["title_display"]
+    list_filter = ["block__event__project", ("block__event", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["people__name", "block__event__slug", *translated_search("title")]
+    autocomplete_fields = ["block"]
+    ordering = ["block__starts_at", "order", "id"]
+
+    @admin.display(description=_("title"))
+    def title_display(self, item):
+        return localized_title(item)
+
+    @admin.display(description=_("event"))
+    def event(self, item):
+        return item.block.event
+
+    @admin.display(description=_("starts at (event's zone)"), ordering="starts_at")
+    def local_start(self, item):
+        if item.starts_at is None:
+            return None
+        tz = zoneinfo.ZoneInfo(valid_zone(item.block.event.time_zone) or "UTC")
+        return f"{timezone.localtime(item.starts_at, tz):%H:%M} {tz.key}"
+
+    @admin.display(description=_("people"))
+    def people_display(self, item):
+        return ", ".join(role.person.name for role in item.roles.all())
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request)
+            .select_related("block__event")
+            .prefetch_related("roles__person")
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        return [(None, {
+            "description": zone_note(obj.block.event.starts_at if obj else None),
+            "fields": ["block", ("starts_at", "order"), "title", "presenters", "description"],
+        })]
+
+    def event_zone(self, request, object_id):
+        blocks = AgendaBlock.objects.values_list("event__time_zone", flat=True)
+        block_id = request.POST.get("block") if request.method == "POST" else None
+        if block_id:
+            zone = zone_of(blocks, block_id)
+            if zone:
+                return zone
+        if object_id:
+            item = self.get_object(request, unquote(object_id))
+            if item is not None:
+                return valid_zone(item.block.event.time_zone)
+        return zone_of(blocks, request.GET.get("block"))
+

@@ -1,0 +1,801 @@
+"""The admin organisers work in: every page renders, forms round-trip (translated text, times
+in the event's zone), agenda and model rules show on the form, and typed text stays text."""
+
+import re
+from datetime import timedelta
+from html import unescape
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+from aula.events.models import AgendaBlock, AgendaItem, Event, ItemRole, Person, check_agenda
+from aula.projects.models import Partner, Project
+from tests.factories import (
+    add_role,
+    make_block,
+    make_event,
+    make_item,
+    make_model_seminar,
+    make_partner,
+    make_person,
+    make_project,
+    utc,
+)
+
+pytestmark = pytest.mark.django_db
+
+LANGS = ["en", "ro", "lt", "nl", "it", "hr"]
+
+
+class FormReader(HTMLParser):
+    """What a browser would submit from the page's main form, unchanged: inputs, checked boxes,
+    selected options and textareas (skipping submit buttons and __prefix__ templates)."""
+
+    def __init__(self, form_id):
+        super().__init__(convert_charrefs=True)
+        self.form_id = form_id
+        self.in_form = False
+        self.data: dict[str, list[str]] = {}
+        self.select = None
+        self.option = None
+        self.textarea = None
+
+    def add(self, name, value):
+        if name and "__prefix__" not in name:
+            self.data.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.in_form = attrs.get("id") == self.form_id
+        if not self.in_form:
+            return
+        if tag == "input":
+            kind = attrs.get("type", "text")
+            if kind in ("submit", "button", "image", "file", "reset"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self.add(attrs.get("name"), attrs.get("value", "on" if kind == "checkbox" else ""))
+        elif tag == "select":
+            self.select = {"name": attrs.get("name"), "chosen": [], "first": None}
+        elif tag == "option" and self.select is not None:
+            self.option = attrs.get("value", "")
+            if self.select["first"] is None:
+                self.select["first"] = self.option
+            if "selected" in attrs:
+                self.select["chosen"].append(self.option)
+        elif tag == "textarea":
+            self.textarea = {"name": attrs.get("name"), "text": ""}
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.in_form = False
+        elif tag == "select" and self.select is not None:
+            chosen = self.select["chosen"] or [self.select["first"] or ""]
+            for value in chosen:
+                self.add(self.select["name"], value)
+            self.select = None
+        elif tag == "textarea" and self.textarea is not None:
+            # A browser drops the one newline that follows <textarea>.
+            self.add(self.textarea["name"], self.textarea["text"].removeprefix("\n"))
+            self.textarea = None
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.textarea["text"] += data
+
+
+def form_data(response, model_name) -> dict:
+    reader = FormReader(f"{model_name}_form")
+    reader.feed(response.content.decode())
+    assert reader.data, "the admin form was not found"
+    return {name: values if len(values) > 1 else values[0] for name, values in reader.data.items()}
+
+
+def admin_url(model, action, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}", args=args)
+
+
+def translated(field, **texts):
+    return {f"{field}_{lang}": texts.get(lang, "") for lang in LANGS}
+
+
+def management(prefix, total=0, initial=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def event_post(project, **overrides):
+    """The add form of an event as an organiser fills it in, times in the given zone."""
+    data = {
+        "project": str(project.pk),
+        "slug": "kaunas-2021",
+        "status": "draft",
+        "primary_language": "en",
+        **translated("title", en="Resilience of regions", ro="Reziliența regiunilor"),
+        **translated("summary"),
+        **translated("description"),
+        "time_zone": "Europe/Vilnius",
+        "starts_at_0": "2021-06-10",
+        "starts_at_1": "10:00",
+        "ends_at_0": "2021-06-10",
+        "ends_at_1": "13:00",
+        "format": "online",
+        **translated("location", en="Online, from Kaunas"),
+        "meeting_url": "",
+        "host_partner": "",
+        "registration_opens_at_0": "",
+        "registration_opens_at_1": "",
+        "registration_closes_at_0": "",
+        "registration_closes_at_1": "",
+        "capacity": "",
+        "contact_name": "",
+        **translated("contact_role"),
+        "contact_organisation": "",
+        "contact_phone": "",
+        "contact_email": "",
+        **management("blocks"),
+    }
+    data.update(overrides)
+    return data
+
+
+def block_post(index, kind="plenary", start="10:00", end="11:00", title="Block", day="2021-06-10",
+               **extra):
+    prefix = f"blocks-{index}"
+    data = {
+        f"{prefix}-kind": kind,
+        f"{prefix}-order": "0",
+        f"{prefix}-starts_at_0": day,
+        f"{prefix}-starts_at_1": start,
+        f"{prefix}-ends_at_0": day,
+        f"{prefix}-ends_at_1": end,
+        f"{prefix}-capacity": "",
+        **{f"{prefix}-{k}": v for k, v in translated("title", en=title).items()},
+        **{f"{prefix}-{k}": v for k, v in translated("description").items()},
+    }
+    data.update({f"{prefix}-{key}": value for key, value in extra.items()})
+    return data
+
+
+def errors_of(response) -> str:
+    """The page's error texts, for assertion messages."""
+    html = response.content.decode()
+    found = re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', html, re.S)
+    return unescape(" | ".join(re.sub(r"<[^>]+>", " ", part) for part in found))
+
+
+def input_value(html, name):
+    match = re.search(rf'<input[^>]*name="{re.escape(name)}"[^>]*>', html)
+    assert match, f"no input {name}"
+    value = re.search(r'value="([^"]*)"', match.group(0))
+    return unescape(value.group(1)) if value else ""
+
+
+# --- every page renders --------------------------------------------------------------------
+
+
+@pytest.fixture
+def seminar():
+    return make_model_seminar()
+
+
+def objects_of(seminar):
+    item = AgendaItem.objects.filter(roles__isnull=False).first()
+    return {
+        Project: seminar.project,
+        Partner: seminar.host_partner,
+        Person: item.people.first(),
+        Event: seminar,
+        AgendaBlock: seminar.blocks.first(),
+        AgendaItem: item,
+    }
+
+
+@pytest.mark.parametrize("model", [Project, Partner, Person, Event, AgendaBlock, AgendaItem])
+def test_changelist_add_and_change_pages_render(admin_client, seminar, model):
+    obj = objects_of(seminar)[model]
+    changelist = admin_client.get(admin_url(model, "changelist"))
+    assert changelist.status_code == 200
+    assert changelist.context["cl"].result_count >= 1
+    assert admin_client.get(admin_url(model, "changelist"), {"q": "a"}).status_code == 200
+    assert admin_client.get(admin_url(model, "add")).status_code == 200
+    change = admin_client.get(admin_url(model, "change", obj.pk))
+    assert change.status_code == 200
+    assert admin_client.get(admin_url(model, "delete", obj.pk)).status_code == 200
+    assert admin_client.get(admin_url(model, "history", obj.pk)).status_code == 200
+
+
+@pytest.mark.parametrize("model", [Project, Partner, Person, Event, AgendaBlock, AgendaItem])
+def test_change_page_posted_back_unchanged_saves(admin_client, seminar, model):
+    obj = objects_of(seminar)[model]
+    url = admin_url(model, "change", obj.pk)
+    before = {f.attname: getattr(obj, f.attname) for f in model._meta.concrete_fields
+              if f.name != "updated_at"}
+    response = admin_client.post(url, form_data(admin_client.get(url), model._meta.model_name))
+    assert response.status_code == 302, errors_of(response)
+    obj.refresh_from_db()
+    after = {name: getattr(obj, name) for name in before}
+    assert after == before
+
+
+def test_changelist_filters_render(admin_client, seminar):
+    for model, query in [
+        (Event, {"status__exact": "published"}),
+        (Event, {"project__id__exact": seminar.project_id}),
+        (AgendaBlock, {"kind__exact": "parallel"}),
+        (AgendaBlock, {"event__id__exact": seminar.pk}),
+        (AgendaItem, {"block__event__id__exact": seminar.pk}),
+        (Partner, {"role__exact": "lead"}),
+        (Project, {"primary_language__exact": "en"}),
+    ]:
+        response = admin_client.get(admin_url(model, "changelist"), query)
+        assert response.status_code == 200
+        assert response.context["cl"].result_count >= 1, (model, query)
+
+
+def test_event_changelist_shows_local_times_and_finds_translated_titles(admin_client, seminar):
+    response = admin_client.get(admin_url(Event, "changelist"))
+    assert "2021-06-10 10:00–13:00 Europe/Vilnius" in response.content.decode()
+    found = admin_client.get(admin_url(Event, "changelist"), {"q": "Reziliența"})
+    assert list(found.context["cl"].result_list) == [seminar]
+    missing = admin_client.get(admin_url(Event, "changelist"), {"q": "nowhere-to-be-found"})
+    assert list(missing.context["cl"].result_list) == []
+
+
+def test_block_changelist_shows_local_times(admin_client, seminar):
+    html = admin_client.get(admin_url(AgendaBlock, "changelist")).content.decode()
+    assert "2021-06-10 11:30–12:30 Europe/Vilnius" in html  # the parallel sessions
+
+
+def test_person_autocomplete_on_agenda_items(admin_client, seminar):
+    response = admin_client.get(reverse("admin:autocomplete"), {
+        "app_label": "events", "model_name": "itemrole", "field_name": "person", "term": "travk",
+    })
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == [
+        "Ekaterina Travkina (OECD Centre for Entrepreneurship, SMEs, Regions and Cities)"
+    ]
+    page = admin_client.get(admin_url(AgendaItem, "change", objects_of(seminar)[AgendaItem].pk))
+    assert "admin-autocomplete" in page.content.decode()
+
+
+def test_block_autocomplete_labels_times_in_the_event_zone(admin_client, seminar):
+    response = admin_client.get(reverse("admin:autocomplete"), {
+        "app_label": "events", "model_name": "agendaitem", "field_name": "block", "term": "Closing",
+    })
+    assert [r["text"] for r in response.json()["results"]] == [
+        "Closing (12:30–13:00 Europe/Vilnius)"
+    ]
+
+
+# --- translated text -----------------------------------------------------------------------
+
+
+def test_translated_widget_renders_one_input_per_language(admin_client, seminar):
+    html = admin_client.get(admin_url(Event, "change", seminar.pk)).content.decode()
+    assert 'class="translated-inputs"' in html
+    for lang in LANGS:
+        assert f'name="title_{lang}"' in html
+        assert f'name="blocks-0-title_{lang}"' in html
+    assert input_value(html, "title_ro").startswith("Reziliența regiunilor")
+    assert input_value(html, "title_lt") == ""
+    assert html.count('<textarea name="summary_') == len(LANGS)
+
+
+def test_translated_text_round_trips_through_add_and_change(admin_client):
+    project = make_project()
+    response = admin_client.post(admin_url(Event, "add"), event_post(
+        project, **translated("title", en="  Resilience  ", ro="Reziliența", hr=""),
+        **translated("summary", lt="Pirma eilutė\r\nantra eilutė"),
+    ))
+    assert response.status_code == 302, errors_of(response)
+    event = Event.objects.get()
+    assert event.title == {"en": "Resilience", "ro": "Reziliența"}
+    assert event.summary == {"lt": "Pirma eilutė\r\nantra eilutė"}
+    assert event.description == {} and event.contact_role == {}
+
+    url = admin_url(Event, "change", event.pk)
+    data = form_data(admin_client.get(url), "event")
+    assert data["title_en"] == "Resilience" and data["title_hr"] == ""
+    assert data["summary_lt"] == "Pirma eilutė\r\nantra eilutė"
+    data["title_ro"] = ""  # an emptied language disappears
+    data["description_it"] = "Descrizione"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, errors_of(response)
+    event.refresh_from_db()
+    assert event.title == {"en": "Resilience"}
+    assert event.description == {"it": "Descrizione"}
+    assert event.summary == {"lt": "Pirma eilutė\r\nantra eilutė"}
+
+
+def test_translated_text_errors_show_on_the_form(admin_client):
+    response = admin_client.post(admin_url(Event, "add"), event_post(
+        make_project(), **translated("title", en="Line\nbreak", ro="x" * 301),
+    ))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["title"]
+    assert "Romanian: keep this to 300 characters (it has 301)." in errors
+    assert not Event.objects.exists()
+
+
+def test_required_translated_title_needs_a_language(admin_client):
+    response = admin_client.post(admin_url(Event, "add"), event_post(
+        make_project(), **translated("title"),
+    ))
+    assert response.status_code == 200
+    assert "This field is required." in response.context["adminform"].form.errors["title"]
+
+
+# --- time zones ----------------------------------------------------------------------------
+
+
+def test_event_times_entered_and_shown_in_the_event_zone(admin_client):
+    project = make_project()
+    response = admin_client.post(admin_url(Event, "add"), event_post(
+        project, time_zone="Europe/Vilnius",
+        **block_post(0, start="10:00", end="11:15", title="Opening"),
+        **management("blocks", total=1),
+        registration_closes_at_0="2021-06-10", registration_closes_at_1="09:00",
+    ))
+    assert response.status_code == 302, errors_of(response)
+    event = Event.objects.get()
+    assert event.starts_at == utc(2021, 6, 10, 7)
+    assert event.ends_at == utc(2021, 6, 10, 10)
+    assert event.registration_closes_at == utc(2021, 6, 10, 6)
+    opening = event.blocks.get()
+    assert (opening.starts_at, opening.ends_at) == (utc(2021, 6, 10, 7), utc(2021, 6, 10, 8, 15))
+
+    html = admin_client.get(admin_url(Event, "change", event.pk)).content.decode()
+    assert input_value(html, "starts_at_1") == "10:00:00"
+    assert input_value(html, "ends_at_1") == "13:00:00"
+    assert input_value(html, "blocks-0-starts_at_1") == "10:00:00"
+    assert input_value(html, "registration_closes_at_1") == "09:00:00"
+    assert "Times on this page are in Europe/Vilnius time (UTC+03:00 at the event&#x27;s start)." \
+        in html
+    assert "In Europe/Vilnius time." in html
+
+
+def test_another_zone_for_another_event(admin_client):
+    response = admin_client.post(admin_url(Event, "add"), event_post(
+        make_project(), time_zone="America/New_York",
+    ))
+    assert response.status_code == 302, errors_of(response)
+    assert Event.objects.get().starts_at == utc(2021, 6, 10, 14)
+
+
+def test_add_page_uses_the_default_zone_and_says_so(admin_client):
+    html = admin_client.get(admin_url(Event, "add")).content.decode()
+    assert "Times on this page are in Europe/Brussels time" in html
+    assert input_value(html, "time_zone") == "Europe/Brussels"
+    assert '<datalist id="aula-time-zones">' in html and 'value="Europe/Vilnius"' in html
+
+
+def test_invalid_time_zone_shown_on_the_form(admin_client):
+    response = admin_client.post(admin_url(Event, "add"), event_post(
+        make_project(), time_zone="Europe/Atlantis",
+    ))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["time_zone"] == [
+        "Europe/Atlantis is not a time zone name such as Europe/Vilnius."
+    ]
+    assert not Event.objects.exists()
+
+
+def test_changing_the_zone_keeps_the_clock_times(admin_client, seminar):
+    closing_item = AgendaItem.objects.get(starts_at__isnull=False)
+    assert closing_item.starts_at == utc(2021, 6, 10, 9, 40)  # 12:40 in Vilnius
+    url = admin_url(Event, "change", seminar.pk)
+    data = form_data(admin_client.get(url), "event")
+    data["time_zone"] = "Europe/Brussels"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, errors_of(response)
+    seminar.refresh_from_db()
+    assert seminar.starts_at == utc(2021, 6, 10, 8)  # 10:00 in Brussels
+    assert seminar.blocks.first().starts_at == utc(2021, 6, 10, 8)
+    closing_item.refresh_from_db()
+    assert closing_item.starts_at == utc(2021, 6, 10, 10, 40)
+    assert check_agenda_problems(seminar) == []
+
+
+def check_agenda_problems(event):
+    return check_agenda(event, list(event.blocks.all()))
+
+
+def test_calendar_sequence_goes_up_when_the_time_changes(admin_client, seminar):
+    url = admin_url(Event, "change", seminar.pk)
+    data = form_data(admin_client.get(url), "event")
+    data["title_en"] = "New title"
+    assert admin_client.post(url, data).status_code == 302
+    seminar.refresh_from_db()
+    assert seminar.sequence == 0
+    data["ends_at_1"] = "13:30"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, errors_of(response)
+    seminar.refresh_from_db()
+    assert seminar.sequence == 1
+    assert seminar.ends_at == utc(2021, 6, 10, 10, 30)
+
+
+def test_block_page_in_the_event_zone(admin_client, seminar):
+    closing = seminar.blocks.get(title__en="Closing")
+    url = admin_url(AgendaBlock, "change", closing.pk)
+    page = admin_client.get(url)
+    html = page.content.decode()
+    assert input_value(html, "starts_at_1") == "12:30:00"
+    assert "Times on this page are in Europe/Vilnius time" in html
+    assert "Closing (12:30–13:00 Europe/Vilnius)" in html  # the page title
+    data = form_data(page, "agendablock")
+    data["ends_at_1"] = "12:55"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, errors_of(response)
+    closing.refresh_from_db()
+    assert closing.ends_at == utc(2021, 6, 10, 9, 55)
+
+
+def test_block_add_page_takes_the_zone_of_the_event_asked_for(admin_client, seminar):
+    html = admin_client.get(admin_url(AgendaBlock, "add"), {"event": seminar.pk}).content.decode()
+    assert "Times on this page are in Europe/Vilnius time" in html
+    other = make_event(time_zone="Europe/Rome")
+    html = admin_client.get(admin_url(AgendaBlock, "add"), {"event": other.pk}).content.decode()
+    assert "Times on this page are in Europe/Rome time" in html
+
+
+def test_item_page_in_the_event_zone(admin_client, seminar):
+    item = AgendaItem.objects.get(starts_at__isnull=False)
+    url = admin_url(AgendaItem, "change", item.pk)
+    page = admin_client.get(url)
+    assert input_value(page.content.decode(), "starts_at_1") == "12:40:00"
+    data = form_data(page, "agendaitem")
+    data["starts_at_1"] = "12:45"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, errors_of(response)
+    item.refresh_from_db()
+    assert item.starts_at == utc(2021, 6, 10, 9, 45)
+
+    data["starts_at_1"] = "13:05"  # after its block
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["starts_at"] == [
+        "The item's time lies outside its block."
+    ]
+
+
+def test_item_with_speakers_added_on_its_page(admin_client, seminar):
+    closing = seminar.blocks.get(title__en="Closing")
+    person = make_person(name="Lavinia Simion")
+    response = admin_client.post(admin_url(AgendaItem, "add"), {
+        "block": str(closing.pk),
+        "starts_at_0": "2021-06-10", "starts_at_1": "12:50",
+        "order": "5",
+        **translated("title", en="Thanks"),
+        **translated("presenters"),
+        **translated("description"),
+        **management("roles", total=1),
+        "roles-0-person": str(person.pk),
+        "roles-0-role": ItemRole.Role.CLOSING_REMARKS,
+        "roles-0-order": "0",
+    })
+    assert response.status_code == 302, errors_of(response)
+    item = AgendaItem.objects.get(title__en="Thanks")
+    assert item.starts_at == utc(2021, 6, 10, 9, 50)
+    assert list(item.people.all()) == [person]
+
+
+# --- the agenda as a whole and model rules on the form -------------------------------------
+
+
+def test_agenda_problems_shown_on_the_event_form(admin_client):
+    response = admin_client.post(admin_url(Event, "add"), event_post(
+        make_project(),
+        **block_post(0, start="09:30", end="10:30", title="Too early"),
+        **block_post(1, start="10:30", end="11:30", title="Keynote"),
+        **block_post(2, start="11:00", end="12:00", title="Panel"),
+        **management("blocks", total=3),
+    ))
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    problems = formset.non_form_errors()
+    assert len(problems) == 2
+    assert "“Too early (09:30–10:30 Europe/Vilnius)” lies outside" in problems[0]
+    assert "“Keynote (10:30–11:30 Europe/Vilnius)” and “Panel (11:00–12:00 Europe/Vilnius)” " \
+           "overlap" in problems[1]
+    html = response.content.decode()
+    assert "lies outside the event&#x27;s start and end" in html
+    assert not Event.objects.exists() and not AgendaBlock.objects.exists()
+
+
+def test_parallel_sessions_of_one_slot_are_fine_on_the_event_form(admin_client):
+    response = admin_client.post(admin_url(Event, "add"), event_post(
+        make_project(),
+        **block_post(0, kind="parallel", start="11:00", end="12:00", title="Session 1",
+                     capacity="40"),
+        **block_post(1, kind="parallel", start="11:00", end="12:00", title="Session 2"),
+        **block_post(2, kind="parallel", start="11:15", end="12:00", title="Session 3"),
+        **management("blocks", total=3),
+    ))
+    assert response.status_code == 200
+    problems = response.context["inline_admin_formsets"][0].formset.non_form_errors()
+    assert len(problems) == 2  # Session 3 against each of the others
+    assert all("Session 3" in problem for problem in problems)
+
+    data = event_post(
+        make_project(),
+        **block_post(0, kind="parallel", start="11:00", end="12:00", title="Session 1",
+                     capacity="40"),
+        **block_post(1, kind="parallel", start="11:00", end="12:00", title="Session 2"),
+        **management("blocks", total=2),
+    )
+    response = admin_client.post(admin_url(Event, "add"), data)
+    assert response.status_code == 302, errors_of(response)
+    assert AgendaBlock.objects.filter(kind="parallel").count() == 2
+
+
+def test_moving_the_event_checks_its_existing_agenda(admin_client, seminar):
+    url = admin_url(Event, "change", seminar.pk)
+    data = form_data(admin_client.get(url), "event")
+    data["ends_at_1"] = "12:00"  # the closing and the sessions now end after the event
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    problems = response.context["inline_admin_formsets"][0].formset.non_form_errors()
+    assert any("Closing" in problem for problem in problems)
+    seminar.refresh_from_db()
+    assert seminar.ends_at == utc(2021, 6, 10, 10)
+
+
+def test_deleted_blocks_are_left_out_of_the_agenda_check(admin_client, seminar):
+    url = admin_url(Event, "change", seminar.pk)
+    data = form_data(admin_client.get(url), "event")
+    data["ends_at_1"] = "12:30"
+    closing_index = next(
+        key.split("-")[1] for key, value in data.items()
+        if key.endswith("-title_en") and value == "Closing"
+    )
+    data[f"blocks-{closing_index}-DELETE"] = "on"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, errors_of(response)
+    assert not seminar.blocks.filter(title__en="Closing").exists()
+
+
+def test_block_errors_shown_before_the_agenda_check(admin_client):
+    response = admin_client.post(admin_url(Event, "add"), event_post(
+        make_project(),
+        **block_post(0, start="11:00", end="10:00", title="Backwards"),
+        **block_post(1, kind="plenary", start="10:00", end="11:00", title="Plenary",
+                     capacity="30"),
+        **management("blocks", total=2),
+    ))
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert "A block must end after it starts." in formset.forms[0].non_field_errors()
+    assert "Only parallel sessions have a capacity of their own." in (
+        formset.forms[1].non_field_errors()
+    )
+    assert not formset.non_form_errors()
+
+
+def test_block_page_checks_the_rest_of_the_agenda(admin_client, seminar):
+    data = {
+        "event": str(seminar.pk),
+        "kind": "plenary", "order": "0",
+        "starts_at_0": "2021-06-10", "starts_at_1": "12:00",
+        "ends_at_0": "2021-06-10", "ends_at_1": "12:30",
+        **translated("title", en="Extra"), **translated("description"), "capacity": "",
+        **management("items"),
+    }
+    response = admin_client.post(admin_url(AgendaBlock, "add"), data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.non_field_errors()
+    assert len(errors) == 2  # against each parallel session; nothing about older problems
+    assert all("Extra (12:00–12:30 Europe/Vilnius)" in error for error in errors)
+
+    data["starts_at_1"], data["ends_at_1"] = "13:00", "13:30"
+    response = admin_client.post(admin_url(AgendaBlock, "add"), data)
+    assert response.status_code == 200
+    assert "lies outside" in response.context["adminform"].form.non_field_errors()[0]
+
+
+def test_model_clean_errors_show_on_the_event_form(admin_client):
+    project = make_project()
+    stranger = make_partner(make_project(), organisation="Elsewhere")
+    response = admin_client.post(admin_url(Event, "add"), event_post(
+        project, primary_language="lt", host_partner=str(stranger.pk),
+        registration_closes_at_0="2021-06-10", registration_closes_at_1="14:00",
+    ))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["title"] == ["Give the title in the primary language (Lithuanian)."]
+    assert errors["host_partner"] == ["Choose a partner of this event's project."]
+    assert errors["registration_closes_at"] == ["Registration cannot close after the event ends."]
+    html = response.content.decode()
+    assert "Give the title in the primary language (Lithuanian)." in html
+
+
+def test_constraint_errors_show_on_the_event_form(admin_client):
+    project = make_project()
+    make_event(project, slug="taken")
+    response = admin_client.post(admin_url(Event, "add"), event_post(
+        project, slug="taken", ends_at_1="09:00",
+        registration_opens_at_0="2021-06-01", registration_opens_at_1="10:00",
+        registration_closes_at_0="2021-05-01", registration_closes_at_1="10:00",
+    ))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.non_field_errors()
+    assert "The event must end after it starts." in errors
+    assert "Registration must close after it opens." in errors
+    assert "Another event of this project has this address." in errors
+
+
+def test_partner_choices_limited_to_the_event_project(admin_client, seminar):
+    make_partner(make_project(), organisation="Not in this project")
+    page = admin_client.get(admin_url(Event, "change", seminar.pk))
+    choices = page.context["adminform"].form.fields["host_partner"].queryset
+    assert set(choices) == set(seminar.project.partners.all())
+    add = admin_client.get(admin_url(Event, "add"))
+    labels = [label for _value, label in add.context["adminform"].form.fields["host_partner"]
+              .choices]
+    assert "Not in this project, Kaunas — " + Partner.objects.get(
+        organisation="Not in this project").project.name in labels
+
+
+# --- projects and partners -----------------------------------------------------------------
+
+
+def partner_post(index, organisation, role="partner", **extra):
+    prefix = f"partners-{index}"
+    data = {
+        f"{prefix}-organisation": organisation, f"{prefix}-role": role,
+        f"{prefix}-order": str(index), f"{prefix}-city": "Kaunas", f"{prefix}-country": "LT",
+        f"{prefix}-website": "", f"{prefix}-ecoc_year": "",
+        **{f"{prefix}-{k}": v for k, v in translated("ecoc_note").items()},
+    }
+    data.update({f"{prefix}-{key}": value for key, value in extra.items()})
+    return data
+
+
+def project_post(**overrides):
+    data = {
+        "name": "ECoC-SME", "code": "PGI06047", "slug": "ecoc-sme",
+        **translated("full_title", en="Actions for SME growth", ro="Acțiuni"),
+        "programme": "Interreg Europe", "website": "interregeurope.eu/ecoc-sme",
+        "primary_language": "en", "starts_on": "2019-08-01", "ends_on": "2022-07-31",
+        **translated("description"), **management("partners"),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_project_added_with_its_partners(admin_client):
+    response = admin_client.post(admin_url(Project, "add"), project_post(
+        **partner_post(0, "University of Eastern Finland", role="lead"),
+        **partner_post(1, "Municipality of Timișoara", ecoc_year="2023",
+                       ecoc_note_en="originally 2021", ecoc_note_ro="inițial 2021"),
+        **management("partners", total=2),
+    ))
+    assert response.status_code == 302, errors_of(response)
+    project = Project.objects.get()
+    assert project.full_title == {"en": "Actions for SME growth", "ro": "Acțiuni"}
+    assert project.website == "https://interregeurope.eu/ecoc-sme"
+    timisoara = project.partners.get(ecoc_year=2023)
+    assert timisoara.ecoc_note == {"en": "originally 2021", "ro": "inițial 2021"}
+
+
+def test_two_lead_partners_rejected_on_the_project_form(admin_client):
+    response = admin_client.post(admin_url(Project, "add"), project_post(
+        **partner_post(0, "First", role="lead"), **partner_post(1, "Second", role="lead"),
+        **management("partners", total=2),
+    ))
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert formset.non_form_errors() == ["A project has one lead partner."]
+    assert not Project.objects.exists()
+
+
+def test_new_lead_partner_next_to_the_existing_one_rejected(admin_client):
+    project = make_project()
+    make_partner(project, role="lead")
+    url = admin_url(Project, "change", project.pk)
+    data = form_data(admin_client.get(url), "project")
+    data.update(partner_post(1, "Second lead", role="lead"))
+    data["partners-TOTAL_FORMS"] = "2"
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "A project has one lead partner." in errors_of(response)
+
+
+def test_lead_role_handed_over_in_one_save(admin_client):
+    project = make_project()
+    first = make_partner(project, role="lead", order=1)
+    second = make_partner(project, role="partner", order=2)
+    url = admin_url(Project, "change", project.pk)
+    data = form_data(admin_client.get(url), "project")
+    data["partners-0-role"], data["partners-1-role"] = "partner", "lead"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, errors_of(response)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.role, second.role) == ("partner", "lead")
+
+
+def test_duplicate_organisation_rejected_on_the_project_form(admin_client):
+    response = admin_client.post(admin_url(Project, "add"), project_post(
+        **partner_post(0, "Materahub"), **partner_post(1, "Materahub"),
+        **management("partners", total=2),
+    ))
+    assert response.status_code == 200
+    assert "Please correct the duplicate data for organisation" in errors_of(response)
+
+
+def test_project_dates_checked_on_the_form(admin_client):
+    response = admin_client.post(admin_url(Project, "add"), project_post(
+        starts_on="2022-01-01", ends_on="2021-01-01",
+    ))
+    assert response.status_code == 200
+    assert "The project cannot end before it starts." in errors_of(response)
+
+
+def test_partner_page_checks_the_lead_partner_and_ecoc_year(admin_client):
+    project = make_project()
+    make_partner(project, role="lead")
+    response = admin_client.post(admin_url(Partner, "add"), {
+        "project": str(project.pk),
+        **{key.removeprefix("partners-0-"): value
+           for key, value in partner_post(0, "Second", role="lead", ecoc_year="1984").items()},
+    })
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert "A project has one lead partner." in form.non_field_errors()
+    assert "ecoc_year" in form.errors
+
+
+# --- what organisers type stays text ------------------------------------------------------
+
+
+def test_script_in_a_title_is_escaped_in_changelists(admin_client):
+    script = "<script>alert('x')</script>"
+    project = make_project(name="<b>bold</b>")
+    event = make_event(project, title={"en": script})
+    block = make_block(event, title={"en": script})
+    make_item(block, title={"en": script})
+    add_role(AgendaItem.objects.get(), make_person(name=script))
+    for model in (Event, AgendaBlock, AgendaItem, Person):
+        html = admin_client.get(admin_url(model, "changelist")).content.decode()
+        assert script not in html, model
+        assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html, model
+    html = admin_client.get(admin_url(Project, "changelist")).content.decode()
+    assert "<b>bold</b>" not in html and "&lt;b&gt;bold&lt;/b&gt;" in html
+    html = admin_client.get(admin_url(Event, "change", event.pk)).content.decode()
+    assert script not in html
+    assert "<b>bold</b>" not in html
+
+
+def test_delete_event_with_agenda(admin_client, seminar):
+    url = admin_url(Event, "delete", seminar.pk)
+    response = admin_client.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    assert not Event.objects.exists() and not AgendaBlock.objects.exists()
+    assert Person.objects.exists()  # people stay for other events
+
+
+def test_admin_needs_login(client, seminar):
+    response = client.get(admin_url(Event, "change", seminar.pk))
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+def test_changelist_query_count_does_not_grow_with_rows(admin_client, seminar,
+                                                         django_assert_max_num_queries):
+    for n in range(5):
+        make_event(seminar.project, starts_at=utc(2022, 1, 1) + timedelta(days=n))
+    with django_assert_max_num_queries(12):
+        admin_client.get(admin_url(Event, "changelist"))
+    with django_assert_max_num_queries(12):
+        admin_client.get(admin_url(AgendaBlock, "changelist"))
+    with django_assert_max_num_queries(12):
+        admin_client.get(admin_url(AgendaItem, "changelist"))
