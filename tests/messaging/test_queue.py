@@ -1,0 +1,142 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from aula.messaging import services
+from aula.messaging.models import OutboxMessage
+from aula.messaging.services import Attachment
+
+
+class Boom(Exception):
+    pass
+
+
+def queue(**overrides):
+    values = {
+        "to": "ana@example.org", "subject": "Hello", "text": "Body", "kind": "confirmation",
+        "language": "en",
+    }
+    return services.queue_email(**{**values, **overrides})
+
+
+def delivery_tasks(backend):
+    return [r for r in backend.results if r.task.name == "deliver_outbox"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rolled_back_transaction_leaves_no_email_and_enqueues_nothing(no_worker):
+    with pytest.raises(Boom), transaction.atomic():
+        queue()
+        raise Boom
+    assert not OutboxMessage.objects.exists()
+    assert delivery_tasks(no_worker) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_committed_email_is_a_row_and_its_delivery_is_enqueued_after_commit(no_worker):
+    with transaction.atomic():
+        message = queue(html="<p>Body</p>")
+        # Not before the commit: the worker must find the row.
+        assert delivery_tasks(no_worker) == []
+    stored = OutboxMessage.objects.get()
+    assert stored.pk == message.pk
+    assert stored.status == OutboxMessage.Status.QUEUED
+    assert stored.html_body == "<p>Body</p>"
+    assert stored.message_id.startswith("<") and stored.message_id.endswith("@aula.example>")
+    assert len(delivery_tasks(no_worker)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_delivery_task_per_transaction_however_many_emails(no_worker):
+    with transaction.atomic():
+        for i in range(5):
+            queue(to=f"p{i}@example.org")
+    assert OutboxMessage.objects.count() == 5
+    assert len(delivery_tasks(no_worker)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_email_in_rolled_back_savepoint_does_not_take_the_delivery_of_a_later_one(no_worker):
+    with transaction.atomic():
+        with pytest.raises(Boom), transaction.atomic():
+            queue(to="gone@example.org")
+            raise Boom
+        queue(to="kept@example.org")
+    assert list(OutboxMessage.objects.values_list("recipient", flat=True)) == ["kept@example.org"]
+    assert len(delivery_tasks(no_worker)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_committed_email_is_delivered_by_the_immediate_worker():
+    """Test settings: immediate task backend, locmem mail → the local mail viewer."""
+    with transaction.atomic():
+        queue()
+    assert OutboxMessage.objects.get().status == OutboxMessage.Status.SENT
+
+
+@pytest.mark.django_db
+def test_attachments_are_stored_with_a_safe_name():
+    message = queue(attachments=[
+        Attachment("../../etc/event.ics", b"BEGIN:VCALENDAR\r\n", "text/calendar"),
+        Attachment("a\r\nb.pdf", b"%PDF", "not a type"),
+        Attachment("note.txt", "Señor – ok", "text/plain"),
+    ])
+    first, second, third = message.attachments.all()
+    assert (first.filename, first.mimetype, bytes(first.content), first.size) == (
+        "event.ics", "text/calendar", b"BEGIN:VCALENDAR\r\n", 17
+    )
+    assert (second.filename, second.mimetype) == ("ab.pdf", "application/octet-stream")
+    assert bytes(third.content) == "Señor – ok".encode()
+
+
+@pytest.mark.django_db
+def test_subject_is_one_line_and_address_is_validated():
+    assert queue(subject="Hello\r\n  world ").subject == "Hello world"
+    with pytest.raises(ValidationError):
+        queue(to="not an address")
+    with pytest.raises(ValidationError):
+        queue(to="ana@example.org\nBcc: eve@example.org")
+
+
+@pytest.mark.django_db
+def test_send_after_holds_the_message_back():
+    later = timezone.now() + timedelta(hours=2)
+    message = queue(send_after=later)
+    assert message.next_attempt_at == later
+    assert services.deliver_due().sent == 0
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.QUEUED
+
+
+@pytest.mark.django_db
+def test_templated_email_escapes_html_but_not_text_and_renders_in_its_language():
+    name = "<b>O'Brien & Co</b>"
+    message = services.queue_templated_email(
+        template="messaging_tests/hello",
+        context={"name": name, "seminar": "Culture <script>x</script>", "token": "abc"},
+        to="ana@example.org", language="ro", kind="confirmation", registration_id=7,
+    )
+    assert "&lt;b&gt;O&#x27;Brien &amp; Co&lt;/b&gt;" in message.html_body
+    assert "<b>" not in message.html_body and "<script>" not in message.html_body
+    assert '<html lang="ro">' in message.html_body
+    assert f"Dear {name}," in message.text_body  # plain text: not HTML-escaped
+    assert "Language: ro" in message.text_body
+    assert "http://testserver/r/abc/" in message.text_body
+    assert "\n\n\n" not in message.text_body
+    assert message.subject == f"Hello {name} — Culture <script>x</script>"
+    assert "\n" not in message.subject
+    assert (message.language, message.kind, message.registration_id) == ("ro", "confirmation", 7)
+
+
+@pytest.mark.django_db
+def test_templated_email_without_html_template_is_text_only():
+    message = services.queue_templated_email(
+        template="messaging_tests/plain", context={"name": "Ana"}, to="ana@example.org",
+        language="en", kind="test",
+    )
+    assert message.subject == "Plain only"
+    assert message.text_body == "No HTML part for Ana.\n"
+    assert message.html_body == ""
