@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
 
-.PHONY: run serve test test-sqlite test-postgres lint demo bench clean messages browser-deps
+.PHONY: run serve test test-sqlite test-postgres lint demo bench clean messages system-deps
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,7 +31,7 @@ demo: $(VENV)/.installed
 
 ## make test: lint, the whole suite on SQLite, then again on PostgreSQL when
 ## AULA_TEST_DATABASE_URL names one (CI sets it).
-test: $(VENV)/.installed-dev browser-deps lint test-sqlite test-postgres
+test: $(VENV)/.installed-dev system-deps lint test-sqlite test-postgres
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check src tests
@@ -48,9 +48,9 @@ test-postgres: $(VENV)/.installed-dev
 	  AULA_DATABASE_URL="$$AULA_TEST_DATABASE_URL" $(VENV)/bin/pytest -p no:cacheprovider; \
 	fi
 
-## Debian's chromium for the Playwright browser tests (never skipped).
-browser-deps:
-	@bash scripts/ensure-chromium
+## Debian packages for the tests: chromium (browser tests, never skipped) and gettext.
+system-deps:
+	@bash scripts/ensure-system-packages
 
 messages: $(VENV)/.installed-dev
 	cd src/aula && ../../$(PY) ../../manage.py makemessages --locale ro --no-obsolete --ignore '*/migrations/*' && ../../$(PY) ../../manage.py compilemessages --locale ro
