@@ -6,11 +6,18 @@ from django.views.static import serve
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("mail/", include("aula.messaging.urls")),
+    path("", include("aula.registrations.join_urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("aula.events.urls")),
+    path("", include("aula.registrations.urls")),
 )
 # Uploaded files (speaker photos) from var/media; a production proxy serves them itself.
 urlpatterns += [
-    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+    path(
+        f"{settings.MEDIA_URL.strip('/')}/<path:path>",
+        serve,
+        {"document_root": settings.MEDIA_ROOT},
+    ),
 ]

@@ -1,0 +1,129 @@
+"""The registrant's e-mails. Each is queued in the outbox inside the caller's transaction, in the
+registrant's language, with times in the event's zone and (where it differs) their own."""
+
+from dataclasses import dataclass
+
+from django.utils import translation
+
+from aula.events.calendar import calendar_filename, event_calendar
+from aula.events.models import Event
+from aula.messaging.services import (
+    Attachment,
+    RenderedEmail,
+    queue_email,
+    queue_templated_email,
+    render_email,
+)
+from aula.registrations import display
+from aula.registrations.models import Registration
+
+TEMPLATE_DIR = "registrations/email/"
+
+
+def has_join_link(event: Event) -> bool:
+    return event.format != Event.Format.IN_PERSON
+
+
+def calendar_attachment(
+    registration: Registration, event: Event, method: str = "PUBLISH"
+) -> Attachment:
+    """The event as a calendar file whose link is the registrant's own join link (never the
+    meeting address)."""
+    language = registration.language
+    content = event_calendar(
+        event, language, display.event_url(event, language), method=method,
+        attendee_url=display.join_url(registration) if has_join_link(event) else None,
+    )
+    return Attachment(calendar_filename(event), content, "text/calendar")
+
+
+def context(registration: Registration, event: Event, blocks=()) -> dict:
+    language = registration.language
+    own = display.own_zone(registration)
+    with translation.override(language):
+        sessions = [
+            {
+                "title": block.text("title", language).text,
+                "when": display.format_range(
+                    block.starts_at, block.ends_at, event.time_zone, language
+                ),
+                "when_own": display.format_range(block.starts_at, block.ends_at, own, language)
+                if own else "",
+            }
+            for block in blocks
+        ]
+    return {
+        "registration": registration,
+        "first_name": registration.first_name,
+        "event_title": event.text("title", language).text,
+        "when_event": display.format_range(
+            event.starts_at, event.ends_at, event.time_zone, language
+        ),
+        "when_own": display.format_range(event.starts_at, event.ends_at, own, language)
+        if own else "",
+        "own_zone": own,
+        "sessions": sessions,
+        "personal_url": display.personal_url(registration),
+        "join_url": display.join_url(registration) if has_join_link(event) else "",
+        "event_url": display.event_url(event, language),
+        "confirm_url": display.confirm_url(registration),
+        "register_url": display.register_url(event, language),
+        "hold_until": display.format_moment(
+            registration.hold_expires_at, own or event.time_zone, language
+        ) if registration.hold_expires_at else "",
+        "contact_name": event.contact_name,
+        "contact_email": event.contact_email,
+    }
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An e-mail rendered ahead of the transaction that sends it (see ``services.register``)."""
+
+    name: str
+    rendered: RenderedEmail
+    attachments: tuple = ()
+
+
+def prepare(
+    name: str, registration: Registration, event: Event, *, blocks=(), attachments=(), **extra
+) -> Prepared:
+    rendered = render_email(
+        TEMPLATE_DIR + name, {**context(registration, event, blocks), **extra},
+        registration.language,
+    )
+    return Prepared(name, rendered, tuple(attachments))
+
+
+def send(prepared: Prepared, registration: Registration, event: Event) -> None:
+    """Write a prepared e-mail into the outbox (inside the caller's transaction)."""
+    if registration.anonymised_at:
+        return  # an erased registration has no address to write to
+    queue_email(
+        to=registration.email,
+        subject=prepared.rendered.subject,
+        text=prepared.rendered.text,
+        html=prepared.rendered.html,
+        attachments=prepared.attachments,
+        kind=f"registration_{prepared.name}",
+        language=registration.language,
+        event=event,
+        registration_id=registration.pk,
+    )
+
+
+def queue(
+    name: str, registration: Registration, event: Event, *, blocks=(), attachments=(), **extra
+) -> None:
+    if registration.anonymised_at:
+        return
+    queue_templated_email(
+        template=TEMPLATE_DIR + name,
+        context={**context(registration, event, blocks), **extra},
+        to=registration.email,
+        language=registration.language,
+        kind=f"registration_{name}",
+        attachments=attachments,
+        event=event,
+        registration_id=registration.pk,
+    )

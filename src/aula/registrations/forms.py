@@ -1,0 +1,367 @@
+"""Forms of the registration pages. They check what people type and hand it to ``services``,
+which decides; nothing here writes."""
+
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from aula.core.text import reject_control_characters, single_line
+from aula.core.translation import localize
+from aula.registrations import display, queries
+from aula.registrations.models import (
+    JOB_TITLE_MAX_LENGTH,
+    LONG_ANSWER_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    ORGANISATION_MAX_LENGTH,
+    SHORT_ANSWER_MAX_LENGTH,
+    OrganisationType,
+    Question,
+    reject_markup,
+)
+from aula.registrations.services import RegistrationData
+
+FIELD_TEMPLATE = "registrations/forms/field.html"
+STARTED_SALT = "aula.registrations.form-started"
+DEFAULT_MIN_FILL_SECONDS = 3
+HONEYPOT = "website"
+
+
+def min_fill_seconds() -> float:
+    return getattr(settings, "AULA_REGISTRATION_MIN_FILL_SECONDS", DEFAULT_MIN_FILL_SECONDS)
+
+
+def language_choices():
+    # Each language in its own name: someone looking for their language reads it best so.
+    return [(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
+
+
+def optional(label):
+    return format_lazy("{} {}", label, _("(optional)"))
+
+
+def multiline_text(value: str) -> None:
+    reject_control_characters(value, multiline=True)
+
+
+class PersonForm(forms.Form):
+    """Who the registrant is: shared by the registration form and the registrant's page."""
+
+    first_name = forms.CharField(
+        label=_("First name"), max_length=NAME_MAX_LENGTH,
+        validators=[single_line, reject_markup],
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    family_name = forms.CharField(
+        label=_("Family name"), max_length=NAME_MAX_LENGTH,
+        validators=[single_line, reject_markup],
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    organisation = forms.CharField(
+        label=_("Organisation"), max_length=ORGANISATION_MAX_LENGTH,
+        validators=[single_line, reject_markup],
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    organisation_type = forms.ChoiceField(
+        label=_("Type of organisation"), choices=(),
+        help_text=_("As in the Interreg programmes' reports."),
+    )
+    country = forms.ChoiceField(
+        label=_("Country"), choices=(), widget=forms.Select(attrs={"autocomplete": "country"}),
+        help_text=_("Of your organisation."),
+    )
+    job_title = forms.CharField(
+        label=optional(_("Job title")), max_length=JOB_TITLE_MAX_LENGTH, required=False,
+        validators=[single_line, reject_markup],
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+    )
+    language = forms.ChoiceField(
+        label=_("Language for our e-mails"), choices=(),
+        widget=forms.Select(attrs={"autocomplete": "language"}),
+    )
+
+    def __init__(self, *args, event, questions=(), **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.fields["organisation_type"].choices = [
+            ("", _("Choose a type")), *OrganisationType.choices
+        ]
+        self.fields["country"].choices = [("", _("Choose a country")), *countries]
+        self.fields["language"].choices = language_choices()
+        self.fields["language"].initial = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        self.questions = list(questions)
+        for question in self.questions:
+            self.fields[f"q_{question.pk}"] = question_field(question, event)
+
+    def use_template(self):
+        for field in self.fields.values():
+            field.template_name = FIELD_TEMPLATE
+
+    def answers(self) -> dict:
+        return {
+            str(question.pk): self.cleaned_data.get(f"q_{question.pk}")
+            for question in self.questions
+        }
+
+    def question_fields(self):
+        return [self[f"q_{question.pk}"] for question in self.questions]
+
+    def apply_errors(self, error: ValidationError) -> None:
+        """Errors from ``services`` beside the field they concern, else at the top."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for name, errors in error.error_dict.items():
+            self.add_error(name if name in self.fields else None, errors)
+
+    def error_links(self) -> list[tuple[str, str]]:
+        """(anchor, message) for the error summary at the top of the page."""
+        links = []
+        for name, errors in self.errors.items():
+            if name == forms.forms.NON_FIELD_ERRORS or name not in self.fields:
+                continue
+            bound = self[name]
+            anchor = bound.auto_id + ("_0" if bound.field.widget.use_fieldset else "")
+            for message in errors:
+                links.append((anchor, format_lazy("{}: {}", bound.label, message)))
+        return links
+
+
+def question_field(question: Question, event) -> forms.Field:
+    language = get_language() or settings.LANGUAGE_CODE
+    fallback = event.primary_language
+    label = localize(question.label, language, fallback).text
+    if not question.required and question.kind != Question.Kind.CHECKBOX:
+        label = optional(label)
+    common = {
+        "label": label,
+        "required": question.required,
+        "help_text": localize(question.help, language, fallback).text,
+        "error_messages": {"required": _("Answer this question.")},
+    }
+    Kind = Question.Kind
+    if question.kind == Kind.SHORT_TEXT:
+        return forms.CharField(
+            max_length=SHORT_ANSWER_MAX_LENGTH, validators=[single_line], **common
+        )
+    if question.kind == Kind.LONG_TEXT:
+        return forms.CharField(
+            max_length=LONG_ANSWER_MAX_LENGTH, validators=[multiline_text],
+            widget=forms.Textarea(attrs={"rows": 4}), **common,
+        )
+    choices = [
+        (choice["key"], queries.choice_label(choice, language, fallback))
+        for choice in question.choices or []
+    ]
+    if question.kind == Kind.SINGLE_CHOICE:
+        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+    if question.kind == Kind.MULTIPLE_CHOICE:
+        return forms.MultipleChoiceField(
+            choices=choices, widget=forms.CheckboxSelectMultiple, **common
+        )
+    if question.kind == Kind.CHECKBOX:
+        return forms.BooleanField(**common)
+    return forms.ChoiceField(choices=[("", _("Choose a country")), *countries], **common)
+
+
+class SessionSelect(forms.RadioSelect):
+    """Radio buttons for the sessions of one slot; full sessions are shown but disabled."""
+
+    def __init__(self, *args, full=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.full = {str(pk) for pk in full}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if str(value) in self.full:
+            option["attrs"]["disabled"] = True
+        return option
+
+
+def session_label(block, places_left, language, fallback):
+    title = localize(block.title, language, fallback).text or block.get_kind_display()
+    if places_left == 0:
+        return format_lazy("{} — {}", title, _("full"))
+    return title
+
+
+def add_slot_fields(form, slots, session_left, *, current=None, disable_full=True):
+    """One radio group per slot. ``current``: block ids the registrant holds (never disabled)."""
+    language = get_language() or settings.LANGUAGE_CODE
+    event = form.event
+    current = set(current or ())
+    form.slots = slots
+    for slot in slots:
+        full = [
+            block.pk for block in slot.blocks
+            if session_left.get(block.pk) == 0 and block.pk not in current
+        ] if disable_full else []
+        form.fields[slot.key] = forms.ChoiceField(
+            label=display.format_range(slot.starts_at, slot.ends_at, event.time_zone, language),
+            choices=[
+                (str(block.pk), session_label(
+                    block, session_left.get(block.pk), language, event.primary_language
+                ))
+                for block in slot.blocks
+            ],
+            widget=SessionSelect(full=full),
+            error_messages={"required": _("Choose one of these sessions.")},
+        )
+
+
+class RegistrationForm(PersonForm):
+    email = forms.EmailField(
+        label=_("E-mail address"), max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("We send your confirmation and your personal link here."),
+    )
+    privacy = forms.BooleanField(
+        label=_("I have read the privacy notice above."),
+        error_messages={"required": _("Please confirm that you have read the privacy notice.")},
+    )
+    consent_recording = forms.BooleanField(
+        label=optional(_("I agree to appear in photos and recordings of the event that the "
+                         "project publishes.")),
+        required=False,
+    )
+    consent_newsletter = forms.BooleanField(
+        label=optional(_("Send me the project's newsletter.")), required=False,
+    )
+    privacy_notice = forms.IntegerField(widget=forms.HiddenInput)
+    time_zone = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+    website = forms.CharField(
+        label=_("Leave this field empty"), required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    field_order = [
+        "first_name", "family_name", "email", "organisation", "organisation_type", "country",
+        "job_title", "language",
+    ]
+
+    def __init__(self, *args, event, notice, slots=(), session_left=None, disable_full=True,
+                 **kwargs):
+        super().__init__(*args, event=event, **kwargs)
+        self.notice = notice
+        self.fields["privacy_notice"].initial = notice.pk if notice else None
+        self.fields["started"].initial = signing.dumps(time.time(), salt=STARTED_SALT)
+        add_slot_fields(self, list(slots), session_left or {}, disable_full=disable_full)
+        # The page's order, so the error summary lists problems as they appear.
+        self.order_fields([
+            *self.field_order, *(slot.key for slot in self.slots),
+            *(f"q_{question.pk}" for question in self.questions),
+            "privacy", "consent_recording", "consent_newsletter",
+        ])
+        self.use_template()
+
+    def person_fields(self):
+        return [self[name] for name in self.field_order]
+
+    def slot_fields(self):
+        return [self[slot.key] for slot in self.slots]
+
+    def is_bot(self) -> bool:
+        """The honeypot is filled, or the form came back faster than a person fills it in (or
+        without our signed start time). Judged on the raw data, before any validation."""
+        if (self.data.get(HONEYPOT) or "").strip():
+            return True
+        try:
+            started = float(signing.loads(self.data.get("started") or "", salt=STARTED_SALT))
+        except (signing.BadSignature, TypeError, ValueError):
+            return True
+        return time.time() - started < min_fill_seconds()
+
+    def registration_data(self) -> RegistrationData:
+        data = self.cleaned_data
+        return RegistrationData(
+            email=data["email"],
+            first_name=data["first_name"],
+            family_name=data["family_name"],
+            organisation=data["organisation"],
+            organisation_type=data["organisation_type"],
+            country=data["country"],
+            language=data["language"],
+            job_title=data.get("job_title", ""),
+            time_zone=data.get("time_zone", ""),
+            sessions=[int(data[slot.key]) for slot in self.slots if data.get(slot.key)],
+            answers=self.answers(),
+            privacy_accepted=data["privacy"],
+            privacy_notice_id=data.get("privacy_notice"),
+            consent_recording=data.get("consent_recording", False),
+            consent_newsletter=data.get("consent_newsletter", False),
+        )
+
+    def mark_full(self, block_ids) -> None:
+        """The chosen session filled up meanwhile: say so beside it, and disable it."""
+        block_ids = {str(pk) for pk in block_ids}
+        for slot in self.slots:
+            field = self.fields[slot.key]
+            if str(self.cleaned_data.get(slot.key)) in block_ids:
+                field.widget.full |= block_ids
+                self.add_error(slot.key, _("This session has just filled up. Choose another."))
+
+
+class DetailsForm(PersonForm):
+    """The registrant corrects their details, answers and consents on their own page."""
+
+    consent_recording = RegistrationForm.base_fields["consent_recording"]
+    consent_newsletter = RegistrationForm.base_fields["consent_newsletter"]
+
+    def __init__(self, *args, registration, **kwargs):
+        event = registration.event
+        initial = {
+            name: getattr(registration, name)
+            for name in (
+                "first_name", "family_name", "organisation", "organisation_type", "job_title",
+                "language", "consent_recording", "consent_newsletter",
+            )
+        }
+        initial["country"] = str(registration.country)
+        for key, value in (registration.answers or {}).items():
+            initial[f"q_{key}"] = value
+        super().__init__(
+            *args, event=event, questions=queries.questions(event), initial=initial, **kwargs
+        )
+        self.use_template()
+
+    def changes(self) -> dict:
+        data = dict(self.cleaned_data)
+        answers = self.answers()
+        for question in self.questions:
+            data.pop(f"q_{question.pk}", None)
+        data["answers"] = answers
+        return data
+
+
+class SessionsForm(forms.Form):
+    """Change parallel sessions; a full session stays visible but cannot be chosen."""
+
+    def __init__(self, *args, registration, slots, session_left, disable_full=True, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        self.event = registration.event
+        current = {choice.block_id: choice for choice in queries.chosen_sessions(registration)}
+        initial = {}
+        for slot in slots:
+            for block in slot.blocks:
+                if block.pk in current:
+                    initial[slot.key] = str(block.pk)
+        super().__init__(*args, initial=initial, **kwargs)
+        add_slot_fields(
+            self, slots, session_left, current=current.keys(), disable_full=disable_full
+        )
+        for field in self.fields.values():
+            field.template_name = FIELD_TEMPLATE
+
+    def changed_blocks(self) -> list[int]:
+        return [
+            int(self.cleaned_data[slot.key]) for slot in self.slots
+            if slot.key in self.changed_data and self.cleaned_data.get(slot.key)
+        ]

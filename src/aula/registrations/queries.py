@@ -1,0 +1,229 @@
+"""Reads for registration pages, e-mails and the organiser: never a write, never a lock.
+
+What these return about free places is a snapshot for display; only ``services`` decides, under
+the event's lock.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from aula.core.translation import localize
+from aula.events.models import AgendaBlock, Event
+from aula.registrations.models import (
+    CapacityCounter,
+    PrivacyNotice,
+    Question,
+    Registration,
+    RegistrationOptions,
+    SessionChoice,
+)
+
+Status = Registration.Status
+
+
+class Window(StrEnum):
+    OPEN = "open"
+    NOT_OPEN = "not_open"
+    CLOSED = "closed"
+
+
+@dataclass
+class Slot:
+    """Parallel sessions sharing one start and end; a registrant chooses one of them."""
+
+    starts_at: datetime
+    ends_at: datetime
+    blocks: list[AgendaBlock] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """Stable form-field name of the slot."""
+        return f"slot_{int(self.starts_at.timestamp())}"
+
+
+def public_event(project_slug: str, event_slug: str) -> Event | None:
+    """A published (or cancelled) event by its address; drafts do not exist publicly."""
+    return (
+        Event.objects.published()
+        .select_related("project")
+        .filter(project__slug=project_slug, slug=event_slug)
+        .first()
+    )
+
+
+def options_for(event: Event) -> RegistrationOptions:
+    return RegistrationOptions.for_event(event)
+
+
+def current_privacy_notice(event: Event) -> PrivacyNotice | None:
+    """The event's newest notice, else the newest of the event's project."""
+    own = PrivacyNotice.objects.filter(event=event).order_by("-version", "-id").first()
+    if own is not None:
+        return own
+    return (
+        PrivacyNotice.objects.filter(project_id=event.project_id, event__isnull=True)
+        .order_by("-version", "-id")
+        .first()
+    )
+
+
+def questions(event: Event) -> list[Question]:
+    found = list(Question.objects.filter(event=event).order_by("order", "id"))
+    for question in found:
+        question.event = event  # for the fallback language, without a query per question
+    return found
+
+
+def choice_label(choice: dict, language: str, fallback: str) -> str:
+    """The label of one choice of a choice question, in ``language`` where translated."""
+    return localize(choice.get("label"), language, fallback).text or choice.get("key", "")
+
+
+def parallel_slots(event: Event) -> list[Slot]:
+    """The event's parallel sessions grouped by slot, in programme order."""
+    slots: dict[tuple, Slot] = {}
+    blocks = AgendaBlock.objects.filter(event=event, kind=AgendaBlock.Kind.PARALLEL).order_by(
+        "starts_at", "order", "id"
+    )
+    for block in blocks:
+        block.event = event
+        slot = slots.setdefault(
+            (block.starts_at, block.ends_at), Slot(block.starts_at, block.ends_at)
+        )
+        slot.blocks.append(block)
+    return list(slots.values())
+
+
+def registration_window(event: Event, now: datetime | None = None) -> Window:
+    """Registration is open from ``registration_opens_at`` (or publication) until
+    ``registration_closes_at``, or else until the event ends (people join online events late)."""
+    now = now or timezone.now()
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return Window.NOT_OPEN
+    closes = event.registration_closes_at or event.ends_at
+    if now >= closes:
+        return Window.CLOSED
+    return Window.OPEN
+
+
+def _taken_from_rows(event: Event) -> int:
+    return Registration.objects.filter(event=event, status__in=Registration.PLACE_TAKING).count()
+
+
+def places_taken(event: Event) -> int:
+    counter = CapacityCounter.objects.filter(event=event, block__isnull=True).first()
+    return counter.taken if counter is not None else _taken_from_rows(event)
+
+
+def places_left(event: Event) -> int | None:
+    """Free places of the event; None without a limit."""
+    if event.capacity is None:
+        return None
+    return max(event.capacity - places_taken(event), 0)
+
+
+def session_places_left(event: Event, slots: list[Slot] | None = None) -> dict[int, int | None]:
+    """Free places per parallel session (block id); None where the session has no limit."""
+    slots = parallel_slots(event) if slots is None else slots
+    blocks = [block for slot in slots for block in slot.blocks]
+    taken = dict(
+        CapacityCounter.objects.filter(block__in=blocks).values_list("block_id", "taken")
+    )
+    missing = [block.pk for block in blocks if block.pk not in taken]
+    if missing:
+        taken.update(
+            SessionChoice.objects.filter(
+                block_id__in=missing, registration__status__in=Registration.PLACE_TAKING
+            ).values("block_id").annotate(n=Count("id")).values_list("block_id", "n")
+        )
+    return {
+        block.pk: None
+        if block.capacity is None
+        else max(block.capacity - taken.get(block.pk, 0), 0)
+        for block in blocks
+    }
+
+
+def registration_by_token(token: str) -> Registration | None:
+    """The registration behind a personal link; erased registrations have none."""
+    if not token:
+        return None
+    return (
+        Registration.objects.select_related("event", "event__project", "privacy_notice")
+        .filter(token=token, anonymised_at__isnull=True)
+        .first()
+    )
+
+
+def chosen_sessions(registration: Registration) -> list[SessionChoice]:
+    return list(
+        registration.session_choices.select_related("block").order_by("slot_starts_at")
+    )
+
+
+def waiting_list(event: Event):
+    """Waiting registrants in the order they will be promoted."""
+    return Registration.objects.filter(event=event, status=Status.WAITING).order_by(
+        "waiting_since", "id"
+    )
+
+
+def promotable_filter(options: RegistrationOptions) -> Q:
+    """Who may be promoted automatically. With double opt-in, someone whose held place ran out
+    unconfirmed waits until they confirm their address (else they would be handed the same
+    place, and a new e-mail, at every release)."""
+    if not options.double_opt_in:
+        return Q()
+    return Q(email_confirmed_at__isnull=False) | Q(hold_expires_at__isnull=True)
+
+
+def counts(event: Event) -> dict:
+    """Registrations per status, and places taken per organisation type and country."""
+    by_status = dict.fromkeys(Status.values, 0)
+    for row in (
+        Registration.objects.filter(event=event).values("status").annotate(n=Count("id"))
+        .order_by()
+    ):
+        by_status[row["status"]] = row["n"]
+    taking = Registration.objects.filter(event=event, status__in=Registration.PLACE_TAKING)
+    return {
+        "status": by_status,
+        "organisation_type": Counter(dict(
+            taking.values("organisation_type").annotate(n=Count("id")).order_by()
+            .values_list("organisation_type", "n")
+        )),
+        "country": Counter(dict(
+            taking.values("country").annotate(n=Count("id")).order_by()
+            .values_list("country", "n")
+        )),
+    }
+
+
+class JoinState(StrEnum):
+    OPEN = "open"
+    EARLY = "early"
+    ENDED = "ended"
+    NOT_CONFIRMED = "not_confirmed"
+
+
+def join_opens_at(event: Event, options: RegistrationOptions) -> datetime:
+    return event.starts_at - timedelta(minutes=options.join_opens_minutes_before)
+
+
+def join_state(
+    registration: Registration, options: RegistrationOptions, now: datetime | None = None
+) -> JoinState:
+    now = now or timezone.now()
+    event = registration.event
+    if not registration.is_confirmed or event.is_cancelled:
+        return JoinState.NOT_CONFIRMED
+    if now >= event.ends_at:
+        return JoinState.ENDED
+    if now < join_opens_at(event, options):
+        return JoinState.EARLY
+    return JoinState.OPEN

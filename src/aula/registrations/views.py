@@ -1,0 +1,392 @@
+"""Registration pages: the public form, the registrant's own page and the join link.
+
+Thin: the rules are in ``services`` (writes) and ``queries`` (reads). Pages behind a personal
+link are never cached and never indexed, and send no Referer (the link is the key).
+"""
+
+import json
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from aula.events.calendar import calendar_filename, event_calendar
+from aula.registrations import display, queries, ratelimit, services
+from aula.registrations.emails import has_join_link
+from aula.registrations.forms import DetailsForm, RegistrationForm, SessionsForm
+from aula.registrations.models import Registration
+from aula.registrations.services import Result
+
+THANKS_RESULTS = {Result.CONFIRMED, Result.HELD, Result.WAITING}
+
+
+def private(response):
+    """Headers for every page reached through a personal link."""
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _event_or_404(project, event):
+    found = queries.public_event(project, event)
+    if found is None:
+        raise Http404
+    return found
+
+
+def _event_context(event, language):
+    return {
+        "event": event,
+        "content_language": event.primary_language,
+        "when_event": display.format_range(
+            event.starts_at, event.ends_at, event.time_zone, language
+        ),
+        "event_url": reverse(
+            "events:event", kwargs={"project": event.project.slug, "event": event.slug}
+        ),
+    }
+
+
+def _closed_reason(event, notice, now) -> Result | None:
+    gate = services.why_closed(event, now)
+    if gate is not None:
+        return gate
+    return Result.UNAVAILABLE if notice is None else None
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def register(request, project, event):
+    event = _event_or_404(project, event)
+    language = translation.get_language()
+    now = timezone.now()
+    notice = queries.current_privacy_notice(event)
+    context = _event_context(event, language)
+    closed = _closed_reason(event, notice, now)
+    if closed is not None:
+        return _closed(request, context, closed)
+
+    options = queries.options_for(event)
+    slots = queries.parallel_slots(event)
+    session_left = queries.session_places_left(event, slots)
+    places_left = queries.places_left(event)
+    # With no place left people join the waiting list: any session may be their wish then.
+    event_has_room = places_left is None or places_left > 0
+    if not event_has_room and not options.waiting_list and request.method != "POST":
+        return _closed(request, context, Result.FULL)
+    form_kwargs = {
+        "event": event, "notice": notice, "questions": queries.questions(event),
+        "slots": slots, "session_left": session_left, "disable_full": event_has_room,
+    }
+    status = 200
+    if request.method == "POST":
+        allowed, retry_after = ratelimit.allow(request)
+        if not allowed:
+            response = render(
+                request, "registrations/rate_limited.html",
+                {**context, "minutes": max(1, round(retry_after / 60))}, status=429,
+            )
+            response["Retry-After"] = str(retry_after)
+            return response
+        form = RegistrationForm(request.POST, **form_kwargs)
+        if form.is_bot():
+            # The same page a person gets, and nothing stored.
+            return _thanks_redirect(event, _expected_result(event, options, places_left))
+        if form.is_valid():
+            try:
+                outcome = services.register(event, form.registration_data(), now=now)
+            except ValidationError as error:
+                form.apply_errors(error)
+            else:
+                if outcome.accepted:
+                    return _thanks_redirect(event, outcome.result)
+                if outcome.result == Result.SESSION_FULL:
+                    form.mark_full(outcome.full_sessions)
+                elif outcome.result == Result.FULL:
+                    form.add_error(None, _("Sorry, the event has just become full."))
+                else:
+                    return _closed(request, context, outcome.result)
+        status = 400 if form.errors else 200
+    else:
+        form = RegistrationForm(**form_kwargs)
+    context.update({
+        "form": form,
+        "notice": notice,
+        "options": options,
+        "places_left": places_left,
+        "event_has_room": event_has_room,
+    })
+    return render(request, "registrations/register.html", context, status=status)
+
+
+def _closed(request, context, reason: Result):
+    event = context["event"]
+    opens = event.registration_opens_at
+    context.update({
+        "reason": reason.value,
+        "opens": display.format_moment(opens, event.time_zone, translation.get_language())
+        if opens else "",
+    })
+    return render(request, "registrations/closed.html", context)
+
+
+def _expected_result(event, options, places_left) -> Result:
+    if places_left is None or places_left > 0:
+        return Result.HELD if options.double_opt_in else Result.CONFIRMED
+    return Result.WAITING
+
+
+def _thanks_redirect(event, result: Result):
+    url = reverse(
+        "registrations:thanks", kwargs={"project": event.project.slug, "event": event.slug}
+    )
+    return redirect(f"{url}?result={result.value}")
+
+
+@require_safe
+def thanks(request, project, event):
+    event = _event_or_404(project, event)
+    result = request.GET.get("result")
+    context = _event_context(event, translation.get_language())
+    context["result"] = result if result in THANKS_RESULTS else ""
+    return render(request, "registrations/thanks.html", context)
+
+
+# --- The registrant's own page ---------------------------------------------------------------
+
+
+def personal_link(view):
+    """Look the registration up by its key; an unknown or erased key gets a plain 404 page."""
+
+    @wraps(view)
+    def wrapped(request, token, *args, **kwargs):
+        registration = queries.registration_by_token(token)
+        if registration is None:
+            response = render(request, "registrations/unknown.html", status=404)
+        else:
+            response = view(request, registration, *args, **kwargs)
+        return private(response)
+
+    return wrapped
+
+
+def _personal_context(registration, language, now=None):
+    event = registration.event
+    now = now or timezone.now()
+    own = display.own_zone(registration)
+    choices = queries.chosen_sessions(registration)
+    return {
+        **_event_context(event, language),
+        "registration": registration,
+        "when_own": display.format_range(event.starts_at, event.ends_at, own, language)
+        if own else "",
+        "own_zone": own,
+        "choices": choices,
+        "is_past": event.is_past(now),
+        "join_url": display.join_url(registration)
+        if registration.is_confirmed and has_join_link(event) else "",
+        "hold_until": display.format_moment(
+            registration.hold_expires_at, own or event.time_zone, language
+        ) if registration.status == Registration.Status.HELD else "",
+        "needs_opt_in": queries.options_for(event).double_opt_in,
+        "register_url": reverse(
+            "registrations:register",
+            kwargs={"project": event.project.slug, "event": event.slug},
+        ),
+    }
+
+
+def _sessions_form(registration, data=None):
+    event = registration.event
+    slots = queries.parallel_slots(event)
+    if not slots:
+        return None
+    return SessionsForm(
+        data, registration=registration, slots=slots,
+        session_left=queries.session_places_left(event, slots),
+        # On the waiting list a session is a wish and takes no place: any may be chosen.
+        disable_full=registration.takes_place,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@personal_link
+def personal(request, registration):
+    language = translation.get_language()
+    status = 200
+    if request.method == "POST":
+        form = DetailsForm(request.POST, registration=registration)
+        if form.is_valid():
+            try:
+                services.update_details(registration, form.changes())
+            except ValidationError as error:
+                form.apply_errors(error)
+            else:
+                messages.success(request, _("Your details have been saved."))
+                return redirect("registrations:personal", token=registration.token)
+        status = 400
+    else:
+        form = DetailsForm(registration=registration)
+    context = _personal_context(registration, language)
+    context.update({
+        "form": form,
+        "sessions_form": _sessions_form(registration)
+        if not registration.is_cancelled and not context["is_past"] else None,
+    })
+    return render(request, "registrations/personal.html", context, status=status)
+
+
+@require_http_methods(["POST"])
+@personal_link
+def sessions(request, registration):
+    form = _sessions_form(registration, request.POST)
+    if form is None:
+        return redirect("registrations:personal", token=registration.token)
+    if form.is_valid():
+        blocks = {block.pk: block for slot in form.slots for block in slot.blocks}
+        try:
+            for block_id in form.changed_blocks():
+                services.switch_session(registration, blocks[block_id])
+        except services.SessionFull:
+            messages.error(request, _("That session has just filled up. Choose another."))
+        except services.RegistrationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Your sessions have been saved."))
+    else:
+        messages.error(request, _("Choose one session at each time."))
+    return redirect("registrations:personal", token=registration.token)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@personal_link
+def confirm(request, registration):
+    """The link in the "please confirm" e-mail. A page with a button, not a change on opening:
+    mail scanners open links, and must not confirm addresses on their owners' behalf."""
+    if request.method == "POST":
+        services.confirm_email(registration.token)
+        registration.refresh_from_db()
+        if registration.is_confirmed:
+            messages.success(request, _("Thank you: your address is confirmed and your place "
+                                        "is yours."))
+        else:
+            messages.success(request, _("Thank you: your address is confirmed."))
+        return redirect("registrations:personal", token=registration.token)
+    context = _personal_context(registration, translation.get_language())
+    context["needs_confirming"] = registration.email_confirmed_at is None and (
+        registration.status in (Registration.Status.HELD, Registration.Status.WAITING)
+    )
+    return render(request, "registrations/confirm.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@personal_link
+def cancel(request, registration):
+    context = _personal_context(registration, translation.get_language())
+    if registration.is_cancelled or context["is_past"]:
+        return redirect("registrations:personal", token=registration.token)
+    if request.method == "POST":
+        try:
+            services.cancel(registration)
+        except services.RegistrationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Your registration has been cancelled."))
+        return redirect("registrations:personal", token=registration.token)
+    return render(request, "registrations/cancel.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@personal_link
+def erase(request, registration):
+    if request.method == "POST":
+        services.erase(registration)
+        return redirect("registrations:erased")
+    return render(
+        request, "registrations/erase.html",
+        _personal_context(registration, translation.get_language()),
+    )
+
+
+@require_safe
+def erased(request):
+    return private(render(request, "registrations/erased.html"))
+
+
+@require_safe
+@personal_link
+def calendar(request, registration):
+    event = registration.event
+    language = translation.get_language()
+    content = event_calendar(
+        event, language, display.event_url(event, language),
+        attendee_url=display.join_url(registration)
+        if registration.is_confirmed and has_join_link(event) else None,
+    )
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        True, calendar_filename(event)
+    )
+    return response
+
+
+@require_safe
+@personal_link
+def data(request, registration):
+    content = json.dumps(services.export_data(registration), ensure_ascii=False, indent=2)
+    response = HttpResponse(content, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"registration-{registration.event.slug}.json"
+    )
+    return response
+
+
+# --- The join link ---------------------------------------------------------------------------
+
+
+@require_safe
+def join(request, token):
+    """Confirmed registrants reach the meeting from shortly before the start until the end.
+    The meeting address only ever appears in this redirect's Location header."""
+    registration = queries.registration_by_token(token)
+    if registration is None or registration.is_cancelled:
+        return private(render(request, "registrations/unknown.html", status=404))
+    with translation.override(registration.language):
+        response = _join(request, registration)
+    return private(response)
+
+
+def _join(request, registration):
+    event = registration.event
+    options = queries.options_for(event)
+    now = timezone.now()
+    state = queries.join_state(registration, options, now)
+    language = registration.language
+    context = _personal_context(registration, language, now)
+    context["state"] = state.value
+    if state == queries.JoinState.OPEN:
+        if not event.meeting_url:
+            return render(request, "registrations/join.html", {**context, "state": "no_url"})
+        services.record_join(registration, now=now)
+        return HttpResponseRedirect(event.meeting_url)
+    if state == queries.JoinState.EARLY:
+        opens = queries.join_opens_at(event, options)
+        own = display.own_zone(registration)
+        context.update({
+            "opens_event": display.format_moment(opens, event.time_zone, language),
+            "opens_own": display.format_moment(opens, own, language) if own else "",
+            "opens_at": opens,
+            "seconds_left": int((opens - now).total_seconds()),
+        })
+        return render(request, "registrations/join.html", context)
+    if state == queries.JoinState.ENDED:
+        return render(request, "registrations/join.html", context)
+    return render(request, "registrations/join.html", context, status=403)

@@ -1,0 +1,266 @@
+"""Exactly the capacity is ever taken, under real concurrency: threads with their own database
+connections (file-backed SQLite in WAL mode, or PostgreSQL), and HTTP against the live server."""
+
+import http.cookiejar
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection, connections
+from django.urls import reverse
+
+from aula.messaging.models import OutboxMessage
+from aula.registrations import services
+from aula.registrations.models import CapacityCounter, Registration, SessionChoice
+from aula.registrations.services import Result
+from tests.registrations.factories import make_event, make_slot, person
+
+Status = Registration.Status
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def workers() -> int:
+    # PostgreSQL on the CI machine allows 100 connections, shared with other test runs.
+    return 32 if connection.vendor == "sqlite" else 16
+
+
+def in_threads(func, jobs, max_workers=None):
+    """Run ``func(job)`` for every job on a pool of threads; every exception is re-raised."""
+
+    def run(job):
+        try:
+            return func(job)
+        finally:
+            connections.close_all()  # each thread's own connection
+
+    with ThreadPoolExecutor(max_workers=max_workers or workers()) as pool:
+        return list(pool.map(run, jobs))
+
+
+def counter(event, block=None) -> int:
+    return CapacityCounter.objects.get(event=event, block=block).taken
+
+
+def statuses(event) -> dict:
+    found = dict.fromkeys(Status.values, 0)
+    for status in Registration.objects.filter(event=event).values_list("status", flat=True):
+        found[status] += 1
+    return found
+
+
+def test_200_registrations_for_50_places():
+    event = make_event(capacity=50)
+    outcomes = in_threads(lambda n: services.register(event, person(n)), range(200))
+    results = [outcome.result for outcome in outcomes]
+    assert results.count(Result.CONFIRMED) == 50
+    assert results.count(Result.WAITING) == 150
+    assert statuses(event) == {"confirmed": 50, "waiting": 150, "held": 0, "cancelled": 0}
+    assert counter(event) == 50
+    # Every registrant got exactly one e-mail, the right one.
+    assert OutboxMessage.objects.filter(kind="registration_confirmation").count() == 50
+    assert OutboxMessage.objects.filter(kind="registration_waiting").count() == 150
+    # The waiting list is in a strict order (promotion picks the oldest first).
+    waiting = list(Registration.objects.filter(status=Status.WAITING).values_list(
+        "waiting_since", flat=True))
+    assert all(moment is not None for moment in waiting)
+
+
+def test_a_parallel_session_is_never_overbooked():
+    event = make_event(capacity=100)
+    a, b = make_slot(event, 10, 10)
+    outcomes = in_threads(
+        lambda n: services.register(event, person(n, sessions=[a.pk if n % 4 else b.pk])),
+        range(80),
+    )
+    confirmed_a = SessionChoice.objects.filter(block=a, registration__status=Status.CONFIRMED)
+    confirmed_b = SessionChoice.objects.filter(block=b, registration__status=Status.CONFIRMED)
+    assert confirmed_a.count() == 10 == counter(event, a)
+    assert confirmed_b.count() == 10 == counter(event, b)
+    assert [o.result for o in outcomes].count(Result.SESSION_FULL) == 60
+    assert Registration.objects.count() == 20 == counter(event)
+
+
+def test_cancellations_and_registrations_at_once_keep_the_count_exact():
+    event = make_event(capacity=50)
+    in_threads(lambda n: services.register(event, person(n)), range(80))
+    leaving = list(Registration.objects.filter(status=Status.CONFIRMED)[:20])
+
+    def job(item):
+        kind, value = item
+        if kind == "cancel":
+            return services.cancel(value)
+        return services.register(event, person(value))
+
+    jobs = [("cancel", r) for r in leaving] + [("register", n) for n in range(100, 160)]
+    jobs = [job for pair in zip(jobs[:20], jobs[20:40], strict=True) for job in pair] + jobs[40:]
+    in_threads(job, jobs)
+    found = statuses(event)
+    # 140 registrants, 20 cancelled; every freed place went to someone waiting.
+    assert found["cancelled"] == 20
+    assert found["confirmed"] == 50 == counter(event)
+    assert found["waiting"] == 70
+
+
+def test_the_same_address_many_times_at_once_is_one_registration():
+    event = make_event(capacity=50)
+    outcomes = in_threads(lambda n: services.register(event, person(1)), range(30))
+    assert Registration.objects.filter(event=event).count() == 1
+    assert counter(event) == 1
+    assert all(outcome.result == Result.CONFIRMED for outcome in outcomes)
+    assert sum(1 for outcome in outcomes if not outcome.existing) == 1
+
+
+def test_double_opt_in_holds_count_against_the_capacity():
+    event = make_event(capacity=20, options={"double_opt_in": True})
+    outcomes = in_threads(lambda n: services.register(event, person(n)), range(60))
+    assert [o.result for o in outcomes].count(Result.HELD) == 20
+    assert statuses(event)["held"] == 20 == counter(event)
+    # Everyone confirms at once: still 20 places.
+    tokens = list(Registration.objects.values_list("token", flat=True))
+    in_threads(services.confirm_email, tokens)
+    assert statuses(event)["confirmed"] == 20 == counter(event)
+
+
+def test_a_transaction_the_database_gave_up_on_is_tried_again():
+    from django.db import OperationalError, transaction
+
+    calls = []
+
+    def flaky():
+        calls.append(transaction.get_connection().in_atomic_block)
+        if len(calls) < 3:
+            raise OperationalError("database is locked")
+        return "done"
+
+    assert services.run_in_transaction(flaky) == "done"
+    assert calls == [True, True, True]
+
+    def broken():
+        raise OperationalError("no such table: nowhere")
+
+    with pytest.raises(OperationalError):
+        services.run_in_transaction(broken)
+    # Inside an outer transaction nothing can be retried: the error goes up at once.
+    calls.clear()
+    with pytest.raises(OperationalError), transaction.atomic():
+        services.run_in_transaction(flaky)
+    assert len(calls) == 1
+
+
+# --- Through HTTP -----------------------------------------------------------------------------
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_200_http_registrations_for_50_places(live_server, settings):
+    settings.AULA_REGISTRATION_MIN_FILL_SECONDS = 0
+    settings.AULA_REGISTRATION_RATE_LIMIT = ""
+    event = make_event(capacity=50)
+    path = reverse(
+        "registrations:register", kwargs={"project": event.project.slug, "event": event.slug}
+    )
+    url = live_server.url + path
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(url).read().decode()
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
+    csrf_cookie = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
+
+    def post(n):
+        fields = {
+            **hidden,
+            "first_name": "Ana", "family_name": f"Pop{n}", "email": f"http{n}@example.org",
+            "organisation": "Kaunas 2022", "organisation_type": "LocalPublicAuthority",
+            "country": "LT", "language": "en", "privacy": "on",
+        }
+        request = urllib.request.Request(
+            url, data=urllib.parse.urlencode(fields).encode(), method="POST",
+            headers={"Cookie": f"csrftoken={csrf_cookie}", "Referer": url},
+        )
+        client = urllib.request.build_opener(NoRedirect)
+        try:
+            response = client.open(request, timeout=120)
+            return response.status, response.headers.get("Location", "")
+        except urllib.error.HTTPError as error:  # 302 (not followed) arrives here
+            return error.code, error.headers.get("Location", "")
+
+    answers = in_threads(post, range(200), max_workers=16)
+    assert {status for status, _location in answers} == {302}
+    locations = [location for _status, location in answers]
+    assert locations.count(f"{path}thanks/?result=confirmed") == 50
+    assert locations.count(f"{path}thanks/?result=waiting") == 150
+    assert statuses(event) == {"confirmed": 50, "waiting": 150, "held": 0, "cancelled": 0}
+    assert counter(event) == 50
+
+
+def test_overlapping_reminder_ticks_send_each_reminder_once():
+    from datetime import timedelta
+
+    event = make_event(capacity=100)
+    start = event.starts_at
+    in_threads(lambda n: services.register(event, person(n), now=start - timedelta(days=3)),
+               range(40))
+    counts = in_threads(
+        lambda _n: services.send_due_reminders(now=start - timedelta(minutes=30)), range(8)
+    )
+    assert sum(counts) == 40
+    assert OutboxMessage.objects.filter(kind="registration_reminder").count() == 40
+
+
+def test_a_retried_cancellation_counts_once(monkeypatch):
+    from django.db import OperationalError
+
+    event = make_event(capacity=1)
+    services.register(event, person(1))
+    original = services._adjust
+    failures = []
+
+    def fail_once(*args, **kwargs):
+        if not failures:
+            failures.append(True)
+            raise OperationalError("database is locked")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_adjust", fail_once)
+    services.cancel(Registration.objects.get())  # the first attempt fails and is retried
+    assert failures and counter(event) == 0
+    assert services.register(event, person(2)).result == Result.CONFIRMED
+    assert counter(event) == 1
+
+
+def test_a_retried_registration_starts_afresh(monkeypatch):
+    """The first attempt takes the last place and is rolled back; while it waits to retry,
+    someone else takes the place. The retry must not keep the first attempt's id or its
+    confirmation time."""
+    from types import SimpleNamespace
+
+    from django.db import OperationalError
+
+    event = make_event(capacity=1)
+    original = services.emails.send
+    failures = []
+
+    def fail_once(*args, **kwargs):
+        if not failures:
+            failures.append(True)
+            raise OperationalError("database is locked")
+        return original(*args, **kwargs)
+
+    def someone_else_meanwhile(_seconds):
+        assert services.register(event, person(2)).result == Result.CONFIRMED
+
+    monkeypatch.setattr(services.emails, "send", fail_once)
+    monkeypatch.setattr(services, "time", SimpleNamespace(sleep=someone_else_meanwhile))
+    outcome = services.register(event, person(1))
+    assert failures and outcome.result == Result.WAITING
+    registration = Registration.objects.get(email="person1@example.org")
+    assert registration.status == Status.WAITING and registration.confirmed_at is None
+    assert statuses(event) == {"confirmed": 1, "waiting": 1, "held": 0, "cancelled": 0}
+    assert counter(event) == 1
