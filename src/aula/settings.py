@@ -1,6 +1,8 @@
 """Django settings for Aula. Every value that differs between machines comes from
 ``aula.config`` (environment variables, documented in README.md)."""
 
+from datetime import timedelta
+
 from django.utils.translation import gettext_lazy as _
 
 from aula import config
@@ -25,12 +27,21 @@ INSTALLED_APPS = [
     "django_countries",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "aula.core",
     "aula.projects",
     "aula.events",
     "aula.demo",
     "aula.registrations",
     "aula.messaging",
+    "aula.console",
+    "aula.attendance",
+    "aula.materials",
+    "aula.feedback",
+    "aula.certificates",
+    "aula.reports",
 ]
 
 MIDDLEWARE = [
@@ -41,8 +52,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # After a password, an organiser with two-factor login may open only the code page.
+    "aula.console.auth.TwoFactorGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "aula.urls"
@@ -59,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "aula.core.context_processors.site",
+                "aula.messaging.context_processors.mail_viewer",
             ],
         },
     },
@@ -134,7 +151,27 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "console:login"
+LOGIN_REDIRECT_URL = "console:home"
+LOGOUT_REDIRECT_URL = "console:login"
+
+# The lockout check runs before the password check (see aula.console.auth.LockoutBackend).
+AUTHENTICATION_BACKENDS = [
+    "aula.console.auth.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Repeated failed logins lock the user name (not the address: organisers of one public body
+# often share an office's address) for a while; a completed password reset lifts the lock.
+AXES_FAILURE_LIMIT = int(config.os.environ.get("AULA_LOGIN_FAILURE_LIMIT") or 5)
+AXES_COOLOFF_TIME = timedelta(
+    minutes=int(config.os.environ.get("AULA_LOGIN_LOCKOUT_MINUTES") or 30)
+)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "console/accounts/locked.html"
+AXES_VERBOSE = False
+# Two-factor login (TOTP): the name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = "Aula"
 
 LOGGING = {
     "version": 1,

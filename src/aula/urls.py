@@ -12,6 +12,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("aula.events.urls")),
     path("", include("aula.registrations.urls")),
+    path("console/", include("aula.console.urls")),
 )
 # Uploaded files (speaker photos) from var/media; a production proxy serves them itself.
 urlpatterns += [

@@ -2,12 +2,14 @@
 in the event's zone), agenda and model rules show on the form, and typed text stays text."""
 
 import re
-from datetime import timedelta
+import zoneinfo
+from datetime import datetime, time, timedelta
 from html import unescape
 from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from aula.events.models import AgendaBlock, AgendaItem, Event, ItemRole, Person, check_agenda
 from aula.projects.models import Partner, Project
@@ -26,6 +28,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 LANGS = ["en", "ro", "lt", "nl", "it", "hr"]
+VILNIUS = zoneinfo.ZoneInfo("Europe/Vilnius")
 
 
 class FormReader(HTMLParser):
@@ -421,6 +424,128 @@ def test_calendar_sequence_goes_up_when_the_time_changes(admin_client, seminar):
     seminar.refresh_from_db()
     assert seminar.sequence == 1
     assert seminar.ends_at == utc(2021, 6, 10, 10, 30)
+
+
+# --- a moved or cancelled event tells its registrants (events.services.record_event_change) ---
+
+
+@pytest.fixture
+def booked():
+    """A published seminar three weeks ahead, 10:00–13:00 in Vilnius with two blocks, and two
+    registrants (one in the organiser's own language, one in Romanian)."""
+    from aula.registrations import services as registrations
+    from tests.registrations.factories import make_event as make_open_event
+    from tests.registrations.factories import person
+
+    day = (timezone.now() + timedelta(days=21)).astimezone(VILNIUS).date()
+    starts = datetime.combine(day, time(10), VILNIUS)
+    event = make_open_event(starts_at=starts, ends_at=starts + timedelta(hours=3))
+    make_block(event, starts_at=starts, ends_at=starts + timedelta(hours=1))
+    make_block(event, starts_at=starts + timedelta(hours=1), ends_at=starts + timedelta(hours=2),
+               title={"en": "Workshop"})
+    for n, language in ((1, "en"), (2, "ro")):
+        registrations.register(event, person(n, language=language))
+    return event
+
+
+def outbox(kind):
+    from aula.messaging.models import OutboxMessage
+
+    return list(
+        OutboxMessage.objects.filter(kind=f"registration_{kind}").prefetch_related("attachments")
+    )
+
+
+def calendar_file(message) -> str:
+    (attachment,) = message.attachments.all()
+    assert attachment.filename.endswith(".ics")
+    return bytes(attachment.content).decode()
+
+
+def save_event(admin_client, event, **changes):
+    url = admin_url(Event, "change", event.pk)
+    data = form_data(admin_client.get(url), "event")
+    data.update(changes)
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, errors_of(response)
+    event.refresh_from_db()
+    return data
+
+
+def test_moving_a_published_event_tells_each_registrant_once_with_the_new_calendar(
+    admin_client, booked
+):
+    save_event(
+        admin_client, booked, starts_at_1="11:00", ends_at_1="14:00",
+        **{"blocks-0-starts_at_1": "11:00", "blocks-0-ends_at_1": "12:00",
+           "blocks-1-starts_at_1": "12:00", "blocks-1-ends_at_1": "13:00"},
+    )
+    assert booked.local_start.hour == 11
+    assert [booked.local(b.starts_at).hour for b in booked.blocks.all()] == [11, 12]
+    assert booked.sequence == 1  # once, however many blocks were saved with it
+    notices = outbox("event_changed")
+    assert sorted(m.recipient for m in notices) == ["person1@example.org", "person2@example.org"]
+    for message in notices:
+        ics = calendar_file(message)
+        assert "METHOD:PUBLISH" in ics and "SEQUENCE:1" in ics
+        assert f"DTSTART;TZID=Europe/Vilnius:{booked.local_start:%Y%m%dT110000}" in ics
+    assert not outbox("event_cancelled")
+
+
+def test_cancelling_a_published_event_removes_it_from_the_registrants_calendars(
+    admin_client, booked
+):
+    save_event(admin_client, booked, status="cancelled")
+    assert booked.sequence == 1
+    notices = outbox("event_cancelled")
+    assert len(notices) == 2
+    for message in notices:
+        ics = calendar_file(message)
+        assert "METHOD:CANCEL" in ics and "STATUS:CANCELLED" in ics and "SEQUENCE:1" in ics
+    assert not outbox("event_changed")
+
+
+def test_editing_only_the_description_tells_nobody(admin_client, booked):
+    save_event(admin_client, booked, description_en="Bring your questions.")
+    assert booked.description["en"] == "Bring your questions."
+    assert booked.sequence == 0
+    assert not outbox("event_changed") and not outbox("event_cancelled")
+
+
+def test_moving_a_draft_tells_nobody(admin_client, booked):
+    Event.objects.filter(pk=booked.pk).update(status=Event.Status.DRAFT)
+    save_event(admin_client, booked, starts_at_1="09:00")
+    assert booked.local_start.hour == 9
+    assert booked.sequence == 1
+    assert not outbox("event_changed")
+
+
+def test_a_change_that_fails_after_saving_leaves_no_email(admin_client, booked, monkeypatch):
+    from aula.events.admin import EventAdmin
+
+    class Boom(Exception):
+        pass
+
+    def fail(*args, **kwargs):
+        raise Boom
+
+    monkeypatch.setattr(EventAdmin, "log_change", fail)  # the admin's last step, same transaction
+    url = admin_url(Event, "change", booked.pk)
+    data = form_data(admin_client.get(url), "event")
+    with pytest.raises(Boom):
+        admin_client.post(url, {**data, "status": "cancelled"})
+    booked.refresh_from_db()
+    assert booked.status == Event.Status.PUBLISHED and booked.sequence == 0
+    assert not outbox("event_cancelled")
+
+
+def test_a_refused_change_tells_nobody(admin_client, booked):
+    url = admin_url(Event, "change", booked.pk)
+    data = form_data(admin_client.get(url), "event")
+    data["starts_at_1"] = "14:00"  # after the end
+    assert admin_client.post(url, data).status_code == 200
+    booked.refresh_from_db()
+    assert booked.sequence == 0 and not outbox("event_changed")
 
 
 def test_block_page_in_the_event_zone(admin_client, seminar):

@@ -140,3 +140,42 @@ def test_templated_email_without_html_template_is_text_only():
     assert message.subject == "Plain only"
     assert message.text_body == "No HTML part for Ana.\n"
     assert message.html_body == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_queue_emails_writes_many_in_one_go_with_one_delivery(no_worker):
+    later = timezone.now() + timedelta(hours=1)
+    ics = Attachment("event.ics", b"BEGIN:VCALENDAR\r\n", "text/calendar")
+    emails = [
+        services.OutgoingEmail(
+            to=f"p{i}@example.org", subject=f"Hello {i}", text="Body", kind="reminder",
+            language="en", registration_id=i, attachments=[ics] if i % 2 else [],
+        )
+        for i in range(6)
+    ]
+    with transaction.atomic():
+        messages = services.queue_emails(emails)
+        held = services.queue_emails(
+            [services.OutgoingEmail(to="p9@example.org", subject="Later", text="Body",
+                                    kind="reminder", language="en", send_after=later)]
+        )
+    stored = {m.recipient: m for m in OutboxMessage.objects.prefetch_related("attachments")}
+    assert [m.pk for m in messages] == [stored[f"p{i}@example.org"].pk for i in range(6)]
+    assert [len(stored[f"p{i}@example.org"].attachments.all()) for i in range(6)] == [
+        0, 1, 0, 1, 0, 1
+    ]
+    assert held[0].next_attempt_at == later
+    # One delivery for the six, one deferred to when the held one is due.
+    assert [r.task.run_after for r in delivery_tasks(no_worker)] == [None, later]
+    assert services.queue_emails([]) == []
+
+
+@pytest.mark.django_db
+def test_queue_emails_writes_none_when_one_address_is_invalid():
+    emails = [
+        services.OutgoingEmail(to=to, subject="Hello", text="Body", kind="k", language="en")
+        for to in ("ana@example.org", "not an address")
+    ]
+    with pytest.raises(ValidationError):
+        services.queue_emails(emails)
+    assert not OutboxMessage.objects.exists()

@@ -33,7 +33,7 @@ def test_open_from_30_minutes_before_the_start_records_and_redirects(client, reg
         response = client.get(join_link(registration))
     assert response.status_code == 302
     assert response["Location"] == MEETING_URL
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
     later = event.starts_at + timedelta(hours=1)
     with time_machine.travel(later, tick=False):

@@ -28,7 +28,7 @@ def registration(event):
 def assert_private(response):
     assert "no-store" in response["Cache-Control"]
     assert response["X-Robots-Tag"] == "noindex, nofollow"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_personal_page_shows_the_registration(client, registration):

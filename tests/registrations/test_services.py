@@ -654,6 +654,51 @@ def test_erase_before_the_event_cancels_and_anonymises_but_counts_stay(event):
     assert not mails("registration_cancellation")
 
 
+def test_erase_clears_the_registrants_emails_from_the_outbox(event):
+    registration = services.register(event, person(1)).registration
+    other = services.register(event, person(2)).registration
+    confirmation = OutboxMessage.objects.get(registration_id=registration.pk)
+    assert confirmation.attachments.exists()  # the calendar file with the personal join link
+    OutboxMessage.objects.filter(pk=confirmation.pk).update(
+        status=OutboxMessage.Status.SENT, sent_at=timezone.now()
+    )
+    services.send_due_reminders(now=event.starts_at - timedelta(minutes=30))  # queued, unsent
+    assert len(mails("registration_reminder")) == 2
+
+    services.erase(registration)
+
+    (sent,) = OutboxMessage.objects.filter(registration_id=registration.pk)
+    assert sent.pk == confirmation.pk and sent.kind == "registration_confirmation"
+    assert sent.status == OutboxMessage.Status.SENT and sent.sent_at is not None
+    assert sent.recipient == sent.subject == sent.text_body == sent.html_body == ""
+    assert not sent.attachments.exists()
+    # The other registrant's e-mails are theirs.
+    assert [m.recipient for m in mails("registration_reminder")] == [other.email]
+    assert OutboxMessage.objects.filter(recipient=other.email).count() == 2
+
+
+def test_an_erasure_that_fails_leaves_the_outbox_as_it_was(event, monkeypatch):
+    registration = services.register(event, person(1)).registration
+
+    def broken():
+        raise RuntimeError("no randomness today")
+
+    monkeypatch.setattr(services, "new_token", broken)  # fails after the outbox was cleared
+    with pytest.raises(RuntimeError):
+        services.erase(registration)
+    (confirmation,) = mails()
+    assert confirmation.recipient == registration.email and confirmation.attachments.exists()
+    registration.refresh_from_db()
+    assert registration.anonymised_at is None
+
+
+def test_erasing_again_clears_what_an_older_erasure_left_in_the_outbox(event):
+    registration = services.register(event, person(1)).registration
+    Registration.objects.filter(pk=registration.pk).update(anonymised_at=timezone.now())
+    services.erase(registration)
+    assert not OutboxMessage.objects.filter(registration_id=registration.pk).exists()
+
+
 def test_erase_after_the_event_keeps_the_status(event):
     registration = services.register(event, person()).registration
     services.erase(registration, now=event.ends_at + timedelta(days=1))

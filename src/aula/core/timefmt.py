@@ -1,6 +1,14 @@
-"""Formatting of times for people: always with the zone, so nobody has to guess."""
+"""Formatting of times for people: always with the zone, so nobody has to guess.
 
+One place for it: pages, e-mails and calendar texts all say "Thursday, 10 June 2021,
+10:00–13:00 (Europe/Vilnius, UTC+03:00)" the same way, in the language asked for.
+"""
+
+import zoneinfo
 from datetime import datetime
+
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext, pgettext
 
 
 def format_offset(value: datetime) -> str:
@@ -14,3 +22,55 @@ def format_offset(value: datetime) -> str:
     sign = "+" if minutes > 0 else "−"
     hours, minutes = divmod(abs(minutes), 60)
     return f"UTC{sign}{hours:02d}:{minutes:02d}"
+
+
+def _formats() -> tuple[str, str]:
+    # Translators: a date in the format of Django's date filter (l = weekday, j = day,
+    # F = month, Y = year); reorder to suit the language.
+    date_format = pgettext("event date", "l, j F Y")
+    # Translators: a time of day in the format of Django's time filter (H = hour, i = minutes).
+    time_format = pgettext("event time", "H:i")
+    return date_format, time_format
+
+
+def format_range(
+    start: datetime, end: datetime, zone_name: str, language: str | None = None
+) -> str:
+    """'Thursday, 10 June 2021, 10:00–13:00 (Europe/Vilnius, UTC+03:00)'; both dates when the
+    range crosses midnight in that zone; both offsets when it crosses a daylight-saving change."""
+    zone = zoneinfo.ZoneInfo(zone_name)
+    start, end = timezone.localtime(start, zone), timezone.localtime(end, zone)
+    with translation.override(language or translation.get_language()):
+        date_format, time_format = _formats()
+        offset = format_offset(start)
+        if format_offset(end) != offset:
+            offset = f"{offset}/{format_offset(end)}"
+        values = {
+            "date": dateformat.format(start, date_format),
+            "start": dateformat.format(start, time_format),
+            "end_date": dateformat.format(end, date_format),
+            "end": dateformat.format(end, time_format),
+            "zone": zone_name,
+            "offset": offset,
+        }
+        if start.date() == end.date():
+            # Translators: e.g. "Thursday, 10 June 2021, 10:00–13:00 (Europe/Vilnius, UTC+03:00)".
+            return gettext("%(date)s, %(start)s–%(end)s (%(zone)s, %(offset)s)") % values
+        return gettext("%(date)s, %(start)s – %(end_date)s, %(end)s (%(zone)s, %(offset)s)") % (
+            values
+        )
+
+
+def format_moment(moment: datetime, zone_name: str, language: str | None = None) -> str:
+    """'Thursday, 10 June 2021, 10:00 (Europe/Vilnius, UTC+03:00)'."""
+    local = timezone.localtime(moment, zoneinfo.ZoneInfo(zone_name))
+    with translation.override(language or translation.get_language()):
+        date_format, time_format = _formats()
+        values = {
+            "date": dateformat.format(local, date_format),
+            "time": dateformat.format(local, time_format),
+            "zone": zone_name,
+            "offset": format_offset(local),
+        }
+        # Translators: e.g. "Thursday, 10 June 2021, 10:00 (Europe/Vilnius, UTC+03:00)".
+        return gettext("%(date)s, %(time)s (%(zone)s, %(offset)s)") % values

@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import models, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from aula.demo import seminar
 from aula.events.models import AgendaBlock, AgendaItem, Event, ItemRole, Person, check_agenda
+from aula.events.services import record_event_change
 from aula.projects.models import Partner, Project
+from aula.registrations.models import PrivacyNotice
 
 
 class DateMode(enum.Enum):
@@ -89,8 +90,9 @@ class Loader:
 
     # -- generic "save only if changed" ------------------------------------------------------
 
-    def sync(self, obj: models.Model, values: dict, label: str) -> bool:
-        """Give ``obj`` these values; save it (validated) only when new or something differs."""
+    def sync(self, obj: models.Model, values: dict, label: str) -> list[str]:
+        """Give ``obj`` these values; save it (validated) only when new or something differs.
+        Returns the names of the fields that changed on an existing row (empty for a new one)."""
         if obj._state.adding:
             for name, value in values.items():
                 setattr(obj, name, value)
@@ -98,11 +100,11 @@ class Loader:
             obj.save()
             self.result.created += 1
             self.result.changes.append(f"created {label}")
-            return True
+            return []
         changed = [name for name, value in values.items() if not same(getattr(obj, name), value)]
         if not changed:
             self.result.unchanged += 1
-            return False
+            return []
         for name in changed:
             setattr(obj, name, values[name])
         obj.full_clean()
@@ -113,7 +115,7 @@ class Loader:
         obj.save(update_fields=sorted(update_fields))
         self.result.updated += 1
         self.result.changes.append(f"updated {label}: {', '.join(sorted(changed))}")
-        return True
+        return changed
 
     def delete(self, queryset, label: str) -> None:
         for obj in queryset:
@@ -128,10 +130,11 @@ class Loader:
             project = self.load_project()
             partners = self.load_partners(project)
             people = self.load_people()
-            event, sequence_before = self.load_event(project, partners)
+            event, event_changes = self.load_event(project, partners)
             self.load_agenda(event, people)
-            if sequence_before is not None:
-                self.raise_sequence(event, sequence_before)
+            self.load_privacy_notice(project)
+            # Raises the calendar sequence and tells registrants when the demo is redated.
+            record_event_change(event, event_changes)
         self.result.project = project
         self.result.event = event
         return self.result
@@ -184,14 +187,13 @@ class Loader:
 
     def load_event(
         self, project: Project, partners: dict[str, Partner]
-    ) -> tuple[Event, int | None]:
-        """The event, and its calendar sequence before this run if its time or status changed."""
+    ) -> tuple[Event, list[str]]:
+        """The event, and the names of its fields this run changed."""
         data = dict(seminar.EVENT)
         tz = zoneinfo.ZoneInfo(data["time_zone"])
         event = Event.objects.filter(project=project, slug=data["slug"]).first()
         event = event or Event(project=project)
-        before = None if event._state.adding else (event.starts_at, event.ends_at, event.status)
-        sequence_before = event.sequence
+        before = None if event._state.adding else event.starts_at
         day, how = self.event_date(event, tz)
         starts_at, ends_at = at(day, seminar.STARTS, tz), at(day, seminar.ENDS, tz)
         values = {
@@ -204,19 +206,15 @@ class Loader:
             "registration_opens_at": self.registration_opens(event, starts_at, how, tz),
             "registration_closes_at": starts_at,
         }
-        self.sync(event, values, f"event {data['slug']}")
-        event.__dict__.pop("tz", None)  # in case Event.tz is cached: the zone may have changed
-        time_changed = before is not None and before != (starts_at, ends_at, data["status"])
-        self.result.redated = before is not None and before[0] != starts_at
-        return event, (sequence_before if time_changed else None)
+        changed = self.sync(event, values, f"event {data['slug']}")
+        self.result.redated = before is not None and before != starts_at
+        return event, changed
 
-    def raise_sequence(self, event: Event, before: int) -> None:
-        """iCalendar SEQUENCE goes up when the time or status changes. If the model's own save
-        already raised it, leave it; otherwise raise it here (once)."""
-        stored = Event.objects.filter(pk=event.pk).values_list("sequence", flat=True).get()
-        if stored <= before:
-            Event.objects.filter(pk=event.pk).update(sequence=F("sequence") + 1)
-        event.refresh_from_db(fields=["sequence"])
+    def load_privacy_notice(self, project: Project) -> None:
+        notice = PrivacyNotice.objects.filter(
+            project=project, event__isnull=True, version=seminar.PRIVACY_NOTICE_VERSION
+        ).first() or PrivacyNotice(project=project, version=seminar.PRIVACY_NOTICE_VERSION)
+        self.sync(notice, {"text": seminar.PRIVACY_NOTICE}, "privacy notice")
 
     def load_agenda(self, event: Event, people: dict[str, Person]) -> None:
         tz = event.tz

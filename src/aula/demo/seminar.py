@@ -369,3 +369,51 @@ AGENDA = [
         ],
     },
 ]
+
+
+# The privacy notice registrants accept (GDPR Art. 13), as a public body words it: public task,
+# not legitimate interest; the optional consents are separate boxes on the form.
+PRIVACY_NOTICE_VERSION = 1
+PRIVACY_NOTICE = {
+    "en": (
+        "Sample notice of the Aula demonstration.\n\n"
+        "Who is responsible: Vytautas Magnus University, Centre for Enterprise Practices "
+        "(Kaunas), which organises this seminar as a partner of the Interreg Europe project "
+        "ECoC-SME (PGI06047). Its data protection officer answers questions about your data "
+        "through the contact person named on the seminar page.\n\n"
+        "Why and on what basis: to organise the seminar (registration, access to the online "
+        "room, reminders, certificates) and to report participation to the programme, as "
+        "part of a task carried out in the public interest (GDPR Art. 6(1)(e)).\n\n"
+        "Who receives it: the partners of the project; the video-conferencing provider, only "
+        "what it needs to let you in; the Interreg Europe programme bodies and auditors, as "
+        "participation evidence. The video-conferencing provider may process data outside "
+        "the EU under the European Commission's standard contractual clauses.\n\n"
+        "How long: participation evidence is kept until the end of the programme's audit "
+        "period; everything else is deleted after the seminar's follow-up.\n\n"
+        "Your rights: you can see, correct, download and erase your registration from your "
+        "personal page, object to the processing, and complain to your data protection "
+        "authority. Photos, recordings and the newsletter need your separate consent, which "
+        "you can withdraw at any time."
+    ),
+    "ro": (
+        "Notă-model a demonstrației Aula.\n\n"
+        "Cine răspunde: Universitatea Vytautas Magnus, Centrul pentru practici antreprenoriale "
+        "(Kaunas), care organizează acest seminar ca partener al proiectului Interreg Europe "
+        "ECoC-SME (PGI06047). Responsabilul său cu protecția datelor răspunde la întrebările "
+        "despre datele dumneavoastră prin persoana de contact indicată pe pagina seminarului.\n\n"
+        "De ce și în ce temei: pentru organizarea seminarului (înregistrare, acces în sala "
+        "online, mementouri, certificate) și pentru raportarea participării către program, "
+        "ca parte a unei sarcini de interes public (art. 6 alin. (1) lit. (e) din GDPR).\n\n"
+        "Cine le primește: partenerii proiectului; furnizorul de videoconferință, doar cât îi "
+        "trebuie ca să vă permită accesul; organismele și auditorii programului Interreg "
+        "Europe, ca dovadă a participării. Furnizorul de videoconferință poate prelucra date "
+        "în afara UE, în baza clauzelor contractuale standard ale Comisiei Europene.\n\n"
+        "Cât timp: dovezile participării se păstrează până la sfârșitul perioadei de audit a "
+        "programului; restul datelor se șterg după încheierea activităților care urmează "
+        "seminarului.\n\n"
+        "Drepturile dumneavoastră: vă puteți vedea, corecta, descărca și șterge înregistrarea "
+        "din pagina personală, vă puteți opune prelucrării și puteți depune o plângere la "
+        "autoritatea de protecție a datelor. Fotografiile, înregistrările și buletinul "
+        "informativ necesită acordul dumneavoastră separat, pe care îl puteți retrage oricând."
+    ),
+}

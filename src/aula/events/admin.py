@@ -13,7 +13,6 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -31,6 +30,7 @@ from aula.events.models import (
     check_agenda,
     time_zone_choices,
 )
+from aula.events.services import record_event_change
 from aula.projects.admin import URL_OVERRIDES, translated_search
 from aula.projects.models import Partner
 
@@ -260,22 +260,15 @@ class EventAdmin(EventZoneMixin, ZoneHelpMixin, admin.ModelAdmin):
             }),
         ]
 
-    def save_model(self, request, obj, form, change):
-        sequence_before = obj.sequence
-        super().save_model(request, obj, form, change)
-        if change and {"starts_at", "ends_at", "status", "time_zone"} & set(form.changed_data):
-            # iCalendar SEQUENCE goes up when the time or status changes (once, if the model's
-            # own save has not raised it already), so calendars replace their copy.
-            stored = Event.objects.filter(pk=obj.pk).values_list("sequence", flat=True).get()
-            if stored <= sequence_before:
-                Event.objects.filter(pk=obj.pk).update(sequence=F("sequence") + 1)
-            obj.refresh_from_db(fields=["sequence"])
-
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         old_zone = valid_zone(form.initial.get("time_zone"))
         if change and "time_zone" in form.changed_data and old_zone:
             keep_item_clock_times(form.instance, zoneinfo.ZoneInfo(old_zone))
+        if change:
+            # Once per save and after the agenda: the e-mails it causes show the new sessions.
+            # The admin's transaction is still open, so they commit with the change or not at all.
+            record_event_change(form.instance, form.changed_data)
 
 
 def keep_item_clock_times(event: Event, old_tz) -> None:

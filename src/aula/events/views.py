@@ -11,11 +11,10 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import dateformat
 from django.utils.http import content_disposition_header
-from django.utils.translation import get_language, gettext, pgettext
+from django.utils.translation import get_language
 
-from aula.core.timefmt import format_offset
+from aula.core.timefmt import format_range
 from aula.events import queries
 from aula.events.calendar import calendar_filename
 from aula.events.calendar import event_calendar as build_calendar
@@ -41,27 +40,7 @@ def absolute(path: str) -> str:
 def format_when(event: Event) -> str:
     """'Thursday, 10 June 2021, 10:00–13:00 (Europe/Vilnius, UTC+03:00)', in the active language
     and the event's own zone."""
-    start, end = event.local_start, event.local_end
-    # Translators: a date in the format of Django's date filter (l = weekday, j = day,
-    # F = month, Y = year); reorder to suit the language.
-    date_format = pgettext("event date", "l, j F Y")
-    # Translators: a time of day in the format of Django's time filter (H = hour, i = minutes).
-    time_format = pgettext("event time", "H:i")
-    offset = format_offset(start)
-    if format_offset(end) != offset:
-        offset = f"{offset}/{format_offset(end)}"
-    values = {
-        "date": dateformat.format(start, date_format),
-        "start": dateformat.format(start, time_format),
-        "end_date": dateformat.format(end, date_format),
-        "end": dateformat.format(end, time_format),
-        "zone": event.time_zone,
-        "offset": offset,
-    }
-    if start.date() == end.date():
-        # Translators: e.g. "Thursday, 10 June 2021, 10:00–13:00 (Europe/Vilnius, UTC+03:00)".
-        return gettext("%(date)s, %(start)s–%(end)s (%(zone)s, %(offset)s)") % values
-    return gettext("%(date)s, %(start)s – %(end_date)s, %(end)s (%(zone)s, %(offset)s)") % values
+    return format_range(event.starts_at, event.ends_at, event.time_zone)
 
 
 def utc_iso(moment) -> str:

@@ -76,6 +76,23 @@ class RenderedEmail:
     html: str
 
 
+@dataclass(frozen=True)
+class OutgoingEmail:
+    """One e-mail to write into the outbox: ``queue_email``'s arguments, for ``queue_emails``."""
+
+    to: str
+    subject: str
+    text: str
+    kind: str
+    language: str
+    html: str = ""
+    attachments: Iterable[Attachment] = ()
+    event: object = None
+    registration_id: int | None = None
+    send_after: datetime | None = None
+    reply_to: str = ""
+
+
 def queue_email(
     *,
     to: str,
@@ -96,34 +113,66 @@ def queue_email(
     back with that change, and delivery is enqueued only once it has committed. ``send_after``
     holds the message back until then. Raises ``ValidationError`` for an invalid address.
     """
-    validate_email(to)
-    if reply_to:
-        validate_email(reply_to)
+    (message,) = queue_emails([OutgoingEmail(
+        to=to, subject=subject, text=text, html=html, attachments=attachments, kind=kind,
+        language=language, event=event, registration_id=registration_id,
+        send_after=send_after, reply_to=reply_to,
+    )])
+    return message
+
+
+def queue_emails(emails: Iterable[OutgoingEmail]) -> list[OutboxMessage]:
+    """Write several e-mails into the outbox as ``queue_email`` does, in two statements however
+    many there are (a reminder to every registrant of an event). Every address is checked
+    before anything is written: one invalid address writes none of them."""
     now = timezone.now()
+    built = [_outbox_rows(email, now) for email in emails]
+    messages = [message for message, _rows in built]
+    if not messages:
+        return []
+    # savepoint=False: inside the caller's transaction a failure here must fail that whole
+    # transaction, never leave the change committed without its e-mail.
+    with transaction.atomic(savepoint=False):
+        if transaction.get_connection().features.can_return_rows_from_bulk_insert:
+            OutboxMessage.objects.bulk_create(messages)
+        else:
+            for message in messages:  # the attachments need the messages' ids
+                message.save(force_insert=True)
+        attachments = []
+        for message, rows in built:
+            for row in rows:
+                row.message = message
+                attachments.append(row)
+        OutboxAttachment.objects.bulk_create(attachments)
+    for run_after in sorted({m.next_attempt_at for m in messages if m.next_attempt_at > now}):
+        _schedule_delivery(run_after)
+    if any(message.next_attempt_at <= now for message in messages):
+        _schedule_delivery()
+    return messages
+
+
+def _outbox_rows(email: OutgoingEmail, now: datetime):
+    """The message and attachment rows of ``email``, unsaved; ``ValidationError`` for an
+    invalid address."""
+    validate_email(email.to)
+    if email.reply_to:
+        validate_email(email.reply_to)
+    send_after = email.send_after
     message = OutboxMessage(
-        recipient=to,
-        reply_to=reply_to,
-        subject=one_line(subject)[:SUBJECT_MAX_LENGTH],
-        text_body=text,
-        html_body=html,
-        kind=kind,
-        language=language,
-        event=event,
-        registration_id=registration_id,
+        recipient=email.to,
+        reply_to=email.reply_to,
+        subject=one_line(email.subject)[:SUBJECT_MAX_LENGTH],
+        text_body=email.text,
+        html_body=email.html,
+        kind=email.kind,
+        language=email.language,
+        event=email.event,
+        registration_id=email.registration_id,
         message_id=new_message_id(),
         next_attempt_at=max(send_after, now) if send_after else now,
         created_at=now,
     )
-    rows = [_attachment_row(attachment) for attachment in attachments]
-    # savepoint=False: inside the caller's transaction a failure here must fail that whole
-    # transaction, never leave the change committed without its e-mail.
-    with transaction.atomic(savepoint=False):
-        message.save(force_insert=True)
-        for row in rows:
-            row.message = message
-        OutboxAttachment.objects.bulk_create(rows)
-    _schedule_delivery(message.next_attempt_at if message.next_attempt_at > now else None)
-    return message
+    return message, [_attachment_row(attachment) for attachment in email.attachments]
 
 
 def queue_templated_email(
@@ -195,6 +244,23 @@ def requeue(message_ids: Iterable[int]) -> int:
         if count:
             _schedule_delivery()
     return count
+
+
+def forget_registration(registration_id: int) -> None:
+    """Erasure (GDPR Art. 17) reaches the outbox: the registration's unsent e-mails (queued or
+    failed) are deleted; those sent, or in a worker's hands right now, keep only what counts
+    need (kind, status, language, event, timestamps): no address, subject, body, error or
+    attachment. Call it inside the erasing transaction."""
+    messages = OutboxMessage.objects.filter(registration_id=registration_id)
+    with transaction.atomic(savepoint=False):
+        messages.filter(
+            status__in=[OutboxMessage.Status.QUEUED, OutboxMessage.Status.FAILED]
+        ).delete()
+        OutboxAttachment.objects.filter(message__registration_id=registration_id).delete()
+        # The error too: servers quote the address in their refusals.
+        messages.update(
+            recipient="", reply_to="", subject="", text_body="", html_body="", last_error=""
+        )
 
 
 def _render_plain(name: str, context: dict) -> str:
@@ -373,6 +439,10 @@ def _deliver_batch(batch, lease, report: DeliveryReport, *, viewer: bool) -> boo
 
 
 def _send(message: OutboxMessage, connection) -> None:
+    if not message.recipient:
+        # Erased while claimed (forget_registration), by a worker that then stopped: the row
+        # has nothing left to send. A ValueError fails it for good.
+        raise ValueError("The message was erased.")
     email = build_email(message)
     if connection is None:
         # The local mail viewer: nothing leaves the machine, but the message is still built so

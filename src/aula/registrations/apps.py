@@ -8,6 +8,7 @@ class RegistrationsConfig(AppConfig):
     verbose_name = _("Registrations")
 
     def ready(self):
+        from aula.events import services as events
         from aula.messaging import periodic
         from aula.registrations import services
 
@@ -15,3 +16,11 @@ class RegistrationsConfig(AppConfig):
         # and sends the reminders that are due.
         periodic.register(services.release_expired_holds)
         periodic.register(services.send_due_reminders)
+        # Registrants hear of a moved or cancelled event in the transaction that changed it.
+        # dispatch_uid: a re-run ready() must not connect them twice (two e-mails each).
+        events.event_rescheduled.connect(
+            services.on_event_rescheduled, dispatch_uid="registrations.notify_event_changed"
+        )
+        events.event_cancelled.connect(
+            services.on_event_cancelled, dispatch_uid="registrations.notify_event_cancelled"
+        )

@@ -1,16 +1,19 @@
 """The registrant's e-mails. Each is queued in the outbox inside the caller's transaction, in the
 registrant's language, with times in the event's zone and (where it differs) their own."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils import translation
 
+from aula.core import timefmt
 from aula.events.calendar import calendar_filename, event_calendar
 from aula.events.models import Event
 from aula.messaging.services import (
     Attachment,
+    OutgoingEmail,
     RenderedEmail,
-    queue_email,
+    queue_emails,
     queue_templated_email,
     render_email,
 )
@@ -44,10 +47,10 @@ def context(registration: Registration, event: Event, blocks=()) -> dict:
         sessions = [
             {
                 "title": block.text("title", language).text,
-                "when": display.format_range(
+                "when": timefmt.format_range(
                     block.starts_at, block.ends_at, event.time_zone, language
                 ),
-                "when_own": display.format_range(block.starts_at, block.ends_at, own, language)
+                "when_own": timefmt.format_range(block.starts_at, block.ends_at, own, language)
                 if own else "",
             }
             for block in blocks
@@ -56,10 +59,10 @@ def context(registration: Registration, event: Event, blocks=()) -> dict:
         "registration": registration,
         "first_name": registration.first_name,
         "event_title": event.text("title", language).text,
-        "when_event": display.format_range(
+        "when_event": timefmt.format_range(
             event.starts_at, event.ends_at, event.time_zone, language
         ),
-        "when_own": display.format_range(event.starts_at, event.ends_at, own, language)
+        "when_own": timefmt.format_range(event.starts_at, event.ends_at, own, language)
         if own else "",
         "own_zone": own,
         "sessions": sessions,
@@ -68,7 +71,7 @@ def context(registration: Registration, event: Event, blocks=()) -> dict:
         "event_url": display.event_url(event, language),
         "confirm_url": display.confirm_url(registration),
         "register_url": display.register_url(event, language),
-        "hold_until": display.format_moment(
+        "hold_until": timefmt.format_moment(
             registration.hold_expires_at, own or event.time_zone, language
         ) if registration.hold_expires_at else "",
         "contact_name": event.contact_name,
@@ -97,19 +100,27 @@ def prepare(
 
 def send(prepared: Prepared, registration: Registration, event: Event) -> None:
     """Write a prepared e-mail into the outbox (inside the caller's transaction)."""
-    if registration.anonymised_at:
-        return  # an erased registration has no address to write to
-    queue_email(
-        to=registration.email,
-        subject=prepared.rendered.subject,
-        text=prepared.rendered.text,
-        html=prepared.rendered.html,
-        attachments=prepared.attachments,
-        kind=f"registration_{prepared.name}",
-        language=registration.language,
-        event=event,
-        registration_id=registration.pk,
-    )
+    send_many([(prepared, registration)], event)
+
+
+def send_many(items: Iterable[tuple[Prepared, Registration]], event: Event) -> None:
+    """Write prepared e-mails of one event into the outbox at once (inside the caller's
+    transaction), a few statements however many there are."""
+    queue_emails([
+        OutgoingEmail(
+            to=registration.email,
+            subject=prepared.rendered.subject,
+            text=prepared.rendered.text,
+            html=prepared.rendered.html,
+            attachments=prepared.attachments,
+            kind=f"registration_{prepared.name}",
+            language=registration.language,
+            event=event,
+            registration_id=registration.pk,
+        )
+        for prepared, registration in items
+        if not registration.anonymised_at  # an erased registration has no address to write to
+    ])
 
 
 def queue(

@@ -12,9 +12,10 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from aula.core import timefmt
 from aula.core.text import reject_control_characters, single_line
 from aula.core.translation import localize
-from aula.registrations import display, queries
+from aula.registrations import queries
 from aula.registrations.models import (
     JOB_TITLE_MAX_LENGTH,
     LONG_ANSWER_MAX_LENGTH,
@@ -204,7 +205,7 @@ def add_slot_fields(form, slots, session_left, *, current=None, disable_full=Tru
             if session_left.get(block.pk) == 0 and block.pk not in current
         ] if disable_full else []
         form.fields[slot.key] = forms.ChoiceField(
-            label=display.format_range(slot.starts_at, slot.ends_at, event.time_zone, language),
+            label=timefmt.format_range(slot.starts_at, slot.ends_at, event.time_zone, language),
             choices=[
                 (str(block.pk), session_label(
                     block, session_left.get(block.pk), language, event.primary_language

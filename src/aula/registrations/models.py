@@ -375,24 +375,28 @@ class SessionChoice(models.Model):
 
 
 class ReminderSent(models.Model):
-    """One reminder e-mail queued for one registration; the unique pair makes sending it twice
-    impossible, even when two scheduler ticks overlap."""
+    """One reminder e-mail queued for one registration and one start of its event. The unique
+    triple makes sending it twice impossible, even when two scheduler ticks overlap; the start
+    is part of it so that an event that moves gets its reminders again, for the new time."""
 
     registration = models.ForeignKey(
         Registration, on_delete=models.CASCADE, related_name="reminders_sent"
     )
     offset_minutes = models.PositiveIntegerField()
+    # The event's start the reminder was for (the time it was due is this minus the offset).
+    event_starts_at = models.DateTimeField()
     sent_at = models.DateTimeField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["registration", "offset_minutes"], name="reminder_sent_once"
+                fields=["registration", "offset_minutes", "event_starts_at"],
+                name="reminder_sent_once_per_start",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.registration_id}: {self.offset_minutes} min"
+        return f"{self.registration_id}: {self.offset_minutes} min before {self.event_starts_at}"
 
 
 class CapacityCounter(models.Model):

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +34,7 @@ from django_countries import countries
 
 from aula.core.text import reject_control_characters
 from aula.events.models import AgendaBlock, Event
+from aula.messaging.services import forget_registration
 from aula.registrations import emails, queries
 from aula.registrations.display import zone_or_none
 from aula.registrations.models import (
@@ -881,63 +882,108 @@ def _adjust_sessions(counter: CapacityCounter, delta: int) -> None:
 
 # The longest reminder offset an organiser may set (RegistrationOptions.clean): 60 days.
 MAX_REMINDER_MINUTES = 60 * 24 * 60
+# Reminders are written this many to a transaction. It holds the event's lock, which the
+# event's registrations wait for, so it must stay short however many registrants there are.
+REMINDER_BATCH_SIZE = 200
 
 
 def send_due_reminders(now: datetime | None = None) -> int:
-    """Queue the reminders that are due: for each upcoming event, the most recent of its
-    reminder times that has passed, to confirmed registrants who were confirmed before it (a
-    fresher confirmation e-mail needs no reminder) and did not get it yet. Returns how many.
+    """Queue the reminders that are due: for each upcoming published event, the most recent of
+    its reminder times that has passed, to confirmed registrants who were confirmed before it (a
+    fresher confirmation e-mail needs no reminder) and did not get it yet for the event's present
+    start. Returns how many.
 
-    Each reminder is written with its ``ReminderSent`` row in one transaction; the unique pair
-    (registration, offset) makes overlapping ticks send it once.
+    A reminder time is the start minus the offset in real time: a one-day reminder comes 24
+    hours before, daylight-saving change or not. Reminders are kept per start
+    (``ReminderSent``), so an event that moves gets them again for its new time.
     """
     now = now or timezone.now()
-    events = Event.objects.filter(
+    events = list(Event.objects.filter(
         status=Event.Status.PUBLISHED, starts_at__gt=now,
         starts_at__lte=now + timedelta(minutes=MAX_REMINDER_MINUTES),
-    ).select_related("project")
+    ).select_related("project"))
+    options = {o.event_id: o for o in RegistrationOptions.objects.filter(event__in=events)}
     sent = 0
     for event in events:
-        options = RegistrationOptions.for_event(event)
-        offsets = [
-            minutes for minutes in options.reminder_offsets_minutes or []
-            if isinstance(minutes, int) and minutes > 0
-            and now >= event.starts_at - timedelta(minutes=minutes)
-        ]
-        if not offsets:
-            continue
-        offset = min(offsets)
-        due_at = event.starts_at - timedelta(minutes=offset)
-        recipients = (
-            Registration.objects.filter(
-                event=event, status=Status.CONFIRMED, anonymised_at__isnull=True,
-                confirmed_at__lt=due_at,
-            )
-            .exclude(reminders_sent__offset_minutes=offset)
-            .prefetch_related("session_choices__block")
-        )
-        for registration in recipients:
-            registration.event = event
-            if _send_reminder(registration, event, offset, now):
-                sent += 1
+        offset = _due_reminder_offset(event, options.get(event.pk), now)
+        if offset is not None:
+            sent += _send_reminders(event, offset, now)
     return sent
 
 
-def _send_reminder(registration, event, offset, now) -> bool:
-    blocks = [choice.block for choice in registration.session_choices.all()]
-    prepared = emails.prepare("reminder", registration, event, blocks=blocks)
+def _due_reminder_offset(
+    event: Event, options: RegistrationOptions | None, now: datetime
+) -> int | None:
+    """The offset of the event's most recent reminder time that has passed, or None."""
+    options = options or RegistrationOptions(event=event)
+    return min(
+        (
+            minutes for minutes in options.reminder_offsets_minutes or []
+            if isinstance(minutes, int) and minutes > 0
+            and now >= event.starts_at - timedelta(minutes=minutes)
+        ),
+        default=None,
+    )
 
-    def write():
-        ReminderSent.objects.create(
-            registration=registration, offset_minutes=offset, sent_at=now
+
+def _reminder_recipients(event: Event, offset: int):
+    """Who is to get the reminder ``offset`` minutes before the event's start (``event`` as
+    read: its start is the one the reminder is for)."""
+    already = ReminderSent.objects.filter(
+        registration=OuterRef("pk"), offset_minutes=offset, event_starts_at=event.starts_at
+    )
+    return Registration.objects.filter(
+        event_id=event.pk, status=Status.CONFIRMED, anonymised_at__isnull=True,
+        confirmed_at__lt=event.starts_at - timedelta(minutes=offset),
+    ).exclude(Exists(already))
+
+
+def _send_reminders(event: Event, offset: int, now: datetime) -> int:
+    recipients = list(
+        _reminder_recipients(event, offset).order_by("pk")
+        .prefetch_related("session_choices__block")
+    )
+    sent = 0
+    for first in range(0, len(recipients), REMINDER_BATCH_SIZE):
+        prepared = {}
+        for registration in recipients[first:first + REMINDER_BATCH_SIZE]:
+            registration.event = event
+            blocks = [choice.block for choice in registration.session_choices.all()]
+            # Rendered before the lock is taken, as in register().
+            prepared[registration.pk] = (
+                emails.prepare("reminder", registration, event, blocks=blocks), registration
+            )
+        try:
+            sent += run_in_transaction(
+                lambda prepared=prepared: _write_reminders(event, offset, prepared, now)
+            )
+        except IntegrityError:
+            # Only a write that bypassed the event's lock gets here; the next tick reads again.
+            logger.warning("Reminders of event %s written meanwhile; left to the next tick",
+                           event.pk)
+    return sent
+
+
+def _write_reminders(event: Event, offset: int, prepared: dict, now: datetime) -> int:
+    """Write the prepared reminders still due, under the event's lock. Every change of who is
+    registered takes that lock, and so does an overlapping tick: read again under it, the
+    recipients exclude whoever cancelled, was erased or got the reminder meanwhile."""
+    current = _lock_event(event.pk).event
+    if current.status != Event.Status.PUBLISHED or current.starts_at != event.starts_at:
+        return 0  # the event changed since: the next tick works from its new state
+    due = sorted(
+        _reminder_recipients(event, offset).filter(pk__in=list(prepared))
+        .values_list("pk", flat=True)
+    )
+    ReminderSent.objects.bulk_create(
+        ReminderSent(
+            registration_id=pk, offset_minutes=offset, event_starts_at=event.starts_at,
+            sent_at=now,
         )
-        emails.send(prepared, registration, event)
-
-    try:
-        run_in_transaction(write)
-    except IntegrityError:
-        return False  # another tick sent it meanwhile
-    return True
+        for pk in due
+    )
+    emails.send_many([prepared[pk] for pk in due], event)
+    return len(due)
 
 
 # --- The event changed or was cancelled ------------------------------------------------------
@@ -956,18 +1002,13 @@ def _notify_all(event: Event, name: str, method: str) -> int:
     prepared = []
     for registration in registrations:
         registration.event = event
-        prepared.append((registration, emails.prepare(
+        prepared.append((emails.prepare(
             name, registration, event,
             blocks=[choice.block for choice in registration.session_choices.all()],
             attachments=[emails.calendar_attachment(registration, event, method)]
             if registration.takes_place else [],
-        )))
-
-    def write():
-        for registration, email in prepared:
-            emails.send(email, registration, event)
-
-    run_in_transaction(write)
+        ), registration))
+    run_in_transaction(lambda: emails.send_many(prepared, event))
     return len(prepared)
 
 
@@ -982,6 +1023,18 @@ def notify_event_cancelled(event: Event) -> int:
     """Tell the registrants that the event is cancelled; those with a place get a METHOD:CANCEL
     calendar file, which removes the entry from their calendar. Call it once."""
     return _notify_all(event, "event_cancelled", "CANCEL")
+
+
+# Receivers of aula.events.services' signals (connected in apps.py): events decides when an
+# event moved or was cancelled, and sends the signal inside the transaction of that change.
+
+
+def on_event_rescheduled(sender, event: Event, **kwargs) -> None:
+    notify_event_changed(event)
+
+
+def on_event_cancelled(sender, event: Event, **kwargs) -> None:
+    notify_event_cancelled(event)
 
 
 # --- The registrant's own changes -----------------------------------------------------------
@@ -1056,13 +1109,16 @@ def erase(registration: Registration, *, now: datetime | None = None) -> Registr
     """Erase the registrant's personal data (GDPR Art. 17). What counts need stays: status,
     sessions, organisation type, country, language and the timestamps. Before the event, the
     registration is cancelled first (silently: there is nobody left to tell), so the place goes
-    to the next in line. The personal link stops working."""
+    to the next in line. The personal link stops working, and the registrant's e-mails in the
+    outbox go too (unsent ones entirely, sent ones but for what counts need)."""
     now = now or timezone.now()
     options = queries.options_for(registration.event)
 
     def locked():
         counter = _lock_event(registration.event_id)
         current = Registration.objects.get(pk=registration.pk)
+        # Also when erased already: the outbox of an erasure from before it was cleaned too.
+        forget_registration(current.pk)
         if current.anonymised_at:
             return current
         if current.status != Status.CANCELLED and not counter.event.is_past(now):

@@ -18,6 +18,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from aula.core import timefmt
 from aula.events.calendar import calendar_filename, event_calendar
 from aula.registrations import display, queries, ratelimit, services
 from aula.registrations.emails import has_join_link
@@ -32,7 +33,9 @@ def private(response):
     """Headers for every page reached through a personal link."""
     add_never_cache_headers(response)
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    # Never send the personal link to other sites; "no-referrer" would be stricter, but then
+    # browsers send "Origin: null" with this page's forms and Django's CSRF check refuses them.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -47,7 +50,7 @@ def _event_context(event, language):
     return {
         "event": event,
         "content_language": event.primary_language,
-        "when_event": display.format_range(
+        "when_event": timefmt.format_range(
             event.starts_at, event.ends_at, event.time_zone, language
         ),
         "event_url": reverse(
@@ -132,7 +135,7 @@ def _closed(request, context, reason: Result):
     opens = event.registration_opens_at
     context.update({
         "reason": reason.value,
-        "opens": display.format_moment(opens, event.time_zone, translation.get_language())
+        "opens": timefmt.format_moment(opens, event.time_zone, translation.get_language())
         if opens else "",
     })
     return render(request, "registrations/closed.html", context)
@@ -186,14 +189,14 @@ def _personal_context(registration, language, now=None):
     return {
         **_event_context(event, language),
         "registration": registration,
-        "when_own": display.format_range(event.starts_at, event.ends_at, own, language)
+        "when_own": timefmt.format_range(event.starts_at, event.ends_at, own, language)
         if own else "",
         "own_zone": own,
         "choices": choices,
         "is_past": event.is_past(now),
         "join_url": display.join_url(registration)
         if registration.is_confirmed and has_join_link(event) else "",
-        "hold_until": display.format_moment(
+        "hold_until": timefmt.format_moment(
             registration.hold_expires_at, own or event.time_zone, language
         ) if registration.status == Registration.Status.HELD else "",
         "needs_opt_in": queries.options_for(event).double_opt_in,
@@ -381,8 +384,8 @@ def _join(request, registration):
         opens = queries.join_opens_at(event, options)
         own = display.own_zone(registration)
         context.update({
-            "opens_event": display.format_moment(opens, event.time_zone, language),
-            "opens_own": display.format_moment(opens, own, language) if own else "",
+            "opens_event": timefmt.format_moment(opens, event.time_zone, language),
+            "opens_own": timefmt.format_moment(opens, own, language) if own else "",
             "opens_at": opens,
             "seconds_left": int((opens - now).total_seconds()),
         })

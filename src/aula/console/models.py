@@ -1,0 +1,42 @@
+"""Who may do what in the console: a role per organiser and project."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from aula.projects.models import Project
+
+
+class Role(models.TextChoices):
+    VIEWER = "viewer", _("Viewer (read only, reports)")
+    EDITOR = "editor", _("Editor (events, registrants, messages)")
+    OWNER = "owner", _("Owner (everything, manages members)")
+
+
+# Each role can do everything the roles before it can.
+ROLE_RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.OWNER: 3}
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("organiser"),
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("project")
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.VIEWER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("project member")
+        verbose_name_plural = _("project members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "project"], name="one_membership_per_user_and_project",
+                violation_error_message=_("This organiser is already a member of the project."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.project.name}: {self.get_role_display()}"

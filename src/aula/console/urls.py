@@ -1,0 +1,21 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from aula.console import views
+
+app_name = "console"
+# Each area of the console has its own URL module (urls_<area>.py) and views module.
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("p/<slug:project>/", views.project, name="project"),
+    path("e/<int:event_id>/", views.event, name="event"),
+    path("", include("aula.console.urls_accounts")),
+    path("", include("aula.console.urls_events")),
+    path("", include("aula.console.urls_registrants")),
+    path("", include("aula.console.urls_messages")),
+    path("", include("aula.console.urls_attendance")),
+    path("", include("aula.console.urls_after")),
+    path("", include("aula.console.urls_reports")),
+]

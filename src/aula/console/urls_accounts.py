@@ -1,0 +1,3 @@
+"""Console pages: accounts."""
+
+urlpatterns = []
