@@ -1,6 +1,8 @@
 """Django settings for Aula. Every value that differs between machines comes from
 ``aula.config`` (environment variables, documented in README.md)."""
 
+from datetime import timedelta
+
 from django.utils.translation import gettext_lazy as _
 
 from aula import config
@@ -25,6 +27,9 @@ INSTALLED_APPS = [
     "django_countries",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "aula.core",
     "aula.projects",
     "aula.events",
@@ -47,8 +52,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Console pages about one event show its times in the event's zone.
+    "aula.console.middleware.EventTimeZoneMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # After a password, an organiser with two-factor login may open only the code page.
+    "aula.console.auth.TwoFactorGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "aula.urls"
@@ -141,6 +153,7 @@ for _name, _cast in [
     ("AULA_REGISTRATION_RATE_LIMIT", str),
     ("AULA_REGISTRATION_MIN_FILL_SECONDS", float),
     ("AULA_TRUSTED_PROXIES", int),
+    ("AULA_MATERIAL_MAX_BYTES", int),
 ]:
     if config.os.environ.get(_name):
         globals()[_name] = _cast(config.os.environ[_name])
@@ -156,6 +169,26 @@ LOGIN_URL = "console:login"
 LOGIN_REDIRECT_URL = "console:home"
 LOGOUT_REDIRECT_URL = "console:login"
 
+# The lockout check runs before the password check (see aula.console.auth.LockoutBackend).
+AUTHENTICATION_BACKENDS = [
+    "aula.console.auth.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Repeated failed logins lock the user name (not the address: organisers of one public body
+# often share an office's address) for a while; a completed password reset lifts the lock.
+AXES_FAILURE_LIMIT = int(config.os.environ.get("AULA_LOGIN_FAILURE_LIMIT") or 5)
+AXES_COOLOFF_TIME = timedelta(
+    minutes=int(config.os.environ.get("AULA_LOGIN_LOCKOUT_MINUTES") or 30)
+)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes warns when the address is not among the parameters; locking an address would lock a
+# whole office out after one colleague's typos, so the lock is per user name on purpose.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "aula.console.accounts.locked_out"
+AXES_VERBOSE = False
+# Two-factor login (TOTP): the name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = "Aula"
 
 LOGGING = {
     "version": 1,

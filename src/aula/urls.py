@@ -13,6 +13,9 @@ urlpatterns += i18n_patterns(
     path("", include("aula.events.urls")),
     path("", include("aula.registrations.urls")),
     path("console/", include("aula.console.urls")),
+    path("", include("aula.materials.urls")),
+    path("", include("aula.feedback.urls")),
+    path("", include("aula.certificates.urls")),
 )
 # Uploaded files (speaker photos) from var/media; a production proxy serves them itself.
 urlpatterns += [

@@ -60,3 +60,18 @@ def test_console_pages_need_a_login_and_a_membership(client):
     client.force_login(organiser("member", project, Role.VIEWER))
     for url in urls:
         assert client.get(url).status_code == 200
+
+
+def test_console_shows_event_times_in_the_event_zone(client):
+    from datetime import UTC, datetime
+
+    project = make_project()
+    event = make_event(
+        project=project, time_zone="Europe/Vilnius",
+        starts_at=datetime(2021, 6, 10, 7, 0, tzinfo=UTC),
+        ends_at=datetime(2021, 6, 10, 10, 0, tzinfo=UTC),
+    )
+    client.force_login(organiser("owner", project, Role.OWNER))
+    for url in (reverse("console:home"), reverse("console:event", kwargs={"event_id": event.pk})):
+        html = client.get(url).content.decode()
+        assert "10:00" in html and "07:00" not in html, url

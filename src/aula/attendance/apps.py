@@ -6,3 +6,12 @@ class AttendanceConfig(AppConfig):
     name = "aula.attendance"
     label = "attendance"
     verbose_name = _("Attendance")
+
+    def ready(self):
+        from aula.attendance import services
+        from aula.registrations.services import registration_erased
+
+        registration_erased.connect(
+            lambda sender, registration, **kwargs: services.forget_registration(registration),
+            dispatch_uid="attendance.forget_registration", weak=False,
+        )

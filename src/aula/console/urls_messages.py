@@ -1,3 +1,22 @@
-"""Console pages: messages."""
+"""Console pages: messages from the organiser to an event's registrants."""
 
-urlpatterns = []
+from django.urls import path
+
+from aula.console import message_views
+
+urlpatterns = [
+    path("e/<int:event_id>/messages/", message_views.message_list, name="messages"),
+    path("e/<int:event_id>/messages/new/", message_views.message_new, name="message_new"),
+    path(
+        "e/<int:event_id>/messages/<int:campaign_id>/", message_views.message_detail,
+        name="message",
+    ),
+    path(
+        "e/<int:event_id>/messages/<int:campaign_id>/edit/", message_views.message_edit,
+        name="message_edit",
+    ),
+    path(
+        "e/<int:event_id>/messages/<int:campaign_id>/send/", message_views.message_send,
+        name="message_send",
+    ),
+]

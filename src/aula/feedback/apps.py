@@ -6,3 +6,12 @@ class FeedbackConfig(AppConfig):
     name = "aula.feedback"
     label = "feedback"
     verbose_name = _("Feedback")
+
+    def ready(self):
+        from aula.feedback import services
+        from aula.registrations.services import registration_erased
+
+        registration_erased.connect(
+            lambda sender, registration, **kwargs: services.forget_registration(registration),
+            dispatch_uid="feedback.forget_registration", weak=False,
+        )

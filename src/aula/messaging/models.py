@@ -6,6 +6,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aula.core.fields import TranslatedTextField
+from aula.core.translation import localize
+
 
 class OutboxMessage(models.Model):
     class Status(models.TextChoices):
@@ -26,6 +29,10 @@ class OutboxMessage(models.Model):
     event = models.ForeignKey(
         "events.Event", on_delete=models.SET_NULL, null=True, blank=True,
         related_name="outbox_messages", verbose_name=_("event"),
+    )
+    campaign = models.ForeignKey(
+        "messaging.Campaign", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="messages", verbose_name=_("message to registrants"),
     )
     # A plain id, not a foreign key: messaging must not depend on the registrations app.
     registration_id = models.PositiveBigIntegerField(
@@ -55,6 +62,13 @@ class OutboxMessage(models.Model):
             models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
             models.Index(fields=["status", "lease_expires_at"], name="outbox_lease"),
         ]
+        constraints = [
+            # A campaign writes to each registration once, however often its task runs.
+            models.UniqueConstraint(
+                fields=["campaign", "registration_id"], name="outbox_campaign_once",
+                condition=models.Q(campaign__isnull=False, registration_id__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.recipient}"
@@ -77,3 +91,55 @@ class OutboxAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class Campaign(models.Model):
+    """An e-mail the organiser writes to a group of an event's registrants: one outbox message
+    per recipient, linked back here (``OutboxMessage.campaign``), so its delivery can be
+    followed. The texts are per language; registrants whose language has none get the event's
+    primary language."""
+
+    class Group(models.TextChoices):
+        ALL = "all", _("Everyone registered (not cancelled)")
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITING = "waiting", _("On the waiting list")
+        SESSION = "session", _("One parallel session")
+        ATTENDED = "attended", _("Attended")
+        ABSENT = "absent", _("Confirmed but did not attend")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENDING = "sending", _("Being queued")
+        QUEUED = "queued", _("Queued")
+
+    event = models.ForeignKey(
+        "events.Event", on_delete=models.CASCADE, related_name="campaigns",
+        verbose_name=_("event"),
+    )
+    group = models.CharField(_("recipients"), max_length=16, choices=Group.choices)
+    block = models.ForeignKey(
+        "events.AgendaBlock", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("session"),
+    )
+    subject = TranslatedTextField(_("subject"), max_length=200, blank=False)
+    body = TranslatedTextField(_("message"), multiline=True, max_length=20000, blank=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("written by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    send_requested_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    queued_at = models.DateTimeField(_("all queued at"), null=True, blank=True)
+    # Set when sending starts (the group as it was then), corrected once everything is queued.
+    recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("message to registrants")
+        verbose_name_plural = _("messages to registrants")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return localize(self.subject, settings.LANGUAGE_CODE, settings.LANGUAGE_CODE).text

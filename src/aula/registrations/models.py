@@ -318,6 +318,11 @@ class Registration(models.Model):
             # The waiting list in order, and counts per status.
             models.Index(fields=["event", "status", "waiting_since"], name="registration_queue"),
             models.Index(fields=["status", "hold_expires_at"], name="registration_holds"),
+            # The console's registrant table: newest first (its default) and by name.
+            models.Index(fields=["event", "created_at", "id"], name="registration_by_date"),
+            models.Index(
+                fields=["event", "family_name", "first_name", "id"], name="registration_by_name"
+            ),
         ]
 
     def __str__(self) -> str:

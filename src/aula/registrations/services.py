@@ -28,6 +28,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.db.models.functions import Coalesce
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -1105,6 +1106,11 @@ def erasure_placeholder(registration: Registration) -> str:
     return f"erased-{registration.pk}@erased.invalid"
 
 
+# Sent inside the erasure's transaction with ``registration``; receivers erase what their app
+# keeps about the person, so an erasure is all or nothing.
+registration_erased = Signal()
+
+
 def erase(registration: Registration, *, now: datetime | None = None) -> Registration:
     """Erase the registrant's personal data (GDPR Art. 17). What counts need stays: status,
     sessions, organisation type, country, language and the timestamps. Before the event, the
@@ -1134,6 +1140,8 @@ def erase(registration: Registration, *, now: datetime | None = None) -> Registr
         current.token = new_token()
         current.anonymised_at = now
         current.save()
+        # Apps that keep their own data on a registrant (feedback, attendance) erase it too.
+        registration_erased.send(sender=Registration, registration=current)
         return current
 
     erased = run_in_transaction(locked)

@@ -42,7 +42,8 @@ class Command(BaseCommand):
         commands = {name: cmd for name, cmd in commands.items() if self._available(cmd)}
         processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
         self.stdout.write(self.style.SUCCESS(f"\nAula is running at {settings.AULA_BASE_URL}/"))
-        self.stdout.write(f"Organiser login at {settings.AULA_BASE_URL}/admin/ : "
+        self.stdout.write(f"Organiser console at {settings.AULA_BASE_URL}/en/console/ "
+                          f"(and the admin at /admin/): "
                           f"user {login.username}, password {login.password}")
         self.stdout.write(f"Started: {', '.join(processes)}. Press Ctrl-C to stop.\n")
         self.stdout.flush()

@@ -1,0 +1,445 @@
+"""Console pages for events: create, clone, edit, agenda, registration settings, questions,
+privacy notice, publish, unpublish and cancel.
+
+Every view gets its project or event through ``aula.console.permissions`` (viewers read,
+editors change) and leaves the rules to ``aula.console.event_services``. Pages with times work
+in the event's zone: the view activates it while the form is read, checked and rendered.
+"""
+
+import copy
+import zoneinfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from aula.console import event_forms as forms
+from aula.console import event_services as services
+from aula.console import queries
+from aula.console.models import Role
+from aula.console.permissions import allows, event_for, project_for
+from aula.events.models import (
+    AgendaBlock,
+    AgendaItem,
+    Event,
+    ItemRole,
+    Person,
+    available_time_zones,
+    time_zone_choices,
+)
+from aula.registrations import queries as registration_queries
+from aula.registrations.models import Question, RegistrationOptions
+
+DEFAULT_ZONE = Event._meta.get_field("time_zone").get_default()
+
+
+def _zone(name) -> zoneinfo.ZoneInfo:
+    valid = name if isinstance(name, str) and name in available_time_zones() else DEFAULT_ZONE
+    return zoneinfo.ZoneInfo(valid)
+
+
+def _page(request, template, event, role, zone=None, **context):
+    """Render an event page in the event's zone (or ``zone``, the one its form was read in)."""
+    with timezone.override(zone or _zone(event.time_zone)):
+        return render(request, f"console/events/{template}", {
+            "event": event, "project": event.project, "role": role,
+            "can_edit": allows(role, Role.EDITOR), "content_language": event.primary_language,
+            **context,
+        })
+
+
+def _to_event(event):
+    return redirect("console:event", event_id=event.pk)
+
+
+def _add_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- The project's events ---------------------------------------------------------------------
+
+
+@login_required
+def project_events(request, project):
+    project, role = project_for(request.user, project)
+    return render(request, "console/events/list.html", {
+        "project": project, "role": role, "can_edit": allows(role, Role.EDITOR),
+        "events": queries.project_events(project),
+    })
+
+
+@login_required
+def event_new(request, project):
+    project, role = project_for(request.user, project, Role.EDITOR)
+    zone = _zone(request.POST.get("time_zone") if request.method == "POST" else None)
+    with timezone.override(zone):
+        form = forms.EventCreateForm(request.POST or None, project=project)
+        if request.method == "POST" and form.is_valid():
+            try:
+                event = services.create_event(form.instance)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("The event is created as a draft."))
+                return redirect("console:event_edit", event_id=event.pk)
+        return render(request, "console/events/new.html", {
+            "project": project, "role": role, "form": form, "zones": time_zone_choices(),
+        })
+
+
+# --- One event --------------------------------------------------------------------------------
+
+
+@login_required
+def event_edit(request, event_id):
+    event, role = event_for(request.user, event_id, Role.EDITOR)
+    old = copy.copy(event)
+    posted_zone = request.POST.get("time_zone") if request.method == "POST" else None
+    zone = _zone(posted_zone if posted_zone in available_time_zones() else event.time_zone)
+    with timezone.override(zone):
+        form = forms.EventEditForm(request.POST or None, instance=event)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.update_event(
+                    form.instance, form.changed_data, old=old,
+                    move_agenda=form.cleaned_data["move_agenda"],
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("The event is saved."))
+                return redirect("console:event_edit", event_id=event.pk)
+        if form.errors:
+            event = old  # the page's title and facts as stored, not as typed
+        return _page(request, "edit.html", event, role, zone=zone, form=form,
+                     zones=time_zone_choices(),
+                     registrants=services.active_registrations(event))
+
+
+@login_required
+def event_clone(request, event_id):
+    source, role = event_for(request.user, event_id, Role.EDITOR)
+    form = forms.CloneForm(request.POST or None, source=source)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.clone_event(
+                source, starts_on=form.cleaned_data["starts_on"], slug=form.cleaned_data["slug"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The copy is saved as a draft. Check it before you "
+                                        "publish it."))
+            return redirect("console:event_edit", event_id=event.pk)
+    return _page(request, "clone.html", source, role, form=form)
+
+
+@login_required
+@require_POST
+def event_publish(request, event_id):
+    event, _role = event_for(request.user, event_id, Role.EDITOR)
+    try:
+        services.publish(event)
+    except services.EventActionRefused as refusal:
+        messages.error(request, _("The event is not published: %(why)s") % {
+            "why": refusal.message
+        })
+    else:
+        messages.success(request, _("The event is published."))
+    return _to_event(event)
+
+
+@login_required
+@require_POST
+def event_unpublish(request, event_id):
+    event, _role = event_for(request.user, event_id, Role.EDITOR)
+    try:
+        services.unpublish(event)
+    except services.EventActionRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("The event is a draft again and no longer public."))
+    return _to_event(event)
+
+
+@login_required
+def event_cancel(request, event_id):
+    event, role = event_for(request.user, event_id, Role.EDITOR)
+    if request.method == "POST":
+        try:
+            services.cancel(event)
+        except services.EventActionRefused as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("The event is cancelled and its registrants are told."))
+        return _to_event(event)
+    return _page(request, "cancel.html", event, role,
+                 registrants=services.active_registrations(event))
+
+
+# --- Agenda -----------------------------------------------------------------------------------
+
+
+@login_required
+def agenda(request, event_id):
+    needed = Role.EDITOR if request.method == "POST" else Role.VIEWER
+    event, role = event_for(request.user, event_id, needed)
+    with timezone.override(event.tz):
+        form = forms.BlockForm(request.POST or None, event=event, prefix="block")
+        if request.method == "POST" and form.is_valid():
+            services.save_block(form.instance)
+            messages.success(request, _("The block is added."))
+            return redirect("console:event_agenda", event_id=event.pk)
+        blocks = services.agenda_blocks(event)
+        return _page(request, "agenda.html", event, role, form=form, blocks=blocks,
+                     problems=services.agenda_problems(event, blocks))
+
+
+def _block(event, block_id) -> AgendaBlock:
+    block = get_object_or_404(AgendaBlock, event=event, pk=block_id)
+    block.event = event
+    return block
+
+
+@login_required
+def block_edit(request, event_id, block_id):
+    event, role = event_for(request.user, event_id, Role.EDITOR)
+    block = _block(event, block_id)
+    with timezone.override(event.tz):
+        form = forms.BlockForm(request.POST or None, instance=block, event=event, prefix="block")
+        if request.method == "POST" and form.is_valid():
+            services.save_block(form.instance)
+            messages.success(request, _("The block is saved."))
+            return redirect("console:event_block", event_id=event.pk, block_id=block.pk)
+        block = _block(event, block_id)  # as stored, for the page's own texts
+        item_form = forms.ItemForm(block=block, prefix="item")
+        items = list(block.items.all())
+        return _page(request, "block.html", event, role, agenda_block=block, form=form,
+                     item_form=item_form, items=items)
+
+
+@login_required
+@require_POST
+def block_delete(request, event_id, block_id):
+    event, _role = event_for(request.user, event_id, Role.EDITOR)
+    block = _block(event, block_id)
+    try:
+        services.delete_block(block)
+    except services.EventActionRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect("console:event_block", event_id=event.pk, block_id=block.pk)
+    messages.success(request, _("The block is deleted."))
+    return redirect("console:event_agenda", event_id=event.pk)
+
+
+@login_required
+@require_POST
+def item_new(request, event_id, block_id):
+    event, role = event_for(request.user, event_id, Role.EDITOR)
+    block = _block(event, block_id)
+    with timezone.override(event.tz):
+        item_form = forms.ItemForm(request.POST, block=block, prefix="item")
+        if item_form.is_valid():
+            item = item_form.save()
+            messages.success(request, _("The item is added."))
+            return redirect("console:event_item", event_id=event.pk, item_id=item.pk)
+        form = forms.BlockForm(instance=block, event=event, prefix="block")
+        return _page(request, "block.html", event, role, agenda_block=block, form=form,
+                     item_form=item_form, items=list(block.items.all()))
+
+
+def _item(event, item_id) -> AgendaItem:
+    item = get_object_or_404(AgendaItem.objects.select_related("block"), block__event=event,
+                             pk=item_id)
+    item.block.event = event
+    return item
+
+
+@login_required
+def item_edit(request, event_id, item_id, role_form=None, person_form=None):
+    event, role = event_for(request.user, event_id, Role.EDITOR)
+    item = _item(event, item_id)
+    with timezone.override(event.tz):
+        posted = request.method == "POST" and role_form is None and person_form is None
+        form = forms.ItemForm(request.POST if posted else None, instance=item, block=item.block,
+                              prefix="item")
+        if posted and form.is_valid():
+            form.save()
+            messages.success(request, _("The item is saved."))
+            return redirect("console:event_item", event_id=event.pk, item_id=item.pk)
+        item = _item(event, item_id)
+        people = list(Person.objects.order_by("name", "id"))
+        return _page(
+            request, "item.html", event, role, item=item, agenda_block=item.block, form=form,
+            roles=list(item.roles.select_related("person")),
+            role_form=role_form or forms.RoleForm(people=people, prefix="role"),
+            person_form=person_form or forms.PersonForm(prefix="person"),
+        )
+
+
+@login_required
+@require_POST
+def item_delete(request, event_id, item_id):
+    event, _role = event_for(request.user, event_id, Role.EDITOR)
+    item = _item(event, item_id)
+    item.delete()
+    messages.success(request, _("The item is deleted."))
+    return redirect("console:event_block", event_id=event.pk, block_id=item.block_id)
+
+
+@login_required
+@require_POST
+def role_add(request, event_id, item_id):
+    event, _role = event_for(request.user, event_id, Role.EDITOR)
+    item = _item(event, item_id)
+    form = forms.RoleForm(request.POST, prefix="role")
+    if form.is_valid():
+        try:
+            services.add_role(item, form.cleaned_data["person"], form.cleaned_data["role"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The person is added."))
+            return redirect("console:event_item", event_id=event.pk, item_id=item.pk)
+    return item_edit(request, event_id, item_id, role_form=form)
+
+
+@login_required
+@require_POST
+def person_new(request, event_id, item_id):
+    event, _role = event_for(request.user, event_id, Role.EDITOR)
+    item = _item(event, item_id)
+    form = forms.PersonForm(request.POST, prefix="person")
+    if form.is_valid():
+        try:
+            services.add_new_person(item, form.instance, form.cleaned_data["role"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The person is added."))
+            return redirect("console:event_item", event_id=event.pk, item_id=item.pk)
+    return item_edit(request, event_id, item_id, person_form=form)
+
+
+@login_required
+@require_POST
+def role_delete(request, event_id, item_id, role_id):
+    event, _role = event_for(request.user, event_id, Role.EDITOR)
+    item = _item(event, item_id)
+    get_object_or_404(ItemRole, item=item, pk=role_id).delete()
+    messages.success(request, _("The person is removed from the item."))
+    return redirect("console:event_item", event_id=event.pk, item_id=item.pk)
+
+
+# --- Registration settings --------------------------------------------------------------------
+
+
+@login_required
+def registration_settings(request, event_id):
+    event, role = event_for(request.user, event_id, Role.EDITOR)
+    old = copy.copy(event)
+    options = RegistrationOptions.for_event(event)
+    data = request.POST if request.method == "POST" else None
+    with timezone.override(event.tz):
+        window = forms.EventWindowForm(data, instance=event, prefix="event")
+        options_form = forms.RegistrationOptionsForm(data, instance=options, prefix="options")
+        if data is not None and window.is_valid() and options_form.is_valid():
+            try:
+                services.save_registration_settings(window.instance, old, options_form.instance)
+            except ValidationError as error:
+                _add_errors(window, error)
+            else:
+                messages.success(request, _("The registration settings are saved."))
+                return redirect("console:event_registration", event_id=event.pk)
+        return _page(request, "registration.html", old, role, window=window,
+                     options_form=options_form)
+
+
+# --- Questions --------------------------------------------------------------------------------
+
+
+@login_required
+def questions(request, event_id):
+    event, role = event_for(request.user, event_id, Role.EDITOR)
+    form = forms.QuestionForm(request.POST or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        services.save_question(form.instance)
+        messages.success(request, _("The question is added."))
+        return redirect("console:event_questions", event_id=event.pk)
+    return _page(request, "questions.html", event, role, form=form,
+                 questions=registration_queries.questions(event))
+
+
+def _question(event, question_id) -> Question:
+    question = get_object_or_404(Question, event=event, pk=question_id)
+    question.event = event
+    return question
+
+
+@login_required
+def question_edit(request, event_id, question_id):
+    event, role = event_for(request.user, event_id, Role.EDITOR)
+    question = _question(event, question_id)
+    form = forms.QuestionForm(request.POST or None, instance=question, event=event)
+    if request.method == "POST" and form.is_valid():
+        services.save_question(form.instance)
+        messages.success(request, _("The question is saved."))
+        return redirect("console:event_questions", event_id=event.pk)
+    return _page(request, "question.html", event, role, form=form,
+                 question=_question(event, question_id))
+
+
+@login_required
+@require_POST
+def question_move(request, event_id, question_id, direction):
+    event, _role = event_for(request.user, event_id, Role.EDITOR)
+    services.move_question(_question(event, question_id), -1 if direction == "up" else 1)
+    return redirect("console:event_questions", event_id=event.pk)
+
+
+@login_required
+@require_POST
+def question_delete(request, event_id, question_id):
+    event, _role = event_for(request.user, event_id, Role.EDITOR)
+    try:
+        services.delete_question(_question(event, question_id))
+    except services.EventActionRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("The question is deleted."))
+    return redirect("console:event_questions", event_id=event.pk)
+
+
+# --- Privacy notice ---------------------------------------------------------------------------
+
+
+@login_required
+def privacy_notice(request, event_id):
+    event, role = event_for(request.user, event_id, Role.EDITOR)
+    current = registration_queries.current_privacy_notice(event)
+    initial = {"text": current.text} if current else None
+    form = forms.PrivacyNoticeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        result = services.new_privacy_notice(event, form.cleaned_data["text"])
+        if result.created:
+            messages.success(request, _("Version %(version)d of the privacy notice is saved; "
+                                        "earlier registrants keep the version they accepted.")
+                             % {"version": result.notice.version})
+        else:
+            messages.info(request, _("The notice is unchanged: no new version."))
+        return redirect("console:event_privacy", event_id=event.pk)
+    accepted = services.notice_acceptances(current)
+    return _page(request, "privacy.html", event, role, form=form, current=current,
+                 accepted=accepted, accepted_text=ngettext(
+                     "%(count)d registrant accepted this version.",
+                     "%(count)d registrants accepted this version.", accepted,
+                 ) % {"count": accepted})

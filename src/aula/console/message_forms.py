@@ -1,0 +1,103 @@
+"""The form an organiser writes a message to registrants with."""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from aula.core.fields import TranslatedTextFormField
+from aula.core.timefmt import format_range
+from aula.messaging import campaigns
+from aula.messaging.models import Campaign
+
+LANGUAGE_NAMES = dict(settings.LANGUAGES)
+SUBJECT_MAX_LENGTH = Campaign._meta.get_field("subject").text_max_length
+BODY_MAX_LENGTH = Campaign._meta.get_field("body").text_max_length
+
+
+class BlockChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, language: str, **kwargs):
+        self.language = language
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, block):
+        return "{} – {}".format(
+            block.text("title", self.language).text,
+            format_range(block.starts_at, block.ends_at, block.event.time_zone, self.language),
+        )
+
+
+def placeholder_help() -> str:
+    return ", ".join("{%s}" % name for name in campaigns.PLACEHOLDERS)  # noqa: UP031
+
+
+class CampaignForm(forms.Form):
+    group = forms.ChoiceField(label=_("To"), choices=Campaign.Group.choices)
+    block = forms.ModelChoiceField(queryset=None, required=False)  # replaced in __init__
+    subject = TranslatedTextFormField(
+        label=_("Subject"), max_length=SUBJECT_MAX_LENGTH, required=True
+    )
+    body = TranslatedTextFormField(
+        label=_("Message"), multiline=True, max_length=BODY_MAX_LENGTH, required=True,
+        help_text=_(
+            "Plain text: a blank line starts a new paragraph. Write it in every language you "
+            "can; registrants whose language has no text get the event's primary language."
+        ),
+    )
+
+    def __init__(self, *args, event, language: str, **kwargs):
+        self.event = event
+        super().__init__(*args, **kwargs)
+        blocks = campaigns.parallel_blocks(event).select_related("event")
+        self.fields["block"] = BlockChoiceField(
+            queryset=blocks, required=False, language=language, label=_("Session"),
+            help_text=_("Only for the recipients “One parallel session”."),
+        )
+        if not blocks.exists():
+            self.fields["block"].widget = forms.HiddenInput()
+            self.fields["group"].choices = [
+                choice for choice in Campaign.Group.choices
+                if choice[0] != Campaign.Group.SESSION
+            ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("group") == Campaign.Group.SESSION and not cleaned.get("block"):
+            self.add_error("block", _("Choose the session whose registrants get the message."))
+        subject, body = cleaned.get("subject"), cleaned.get("body")
+        for name, texts in (("subject", subject), ("body", body)):
+            for lang, text in (texts or {}).items():
+                unknown = campaigns.unknown_placeholders(text)
+                if unknown:
+                    self.add_error(name, ValidationError(
+                        _("%(language)s: unknown placeholder %(unknown)s. You can use "
+                          "%(known)s."),
+                        params={
+                            "language": LANGUAGE_NAMES[lang],
+                            "unknown": ", ".join("{%s}" % u for u in unknown),  # noqa: UP031
+                            "known": placeholder_help(),
+                        },
+                        code="placeholder",
+                    ))
+        if subject is None or body is None:
+            return cleaned
+        primary = self.event.primary_language
+        if not subject.get(primary) or not body.get(primary):
+            self.add_error(None, ValidationError(
+                _("Write the subject and the message at least in %(language)s, the event's "
+                  "primary language: registrants whose language has no text get it."),
+                params={"language": LANGUAGE_NAMES.get(primary, primary)}, code="primary",
+            ))
+        for lang in sorted(set(subject) ^ set(body)):
+            self.add_error(None, ValidationError(
+                _("%(language)s: write both the subject and the message, or neither."),
+                params={"language": LANGUAGE_NAMES[lang]}, code="pair",
+            ))
+        return cleaned
+
+    @classmethod
+    def initial_for(cls, campaign: Campaign) -> dict:
+        return {
+            "group": campaign.group, "block": campaign.block_id,
+            "subject": campaign.subject, "body": campaign.body,
+        }

@@ -1,0 +1,115 @@
+"""Console pages: messages from the organiser to an event's registrants."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from aula.console.message_forms import CampaignForm
+from aula.console.models import Role
+from aula.console.permissions import allows, event_for
+from aula.messaging import campaigns
+from aula.messaging.models import Campaign
+
+LOG_PAGE_SIZE = 25
+RECIPIENTS_PAGE_SIZE = 50
+# Seconds between reloads of a page whose campaign is still being delivered.
+REFRESH_SECONDS = 5
+
+
+def _context(request, event, role, **extra) -> dict:
+    return {
+        "event": event, "project": event.project, "role": role,
+        "can_write": allows(role, Role.EDITOR), "content_language": event.primary_language,
+        **extra,
+    }
+
+
+def _campaign(event, campaign_id) -> Campaign:
+    campaign = campaigns.campaign_for(event, campaign_id)
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+@login_required
+def message_list(request, event_id):
+    event, role = event_for(request.user, event_id)
+    page = Paginator(campaigns.campaign_log(event), LOG_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "console/messages/list.html", _context(request, event, role, page=page))
+
+
+@login_required
+def message_new(request, event_id):
+    event, role = event_for(request.user, event_id, Role.EDITOR)
+    return _compose(request, event, role, None)
+
+
+@login_required
+def message_edit(request, event_id, campaign_id):
+    event, role = event_for(request.user, event_id, Role.EDITOR)
+    campaign = _campaign(event, campaign_id)
+    if campaign.status != Campaign.Status.DRAFT:
+        messages.info(request, _("This message has been sent and can no longer change."))
+        return redirect("console:message", event_id=event.pk, campaign_id=campaign.pk)
+    return _compose(request, event, role, campaign)
+
+
+def _compose(request, event, role, campaign):
+    initial = CampaignForm.initial_for(campaign) if campaign else {}
+    form = CampaignForm(
+        request.POST or None, initial=initial, event=event, language=get_language()
+    )
+    if request.method == "POST" and form.is_valid():
+        campaign = campaigns.compose(
+            event, user=request.user, campaign=campaign, **form.cleaned_data
+        )
+        return redirect("console:message", event_id=event.pk, campaign_id=campaign.pk)
+    return render(request, "console/messages/compose.html", _context(
+        request, event, role, form=form, campaign=campaign,
+        placeholders=campaigns.PLACEHOLDERS.items(),
+    ))
+
+
+@login_required
+def message_detail(request, event_id, campaign_id):
+    """A draft: its preview and the button to send it. Sent: its progress and recipients."""
+    event, role = event_for(request.user, event_id)
+    campaign = _campaign(event, campaign_id)
+    if campaign.status == Campaign.Status.DRAFT:
+        return render(request, "console/messages/preview.html", _context(
+            request, event, role, campaign=campaign, preview=campaigns.preview(campaign),
+        ))
+    progress = campaigns.progress(campaign)
+    page = Paginator(campaigns.campaign_messages(campaign), RECIPIENTS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "console/messages/detail.html", _context(
+        request, event, role, campaign=campaign, progress=progress, page=page,
+        refresh_seconds=None if progress.finished else REFRESH_SECONDS,
+        stalled=campaigns.is_stalled(campaign),
+    ))
+
+
+@login_required
+@require_POST
+def message_send(request, event_id, campaign_id):
+    event, role = event_for(request.user, event_id, Role.EDITOR)
+    campaign = _campaign(event, campaign_id)
+    if campaigns.is_stalled(campaign):
+        campaigns.resume(campaign)
+        messages.success(request, _("Writing the e-mails starts again where it stopped."))
+        return redirect("console:message", event_id=event.pk, campaign_id=campaign.pk)
+    try:
+        campaigns.send(campaign)
+    except campaigns.CampaignError as error:
+        messages.info(request, str(error))
+    else:
+        messages.success(request, _("The message is being sent."))
+    return redirect("console:message", event_id=event.pk, campaign_id=campaign.pk)

@@ -1,0 +1,259 @@
+"""Console pages: the registrants of an event. Thin: permissions through ``event_for``, reads
+from ``registrant_queries``, writes through ``registrations.services`` and
+``registrant_services``."""
+
+import zoneinfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+from django_countries import countries
+
+from aula.console import exports, registrant_queries, registrant_services
+from aula.console.models import Role
+from aula.console.permissions import allows, event_for
+from aula.console.registrant_forms import AddRegistrantForm, ImportConfirmForm, ImportUploadForm
+from aula.registrations import queries as registration_queries
+from aula.registrations import services
+from aula.registrations.models import OrganisationType, Registration
+from aula.registrations.services import NoPlace, RegistrationError, Result, SessionFull
+
+
+def _context(event, role, **extra):
+    return {
+        "event": event, "project": event.project, "role": role,
+        "can_edit": allows(role, Role.EDITOR), "content_language": event.primary_language,
+        **extra,
+    }
+
+
+def _render_in_zone(request, template, context):
+    """Times on the page in the event's zone (the pages say which)."""
+    with timezone.override(zoneinfo.ZoneInfo(context["event"].time_zone)):
+        return render(request, template, context)
+
+
+def _registrant_or_404(event, registration_id):
+    registration = registrant_queries.registrant(event, registration_id)
+    if registration is None:
+        raise Http404
+    return registration
+
+
+def _back_to(event, registration):
+    return redirect("console:registrant", event_id=event.pk, registration_id=registration.pk)
+
+
+@login_required
+def registrants(request, event_id):
+    event, role = event_for(request.user, event_id, Role.VIEWER)
+    filters = registrant_queries.Filters.from_query(request.GET)
+    try:
+        number = int(request.GET.get("page") or 1)
+    except ValueError:
+        number = 1
+    page = registrant_queries.registrant_page(event, filters, number)
+    columns = [
+        ("name", _("Name")), ("email", _("E-mail")), ("organisation", _("Organisation")),
+        ("organisation_type", _("Type of organisation")), ("country", _("Country")),
+        ("status", _("Status")), ("registered", _("Registered at")),
+    ]
+    headers = []
+    for key, label in columns:
+        current = filters.sort == key
+        descending = current and not filters.descending
+        headers.append({
+            "label": label, "current": current, "descending": filters.descending,
+            "query": urlencode(filters.as_query(sort=("-" if descending else "") + key)),
+        })
+    return _render_in_zone(request, "console/registrants/list.html", _context(
+        event, role, page=page, filters=filters, headers=headers,
+        statuses=Registration.Status.choices, organisation_types=OrganisationType.choices,
+        countries=list(countries), sessions=registrant_queries.sessions_of(event),
+        query=urlencode(filters.as_query()),
+        previous_query=urlencode(filters.as_query(page=page.number - 1)),
+        next_query=urlencode(filters.as_query(page=page.number + 1)),
+    ))
+
+
+@login_required
+def registrant(request, event_id, registration_id):
+    event, role = event_for(request.user, event_id, Role.VIEWER)
+    registration = _registrant_or_404(event, registration_id)
+    return _render_in_zone(request, "console/registrants/detail.html", _context(
+        event, role, registration=registration,
+        history=registrant_queries.history(registration, event),
+    ))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add(request, event_id):
+    event, role = event_for(request.user, event_id, Role.EDITOR)
+    form_kwargs = {
+        "event": event, "notice": registration_queries.current_privacy_notice(event),
+        "questions": registration_queries.questions(event),
+        "slots": registration_queries.parallel_slots(event),
+        "session_left": registration_queries.session_places_left(event),
+    }
+    if request.method == "POST":
+        form = AddRegistrantForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            data = form.registration_data()
+            if registrant_services.already_registered(event, data.email):
+                form.add_error("email", _("This address is already registered for the event."))
+            else:
+                try:
+                    outcome = services.register(event, data)
+                except ValidationError as error:
+                    form.apply_errors(error)
+                else:
+                    if outcome.accepted and outcome.registration is not None:
+                        messages.success(request, str(
+                            registrant_services.OUTCOME_WORDS[outcome.result]
+                        ))
+                        return _back_to(event, outcome.registration)
+                    if outcome.accepted:  # registered meanwhile by someone else
+                        form.add_error(
+                            "email", _("This address is already registered for the event.")
+                        )
+                    else:
+                        if outcome.result == Result.SESSION_FULL:
+                            form.mark_full(outcome.full_sessions)
+                        form.add_error(None, str(registrant_services.OUTCOME_WORDS[outcome.result]))
+    else:
+        form = AddRegistrantForm(**form_kwargs)
+    return render(request, "console/registrants/add.html", _context(event, role, form=form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_file(request, event_id):
+    """Upload → preview (nothing written yet)."""
+    event, role = event_for(request.user, event_id, Role.EDITOR)
+    preview = error = confirm = None
+    if request.method == "POST":
+        form = ImportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            content = upload.read(registrant_services.MAX_IMPORT_BYTES + 1)
+            try:
+                preview = registrant_services.parse(event, content)
+            except registrant_services.ImportFileError as failure:
+                error = failure.message
+            else:
+                if preview.valid_rows:
+                    confirm = ImportConfirmForm(
+                        initial={"payload": ImportConfirmForm.sign(event.pk, content)}
+                    )
+    else:
+        form = ImportUploadForm()
+    return render(request, "console/registrants/import.html", _context(
+        event, role, form=form, preview=preview, error=error, confirm=confirm,
+        required_columns=registrant_services.REQUIRED_COLUMNS,
+        optional_columns=registrant_services.OPTIONAL_COLUMNS,
+        questions=registration_queries.questions(event),
+        sessions=registrant_queries.sessions_of(event),
+        organisation_types=OrganisationType.choices,
+    ))
+
+
+@login_required
+@require_POST
+def import_confirm(request, event_id):
+    """Import every valid row of the previewed file."""
+    event, role = event_for(request.user, event_id, Role.EDITOR)
+    form = ImportConfirmForm(request.POST)
+    content = form.content_for(event.pk) if form.is_valid() else None
+    if content is None:
+        messages.error(request, _("The preview has expired. Upload the file again."))
+        return redirect("console:registrants_import", event_id=event.pk)
+    try:
+        result = registrant_services.run_import(event, content)
+    except registrant_services.ImportFileError as failure:
+        messages.error(request, failure.message)
+        return redirect("console:registrants_import", event_id=event.pk)
+    imported = [row for row in result.rows if row.valid]
+    return render(request, "console/registrants/imported.html", _context(
+        event, role, result=result, imported=imported,
+        rejected=[row for row in result.rows if not row.valid],
+    ))
+
+
+@login_required
+@require_POST
+def cancel(request, event_id, registration_id):
+    event, role = event_for(request.user, event_id, Role.EDITOR)
+    registration = _registrant_or_404(event, registration_id)
+    try:
+        promoted = services.cancel(registration)
+    except RegistrationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The registration is cancelled."))
+        if promoted:
+            messages.info(request, ngettext(
+                "%(count)d registrant moved up from the waiting list.",
+                "%(count)d registrants moved up from the waiting list.", len(promoted),
+            ) % {"count": len(promoted)})
+    return _back_to(event, registration)
+
+
+@login_required
+@require_POST
+def promote(request, event_id, registration_id):
+    event, role = event_for(request.user, event_id, Role.EDITOR)
+    registration = _registrant_or_404(event, registration_id)
+    try:
+        services.promote(registration)
+    except SessionFull:
+        messages.error(request, _("A session this registrant chose is full."))
+    except NoPlace:
+        messages.error(request, _("The event is full: there is no place to give."))
+    except RegistrationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The registrant has a place now and is told by e-mail."))
+    return _back_to(event, registration)
+
+
+@login_required
+@require_POST
+def resend(request, event_id, registration_id):
+    event, role = event_for(request.user, event_id, Role.EDITOR)
+    registration = _registrant_or_404(event, registration_id)
+    try:
+        registrant_services.resend_confirmation(registration)
+    except RegistrationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The e-mail is queued again."))
+    return _back_to(event, registration)
+
+
+@login_required
+def export(request, event_id, fmt):
+    event, role = event_for(request.user, event_id, Role.VIEWER)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    filters = registrant_queries.Filters.from_query(request.GET)
+    filename = f"registrants-{event.slug}.{fmt}"
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            exports.csv_chunks(event, filters), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    else:
+        response = FileResponse(
+            exports.xlsx_file(event, filters), as_attachment=True, filename=filename,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Cache-Control"] = "private, no-store"
+    return response

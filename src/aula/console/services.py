@@ -1,0 +1,190 @@
+"""Writes for organiser accounts: project members, invitations, two-factor devices, the
+password-reset and invitation e-mails (through the outbox)."""
+
+from axes.utils import reset as reset_lockout
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from aula.console.models import Membership, Role
+from aula.messaging.services import queue_templated_email
+from aula.projects.models import Project
+
+TOTP_DEVICE_NAME = "Authenticator app"
+
+
+# --- Members ---------------------------------------------------------------------------------
+
+
+def _lock_project(project: Project) -> None:
+    # Every change to a project's owners runs under this lock, so two owners demoting each
+    # other at the same moment cannot leave the project without one.
+    Project.objects.select_for_update().filter(pk=project.pk).first()
+
+
+def _other_owners(project: Project, membership: Membership) -> bool:
+    return (
+        Membership.objects.filter(project=project, role=Role.OWNER)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+def add_member(project: Project, user, role: Role) -> Membership:
+    with transaction.atomic():
+        _lock_project(project)
+        if Membership.objects.filter(project=project, user=user).exists():
+            raise ValidationError(_("This organiser is already a member of the project."))
+        return Membership.objects.create(project=project, user=user, role=role)
+
+
+def invite_member(project: Project, *, email: str, role: Role, invited_by) -> Membership:
+    """A new organiser account (no password yet) for ``email``, made a member, and an e-mail
+    with a link to choose a password."""
+    user_model = get_user_model()
+    email = user_model.objects.normalize_email(email).strip()
+    with transaction.atomic():
+        _lock_project(project)
+        if user_model.objects.filter(email__iexact=email).exists() or (
+            user_model.objects.filter(username__iexact=email).exists()
+        ):
+            raise ValidationError(
+                _("An organiser with this e-mail address exists already: add them instead.")
+            )
+        user = user_model(username=email, email=email)
+        user.set_unusable_password()
+        user.save()
+        membership = Membership.objects.create(project=project, user=user, role=role)
+        queue_templated_email(
+            template="console/accounts/email/invitation",
+            context={
+                "project_name": project.name,
+                "role": Role(role).label,
+                "inviter": invited_by.get_full_name() or invited_by.get_username(),
+                "username": user.get_username(),
+                "link": set_password_link(user),
+                "valid_days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+            },
+            to=email, language=get_language() or settings.LANGUAGE_CODE, kind="invitation",
+        )
+    return membership
+
+
+def change_role(membership: Membership, role: Role) -> Membership:
+    with transaction.atomic():
+        _lock_project(membership.project)
+        membership = Membership.objects.select_related("project").get(pk=membership.pk)
+        if (
+            membership.role == Role.OWNER and role != Role.OWNER
+            and not _other_owners(membership.project, membership)
+        ):
+            raise ValidationError(_("The project needs at least one owner."))
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+def remove_member(membership: Membership) -> None:
+    with transaction.atomic():
+        _lock_project(membership.project)
+        membership = Membership.objects.select_related("project").get(pk=membership.pk)
+        if membership.role == Role.OWNER and not _other_owners(membership.project, membership):
+            raise ValidationError(_("The project needs at least one owner."))
+        membership.delete()
+
+
+# --- Passwords -------------------------------------------------------------------------------
+
+
+def set_password_link(user) -> str:
+    """The absolute link to choose a new password, in the current language. Built from the
+    configured base URL, never from the request's Host header."""
+    path = reverse("console:password_reset_confirm", kwargs={
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    })
+    return settings.AULA_BASE_URL.rstrip("/") + path
+
+
+def queue_password_reset(user) -> None:
+    with transaction.atomic():
+        queue_templated_email(
+            template="console/accounts/email/password_reset",
+            context={
+                "username": user.get_username(),
+                "link": set_password_link(user),
+                "valid_days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+            },
+            to=user.email, language=get_language() or settings.LANGUAGE_CODE,
+            kind="password_reset",
+        )
+
+
+def password_was_reset(user) -> None:
+    # Whoever completed a reset controls the organiser's mailbox: lift a lockout.
+    reset_lockout(username=user.get_username())
+
+
+# --- Two-factor login ------------------------------------------------------------------------
+
+
+def has_two_factor(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def pending_totp_device(user) -> TOTPDevice:
+    """The unconfirmed device whose key the set-up page shows (the same one on reload)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").last()
+    return device or TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+
+
+def _verify(user, token: str, *, confirmed: bool) -> TOTPDevice | None:
+    # Locked, so two requests cannot both use one code (the device remembers the last one).
+    with transaction.atomic():
+        for device in TOTPDevice.objects.select_for_update().filter(
+            user=user, confirmed=confirmed
+        ).order_by("-pk"):
+            if device.verify_token(token):
+                return device
+    return None
+
+
+def confirm_totp_device(user, token: str) -> TOTPDevice | None:
+    """Turn two-factor login on once the organiser's app produced a valid code."""
+    with transaction.atomic():
+        device = _verify(user, token, confirmed=False)
+        if device is None:
+            return None
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return device
+
+
+def verify_totp(user, token: str) -> TOTPDevice | None:
+    return _verify(user, token, confirmed=True)
+
+
+def totp_throttled(user) -> bool:
+    """After wrong codes django-otp refuses even a right one for a while (doubling each time)."""
+    return any(
+        not device.verify_is_allowed()[0] for device in TOTPDevice.objects.filter(user=user)
+    )
+
+
+def disable_two_factor(user, token: str) -> bool:
+    """Turn two-factor login off; a current code is needed, so a session left open is not
+    enough."""
+    with transaction.atomic():
+        if verify_totp(user, token) is None:
+            return False
+        TOTPDevice.objects.filter(user=user).delete()
+    return True

@@ -1,0 +1,106 @@
+"""Reads for the feedback survey: the registrant's form and the organiser's results."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count
+
+from aula.events.models import Event
+from aula.feedback.models import RATINGS, Rating, Survey, SurveyQuestion, SurveyResponse
+
+# Geometry of the bar charts drawn on the server (SVG user units).
+BAR_HEIGHT = 18
+BAR_GAP = 6
+LABEL_WIDTH = 24
+BAR_MAX_WIDTH = 240
+CHART_WIDTH = LABEL_WIDTH + BAR_MAX_WIDTH + 48
+
+
+def survey_of(event: Event) -> Survey | None:
+    survey = Survey.objects.filter(event=event).prefetch_related("questions").first()
+    if survey is not None:
+        survey.event = event
+    return survey
+
+
+def response_of(survey: Survey, registration) -> SurveyResponse | None:
+    return (
+        SurveyResponse.objects.filter(survey=survey, registration=registration)
+        .prefetch_related("ratings").first()
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    value: int
+    count: int
+    percent: float
+    y: int
+    width: float
+
+    @property
+    def text_y(self) -> int:
+        return self.y + BAR_HEIGHT - 5
+
+
+@dataclass(slots=True)
+class QuestionResult:
+    question: SurveyQuestion
+    count: int
+    average: float | None
+    bars: list[Bar]
+    chart_height: int = field(default=len(RATINGS) * (BAR_HEIGHT + BAR_GAP))
+    chart_width: int = CHART_WIDTH
+    label_width: int = LABEL_WIDTH
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    text: str
+    at: datetime
+
+
+@dataclass(slots=True)
+class Results:
+    responses: int
+    questions: list[QuestionResult]
+    comments: list[Comment]
+
+
+def question_result(question: SurveyQuestion, distribution: dict[int, int]) -> QuestionResult:
+    """Count, average and bars of one question from value → number of ratings."""
+    count = sum(distribution.get(value, 0) for value in RATINGS)
+    total = sum(value * distribution.get(value, 0) for value in RATINGS)
+    most = max((distribution.get(value, 0) for value in RATINGS), default=0)
+    bars = []
+    for index, value in enumerate(RATINGS):
+        n = distribution.get(value, 0)
+        bars.append(Bar(
+            value=value, count=n,
+            percent=round(100 * n / count, 1) if count else 0.0,
+            y=index * (BAR_HEIGHT + BAR_GAP),
+            width=round(BAR_MAX_WIDTH * n / most, 1) if most else 0.0,
+        ))
+    return QuestionResult(question, count, round(total / count, 2) if count else None, bars)
+
+
+def results(survey: Survey) -> Results:
+    """Everything the results page shows (four queries, whatever the number of answers)."""
+    questions = list(survey.questions.all())
+    counts: dict[int, dict[int, int]] = {}
+    rows = (
+        Rating.objects.filter(response__survey=survey)
+        .values("question_id", "value").annotate(n=Count("id")).order_by()
+    )
+    for row in rows:
+        counts.setdefault(row["question_id"], {})[row["value"]] = row["n"]
+    comments = [
+        Comment(text, at)
+        for text, at in SurveyResponse.objects.filter(survey=survey).exclude(comment="")
+        .order_by("updated_at", "id").values_list("comment", "updated_at")
+    ]
+    return Results(
+        responses=SurveyResponse.objects.filter(survey=survey).count(),
+        questions=[question_result(q, counts.get(q.pk, {})) for q in questions],
+        comments=comments,
+    )

@@ -1,0 +1,95 @@
+"""Writes for materials: adding a PDF or a link, changing and removing them.
+
+An uploaded document must really be a PDF (its first bytes, not its name or the browser's
+word for it), no larger than ``AULA_MATERIAL_MAX_BYTES``; it is stored under a random name and
+downloaded under a cleaned copy of its own.
+"""
+
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from aula.events.models import Event
+from aula.materials.models import Material
+
+DEFAULT_MAX_BYTES = 25 * 1024 * 1024
+PDF_MAGIC = b"%PDF-"
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "AULA_MATERIAL_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def safe_filename(name: str) -> str:
+    """'Raport final (v2).PDF' → 'raport-final-v2.pdf': ASCII letters, digits and dashes only,
+    whatever the uploader's file was called."""
+    stem = slugify(PurePath(str(name).replace("\\", "/")).stem)[:100].strip("-_")
+    return f"{stem or 'document'}.pdf"
+
+
+def check_pdf(upload) -> None:
+    """Refuse an upload that is too large or is not a PDF by its content."""
+    limit = max_bytes()
+    if upload.size > limit:
+        raise ValidationError(
+            _("The file is too large: at most %(limit)s.") % {"limit": filesizeformat(limit)},
+            code="too_large",
+        )
+    upload.seek(0)
+    head = upload.read(len(PDF_MAGIC))
+    upload.seek(0)
+    if head != PDF_MAGIC:
+        raise ValidationError(_("The file is not a PDF document."), code="not_pdf")
+
+
+def _save(material: Material) -> Material:
+    material.full_clean()
+    material.save()
+    return material
+
+
+@transaction.atomic
+def add_document(event: Event, *, title: dict, upload, order: int = 0,
+                 published: bool = False) -> Material:
+    check_pdf(upload)
+    material = Material(
+        event=event, kind=Material.Kind.DOCUMENT, title=title, order=order,
+        published=published, filename=safe_filename(upload.name), size=upload.size,
+    )
+    material.file.save("upload.pdf", upload, save=False)
+    try:
+        return _save(material)
+    except ValidationError:
+        material.file.delete(save=False)
+        raise
+
+
+@transaction.atomic
+def add_link(event: Event, *, title: dict, url: str, order: int = 0,
+             published: bool = False) -> Material:
+    return _save(Material(
+        event=event, kind=Material.Kind.LINK, title=title, url=url, order=order,
+        published=published,
+    ))
+
+
+@transaction.atomic
+def update(material: Material, *, title: dict, order: int, published: bool,
+           url: str | None = None) -> Material:
+    material.title, material.order, material.published = title, order, published
+    if material.kind == Material.Kind.LINK and url is not None:
+        material.url = url
+    return _save(material)
+
+
+def delete(material: Material) -> None:
+    file = material.file if material.kind == Material.Kind.DOCUMENT else None
+    with transaction.atomic():
+        material.delete()
+    if file:
+        file.delete(save=False)

@@ -1,0 +1,27 @@
+"""The public download of a published document."""
+
+from django.http import FileResponse, Http404
+from django.views.decorators.http import require_safe
+
+from aula.materials import queries
+
+
+def document_response(material) -> FileResponse:
+    try:
+        handle = material.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("File missing") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=material.filename or "document.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_safe
+def download(request, project, event, material_id):
+    material = queries.public_document(project, event, material_id)
+    if material is None:
+        raise Http404("No such document")
+    return document_response(material)

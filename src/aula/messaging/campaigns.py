@@ -1,0 +1,443 @@
+"""Messages from the organiser to a group of an event's registrants ("campaigns").
+
+``compose`` saves a draft, ``preview`` renders it for a sample registrant per language of the
+group, ``send`` queues it: a task (``queue_campaign``) writes one outbox message per recipient,
+batch by batch, each batch in one transaction. A message is linked to its campaign and
+registration, unique per pair, so a task that runs again (retried, or enqueued twice) skips
+whoever already has theirs: nobody gets the message twice.
+
+The organiser's text is plain text with placeholders such as ``{first_name}``; in the HTML
+e-mail it is escaped and its blank lines become paragraphs.
+
+This module reads registrations (the recipients) and attendance; the messaging models do not
+depend on them.
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Count, Min, Q
+from django.utils import timezone, translation
+from django.utils.html import escape, linebreaks
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_tasks import task
+
+from aula.core import timefmt
+from aula.core.translation import localize
+from aula.messaging.models import Campaign, OutboxMessage
+from aula.messaging.services import OutgoingEmail, one_line, queue_emails, render_email
+
+TEMPLATE = "messaging/email/campaign"
+KIND = "campaign"
+BATCH_SIZE = 200
+STALLED_AFTER = timedelta(minutes=10)
+
+PLACEHOLDERS = {
+    "first_name": _("the registrant's first name"),
+    "family_name": _("the registrant's family name"),
+    "join_link": _("their personal link to join the online meeting"),
+    "personal_link": _("their personal registration page"),
+    "event_title": _("the event's title"),
+    "event_time": _("the event's date and time, in the event's zone and their own"),
+}
+# What rendering a registrant's message reads of their registration.
+MESSAGE_FIELDS = (
+    "id", "event_id", "email", "first_name", "family_name", "language", "time_zone", "token",
+)
+LINK_PLACEHOLDERS = frozenset({"join_link", "personal_link"})
+# A placeholder: a name in braces, without spaces or further braces.
+PLACEHOLDER = re.compile(r"\{([^{}\s]*)\}")
+# Stand-ins for placeholder values while the text is escaped (private-use characters).
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_MARKER = re.compile(f"{_OPEN}([a-z_]+){_CLOSE}")
+
+
+class CampaignError(Exception):
+    """The campaign cannot be sent as it is (e.g. it was sent already)."""
+
+
+# --- Placeholders and rendering --------------------------------------------------------------
+
+
+def unknown_placeholders(text: str) -> list[str]:
+    """The placeholder names in ``text`` that are not ones we know, in order, once each."""
+    unknown = []
+    for name in PLACEHOLDER.findall(text or ""):
+        if name not in PLACEHOLDERS and name not in unknown:
+            unknown.append(name)
+    return unknown
+
+
+def fill_plain(text: str, values: dict[str, str]) -> str:
+    return PLACEHOLDER.sub(
+        lambda m: values.get(m.group(1), m.group(0)) if m.group(1) in PLACEHOLDERS
+        else m.group(0),
+        text,
+    )
+
+
+def fill_html(text: str, values: dict[str, str]) -> SafeString:
+    """``text`` escaped, in paragraphs (blank lines) and lines (single breaks), with the
+    placeholders filled in: values escaped, links made links."""
+    text = text.replace(_OPEN, "").replace(_CLOSE, "")
+    marked = PLACEHOLDER.sub(
+        lambda m: f"{_OPEN}{m.group(1)}{_CLOSE}" if m.group(1) in PLACEHOLDERS else m.group(0),
+        text,
+    )
+    html = linebreaks(marked, autoescape=True)
+
+    def value(match):
+        name = match.group(1)
+        filled = values.get(name, "")
+        if name in LINK_PLACEHOLDERS and filled:
+            return f'<a href="{escape(filled)}">{escape(filled)}</a>'
+        return escape(filled)
+
+    # Safe: linebreaks() escaped the text, value() escapes every value it puts in.
+    return mark_safe(_MARKER.sub(value, html))  # noqa: S308
+
+
+def text_language(campaign: Campaign, language: str) -> str:
+    """The language of the texts a registrant with ``language`` gets: their own when the
+    organiser wrote the message in it, else the event's primary language."""
+    return localize(campaign.body, language, campaign.event.primary_language).lang
+
+
+def placeholder_values(registration, event, language: str) -> dict[str, str]:
+    from aula.registrations import display
+    from aula.registrations.emails import has_join_link
+
+    when = timefmt.format_range(event.starts_at, event.ends_at, event.time_zone, language)
+    own = display.own_zone(registration)
+    if own:
+        with translation.override(language):
+            # Translators: the event's time in its own zone, then in the registrant's.
+            when = gettext("%(event)s; your time: %(own)s") % {
+                "event": when,
+                "own": timefmt.format_range(event.starts_at, event.ends_at, own, language),
+            }
+    return {
+        "first_name": registration.first_name,
+        "family_name": registration.family_name,
+        "join_link": display.join_url(registration) if has_join_link(event) else "",
+        "personal_link": display.personal_url(registration, language),
+        "event_title": event.text("title", language).text,
+        "event_time": when,
+    }
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    language: str
+    subject: str
+    text: str
+    html: str
+
+
+def render(campaign: Campaign, registration) -> RenderedMessage:
+    """The campaign's e-mail as ``registration`` gets it."""
+    event = campaign.event
+    language = text_language(campaign, registration.language)
+    subject = localize(campaign.subject, language, event.primary_language).text
+    body = localize(campaign.body, language, event.primary_language).text
+    values = placeholder_values(registration, event, language)
+    rendered = render_email(TEMPLATE, {
+        "subject": one_line(fill_plain(subject, values)),
+        "body_text": fill_plain(body, values),
+        "body_html": fill_html(body, values),
+        "event_title": values["event_title"],
+        "contact_name": event.contact_name,
+        "contact_email": event.contact_email,
+    }, language)
+    return RenderedMessage(language, rendered.subject, rendered.text, rendered.html)
+
+
+# --- Recipients ------------------------------------------------------------------------------
+
+
+def recipients(event, group: str, block_id: int | None = None):
+    """The registrations of ``event`` in ``group``, by id; erased ones never."""
+    from aula.registrations.models import Registration
+
+    Status = Registration.Status
+    registrations = Registration.objects.filter(event=event, anonymised_at__isnull=True)
+    if group == Campaign.Group.ALL:
+        return registrations.exclude(status=Status.CANCELLED).order_by("id")
+    if group == Campaign.Group.CONFIRMED:
+        return registrations.filter(status=Status.CONFIRMED).order_by("id")
+    if group == Campaign.Group.WAITING:
+        return registrations.filter(status=Status.WAITING).order_by("id")
+    if group == Campaign.Group.SESSION:
+        if block_id is None:  # the session was deleted from the agenda
+            return registrations.none()
+        return registrations.exclude(status=Status.CANCELLED).filter(
+            session_choices__block_id=block_id
+        ).order_by("id")
+    if group in (Campaign.Group.ATTENDED, Campaign.Group.ABSENT):
+        from aula.attendance.queries import attendees
+
+        present = list(attendees(event))
+        if group == Campaign.Group.ATTENDED:
+            return registrations.filter(pk__in=present).order_by("id")
+        return registrations.filter(status=Status.CONFIRMED).exclude(pk__in=present).order_by(
+            "id"
+        )
+    raise ValueError(f"Unknown group {group!r}")
+
+
+def campaign_recipients(campaign: Campaign):
+    return recipients(campaign.event, campaign.group, campaign.block_id)
+
+
+def parallel_blocks(event):
+    """The sessions an organiser can write to: the event's parallel blocks."""
+    from aula.events.models import AgendaBlock
+
+    return AgendaBlock.objects.filter(event=event, kind=AgendaBlock.Kind.PARALLEL).order_by(
+        "starts_at", "order", "id"
+    )
+
+
+# --- Compose and preview ---------------------------------------------------------------------
+
+
+def compose(
+    event, *, group: str, subject: dict, body: dict, block=None, user=None,
+    campaign: Campaign | None = None,
+) -> Campaign:
+    """Save a draft (a new one, or ``campaign`` changed). The form has checked the texts."""
+    if campaign is not None and campaign.status != Campaign.Status.DRAFT:
+        raise CampaignError(gettext("This message has been sent and can no longer change."))
+    campaign = campaign or Campaign(event=event, created_by=user)
+    campaign.group = group
+    campaign.block = block if group == Campaign.Group.SESSION else None
+    campaign.subject = subject
+    campaign.body = body
+    campaign.save()
+    return campaign
+
+
+@dataclass(frozen=True)
+class Sample:
+    language: str  # the registrants' language
+    count: int  # how many registrants of the group have it
+    registration: object
+    message: RenderedMessage
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.message.language != self.language
+
+
+@dataclass(frozen=True)
+class Preview:
+    count: int
+    samples: list[Sample]
+
+
+def preview(campaign: Campaign) -> Preview:
+    """The e-mail rendered for one registrant of each language in the group, with the number
+    of recipients: three queries and a render per language."""
+    group = campaign_recipients(campaign)
+    languages = dict(
+        group.order_by().values_list("language").annotate(n=Count("id")).values_list(
+            "language", "n"
+        )
+    )
+    first_ids = group.order_by().values("language").annotate(first=Min("id")).values_list(
+        "first", flat=True
+    )
+    from aula.registrations.models import Registration
+
+    samples = []
+    for registration in Registration.objects.filter(pk__in=list(first_ids)).only(
+        *MESSAGE_FIELDS
+    ).order_by("language"):
+        registration.event = campaign.event  # the same event: no query for it
+        samples.append(Sample(
+            registration.language, languages.get(registration.language, 0), registration,
+            render(campaign, registration),
+        ))
+    return Preview(sum(languages.values()), samples)
+
+
+# --- Sending ---------------------------------------------------------------------------------
+
+
+def send(campaign: Campaign) -> Campaign:
+    """Start sending a draft: count the group and enqueue the task that queues the e-mails.
+    Raises ``CampaignError`` when it is no longer a draft (sent twice by a double click)."""
+    with transaction.atomic():
+        updated = Campaign.objects.filter(
+            pk=campaign.pk, status=Campaign.Status.DRAFT
+        ).update(
+            status=Campaign.Status.SENDING, send_requested_at=timezone.now(),
+            recipient_count=campaign_recipients(campaign).count(),
+        )
+        if not updated:
+            raise CampaignError(gettext("This message has been sent already."))
+        transaction.on_commit(lambda: queue_campaign.enqueue(campaign.pk), robust=True)
+    campaign.refresh_from_db()
+    return campaign
+
+
+def resume(campaign: Campaign) -> bool:
+    """Enqueue the queueing task again for a campaign stuck half-queued (its task was lost:
+    a queue that was down, a worker killed). Harmless when the task is in fact running: the
+    next one skips everyone who has their e-mail. False when there is nothing to resume."""
+    if campaign.status != Campaign.Status.SENDING:
+        return False
+    transaction.on_commit(lambda: queue_campaign.enqueue(campaign.pk), robust=True)
+    return True
+
+
+def is_stalled(campaign: Campaign, now=None) -> bool:
+    """Still being queued long after sending started: its task was probably lost."""
+    now = now or timezone.now()
+    return (
+        campaign.status == Campaign.Status.SENDING and campaign.send_requested_at is not None
+        and now - campaign.send_requested_at > STALLED_AFTER
+    )
+
+
+def queue_batch(campaign: Campaign, after_id: int, batch_size: int = BATCH_SIZE) -> int | None:
+    """Write the e-mails of the next ``batch_size`` recipients after registration
+    ``after_id``, in one transaction, skipping those who have theirs already. Returns the last
+    registration id of the batch, or None when there were no recipients left."""
+    with transaction.atomic():
+        # Two tasks of one campaign queue one after the other (SQLite serialises anyway).
+        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+        batch = list(
+            campaign_recipients(campaign).filter(pk__gt=after_id).only(*MESSAGE_FIELDS)[
+                :batch_size
+            ]
+        )
+        if not batch:
+            return None
+        done = set(
+            OutboxMessage.objects.filter(
+                campaign=campaign, registration_id__in=[r.pk for r in batch]
+            ).values_list("registration_id", flat=True)
+        )
+        todo = [r for r in batch if r.pk not in done]
+        if todo:
+            _write(campaign, todo)
+        return batch[-1].pk
+
+
+def _write(campaign: Campaign, registrations: Iterable) -> None:
+    event = campaign.event
+    items = []
+    for registration in registrations:
+        registration.event = event
+        message = render(campaign, registration)
+        items.append((registration, OutgoingEmail(
+            to=registration.email, subject=message.subject, text=message.text,
+            html=message.html, kind=KIND, language=message.language, event=event,
+            registration_id=registration.pk, reply_to=event.contact_email,
+        )))
+    messages = queue_emails(email for _registration, email in items)
+    OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]).update(campaign=campaign)
+
+
+def queue_all(campaign_id: int, batch_size: int = BATCH_SIZE) -> int:
+    """Queue every recipient's e-mail; safe to run again. Returns the number of e-mails the
+    campaign has in the outbox."""
+    campaign = Campaign.objects.select_related("event__project").get(pk=campaign_id)
+    if campaign.status == Campaign.Status.DRAFT:
+        return 0
+    after_id = 0
+    while (after_id := queue_batch(campaign, after_id, batch_size)) is not None:
+        pass
+    total = OutboxMessage.objects.filter(campaign=campaign).count()
+    Campaign.objects.filter(pk=campaign.pk).update(
+        status=Campaign.Status.QUEUED, recipient_count=total,
+        queued_at=campaign.queued_at or timezone.now(),
+    )
+    return total
+
+
+@task()
+def queue_campaign(campaign_id: int) -> int:
+    """Write a campaign's e-mails into the outbox (``send`` enqueues it)."""
+    return queue_all(campaign_id)
+
+
+# --- Progress and log ------------------------------------------------------------------------
+
+
+def _status_counts(prefix: str = "") -> dict:
+    """Counts of written, waiting (queued or being sent), sent and failed e-mails, as
+    aggregates over ``OutboxMessage`` (``prefix`` "") or over a relation to it."""
+    Status = OutboxMessage.Status
+    counted = prefix.removesuffix("__") or "id"
+    status = f"{prefix}status"
+    return {
+        "written": Count(counted),
+        "waiting_count": Count(counted, filter=Q(**{
+            f"{status}__in": [Status.QUEUED, Status.SENDING]
+        })),
+        "sent_count": Count(counted, filter=Q(**{status: Status.SENT})),
+        "failed_count": Count(counted, filter=Q(**{status: Status.FAILED})),
+    }
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int  # the recipients (as counted when sending started, then as queued)
+    written: int  # e-mails in the outbox
+    waiting: int  # written, not yet sent (queued or being sent)
+    sent: int
+    failed: int
+    queueing: bool  # the task is still writing e-mails
+
+    @property
+    def done(self) -> int:
+        return self.sent + self.failed
+
+    @property
+    def finished(self) -> bool:
+        return not self.queueing and self.waiting == 0
+
+
+def progress(campaign: Campaign) -> Progress:
+    """Counts from the outbox: one query."""
+    counts = OutboxMessage.objects.filter(campaign=campaign).aggregate(**_status_counts())
+    return Progress(
+        total=max(campaign.recipient_count, counts["written"]),
+        written=counts["written"],
+        waiting=counts["waiting_count"],
+        sent=counts["sent_count"],
+        failed=counts["failed_count"],
+        queueing=campaign.status == Campaign.Status.SENDING,
+    )
+
+
+def campaign_log(event):
+    """The event's campaigns, newest first, each with its outbox counts (one query per page)."""
+    return Campaign.objects.filter(event=event).select_related("created_by", "block").annotate(
+        **_status_counts("messages__")
+    ).order_by("-created_at", "-id")
+
+
+def campaign_messages(campaign: Campaign):
+    """The campaign's e-mails, one per recipient, without their bodies."""
+    return OutboxMessage.objects.filter(campaign=campaign).only(
+        "id", "recipient", "language", "status", "attempts", "last_error", "sent_at",
+        "created_at", "registration_id", "campaign_id",
+    ).order_by("recipient", "id")
+
+
+def campaign_for(event, campaign_id: int) -> Campaign | None:
+    """The event's campaign ``campaign_id`` (another event's is None)."""
+    campaign = Campaign.objects.filter(event=event, pk=campaign_id).select_related(
+        "block", "created_by"
+    ).first()
+    if campaign is not None:
+        campaign.event = event
+    return campaign

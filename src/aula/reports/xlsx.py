@@ -1,0 +1,85 @@
+"""The participation report as a spreadsheet (openpyxl): a sheet per table.
+
+Every text that comes from input is neutralised against formula injection: a cell starting
+with = + - @ (or a tab or carriage return) is prefixed with a quote, so spreadsheet programs
+show it as text instead of evaluating it.
+"""
+
+from io import BytesIO
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from aula.reports.queries import ReportDocument
+
+DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe(value):
+    """A cell value that no spreadsheet program evaluates."""
+    if isinstance(value, str) and value.startswith(DANGEROUS_START):
+        return "'" + value
+    return value
+
+
+def sheet_title(title: str) -> str:
+    """A title spreadsheet programs accept: none of \\ / ? * [ ] :, at most 31 characters."""
+    cleaned = "".join(" " if char in '\\/?*[]:' else char for char in str(title))
+    return cleaned.strip(" '")[:31] or "-"
+
+
+def _sheet(book, title, header, rows, widths):
+    sheet = book.create_sheet(title=sheet_title(title))
+    sheet.append([safe(str(cell)) for cell in header])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([safe(cell) for cell in row])
+    for letter, width in zip("ABCDEFGH", widths, strict=False):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
+def report_xlsx(document: ReportDocument) -> bytes:
+    report = document.report
+    book = Workbook()
+    book.remove(book.active)
+    summary = [(label, value) for label, value in document.facts] + [
+        ("", ""),
+        (_("Registered"), report.funnel.registered),
+        (_("Confirmed"), report.funnel.confirmed),
+        (_("Attended"), report.funnel.attended),
+        (_("Organisations that attended"), report.organisations_attending),
+        (_("Participations (RCO81)"), report.participations),
+        ("", ""),
+        (_("Counting rule"), document.rule),
+        (_("Registered"), _("Registrations not cancelled (confirmed, place held or on the "
+                            "waiting list).")),
+        (_("Personal data"), _("This report holds no personal data: no names and no e-mail "
+                               "addresses of participants.")),
+    ]
+    _sheet(book, _("Summary"), [_("Item"), _("Value")], summary, [34, 90])
+    agenda_rows = []
+    for line in document.agenda:
+        agenda_rows.append((line.time, line.title))
+        agenda_rows += [("", item) for item in line.items]
+    _sheet(book, _("Agenda"), [f"{_('Time')} ({report.event.time_zone})", _("Agenda")],
+           agenda_rows, [18, 90])
+    _sheet(book, _("By type"),
+           [_("Type of organisation (Interreg category)"), _("Registered"), _("Attended")],
+           [(row.label, row.registered, row.attended) for row in report.by_type], [48, 12, 12])
+    _sheet(book, _("By country"), [_("Country"), _("Registered"), _("Attended")],
+           [(row.label, row.registered, row.attended) for row in report.by_country],
+           [34, 12, 12])
+    _sheet(book, _("By partner's region"),
+           [_("Partner's region"), _("Partners"), _("Registered"), _("Attended")],
+           [(region.label, "; ".join(region.partners), region.registered, region.attended)
+            for region in report.by_partner_region], [30, 70, 12, 12])
+    if report.include_organisations:
+        _sheet(book, _("Organisations"), [_("Organisation"), _("Attended")],
+               [(o.name, o.attended) for o in report.organisations], [60, 12])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()

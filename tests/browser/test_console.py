@@ -1,0 +1,91 @@
+"""An organiser runs the demo seminar from the console: creates the next event, writes to the
+registrants, imports the Zoom attendance report and downloads the participation report."""
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+from aula.demo.loader import DateMode, load_demo
+from aula.events.models import Event
+from aula.messaging.models import OutboxMessage
+from aula.registrations import services
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SAMPLES = Path(__file__).parents[1] / "attendance" / "samples"
+PEOPLE = [
+    ("Emil", "Novák", "emil.novak@example.org"),
+    ("Ștefan", "Popescu", "stefan.popescu@example.org"),
+    ("Jonas", "Weber", "jonas.weber@example.org"),
+    ("Priya", "Raman", "priya.raman@example.org"),
+]
+
+
+def register_people(event):
+    before = event.starts_at - timedelta(days=2)
+    session = event.blocks.filter(kind="parallel").first()
+    for first, family, email in PEOPLE:
+        outcome = services.register(event, {
+            "first_name": first, "family_name": family, "email": email,
+            "organisation": "Creative Hub", "organisation_type": "Sme", "country": "HR",
+            "language": "en", "privacy_accepted": True, "sessions": [session.pk],
+        }, now=before)
+        assert outcome.accepted
+
+
+def test_organiser_runs_the_seminar_from_the_console(page, live_server):
+    event = load_demo(DateMode.ORIGINAL).event  # 10 June 2021, as the report's dates
+    register_people(event)
+    get_user_model().objects.create_superuser("lavinia", "lavinia@example.org", "a-long-secret-1")
+
+    page.goto(f"{live_server.url}/en/console/")
+    page.get_by_label("Username").fill("lavinia")
+    page.get_by_label("Password").fill("a-long-secret-1")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your projects")
+
+    # The next seminar, as a draft.
+    page.get_by_role("link", name="ECoC-SME").click()
+    page.get_by_role("link", name="Resilience of regions", exact=False).first.click()
+    page.get_by_role("link", name="New event").click()
+    page.locator('[name="title_en"]').fill("Legacy of the Capitals of Culture")
+    page.get_by_label("Time zone").fill("Europe/Bucharest")
+    page.get_by_label("Starts at").fill("2027-03-04T10:00")
+    page.get_by_label("Ends at").fill("2027-03-04T12:30")
+    page.get_by_role("button", name="Create the draft").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Content and time")
+    created = Event.objects.get(slug__startswith="legacy-of-the-capitals")
+    assert created.status == Event.Status.DRAFT
+    assert created.local_start.hour == 10 and created.time_zone == "Europe/Bucharest"
+
+    # Back to the seminar: a message to everyone registered.
+    page.goto(f"{live_server.url}/en/console/e/{event.pk}/")
+    page.get_by_role("link", name="Write a message").click()
+    page.get_by_label("To").select_option("all")
+    page.locator('[name="subject_en"]').fill("Slides and recording")
+    page.locator('[name="body_en"]').fill("Dear {first_name},\n\nthank you for joining us.")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_text("Dear Emil,").first).to_be_visible()
+    page.get_by_role("button", name=re.compile("Send to 4 recipients")).click()
+    expect(page.locator("progress")).to_be_visible()
+    assert OutboxMessage.objects.filter(campaign__isnull=False).count() == 4
+
+    # The Zoom webinar's attendee report.
+    page.goto(f"{live_server.url}/en/console/e/{event.pk}/")
+    page.get_by_role("link", name=re.compile("^Attendance")).click()
+    page.get_by_label("Attendance report").set_input_files(
+        str(SAMPLES / "zoom-webinar-attendee-report.csv")
+    )
+    page.get_by_role("button", name="Import").click()
+    expect(page.locator("body")).to_contain_text("Ștefan")
+    expect(page.locator("body")).to_contain_text(re.compile("not matched|No match", re.I))
+
+    # The participation report for the programme.
+    page.goto(f"{live_server.url}/en/console/e/{event.pk}/")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="PDF", exact=True).click()
+    assert download_info.value.path().read_bytes().startswith(b"%PDF")

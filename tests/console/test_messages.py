@@ -1,0 +1,252 @@
+"""Console pages for messages to registrants: permissions on every URL, the compose form's
+rules, the preview, sending and the log."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from aula.console.models import Membership, Role
+from aula.events.models import AgendaBlock
+from aula.messaging import campaigns
+from aula.messaging.models import Campaign, OutboxMessage
+from tests.factories import make_block, make_event, make_project, utc
+from tests.messaging.test_campaigns import draft, register
+
+pytestmark = pytest.mark.django_db
+
+
+def organiser(name, project=None, role=None):
+    user = get_user_model().objects.create_user(name, password="pw-long-enough-1")
+    if project:
+        Membership.objects.create(user=user, project=project, role=role)
+    return user
+
+
+@pytest.fixture
+def event():
+    return make_event(
+        project=make_project(), starts_at=utc(2030, 6, 10, 7), ends_at=utc(2030, 6, 10, 10),
+        title={"en": "Resilience seminar"},
+    )
+
+
+@pytest.fixture
+def editor(client, event):
+    client.force_login(organiser("editor", event.project, Role.EDITOR))
+    return client
+
+
+def url(name, event, campaign=None):
+    kwargs = {"event_id": event.pk}
+    if campaign is not None:
+        kwargs["campaign_id"] = campaign.pk
+    return reverse(f"console:{name}", kwargs=kwargs)
+
+
+def form_data(group="all", block="", **texts):
+    data = {"group": group, "block": block}
+    data.update(texts or {"subject_en": "Hello {first_name}", "body_en": "Dear {first_name}"})
+    return data
+
+
+# --- Permissions -----------------------------------------------------------------------------
+
+
+def test_every_url_needs_a_login_a_membership_and_the_role(client, event):
+    campaign = draft(event)
+    reads = [url("messages", event), url("message", event, campaign)]
+    writes = [
+        ("get", url("message_new", event)),
+        ("post", url("message_new", event)),
+        ("get", url("message_edit", event, campaign)),
+        ("post", url("message_edit", event, campaign)),
+        ("post", url("message_send", event, campaign)),
+    ]
+    every = [("get", u) for u in reads] + writes
+    for method, address in every:
+        response = getattr(client, method)(address)
+        assert response.status_code == 302, address
+        assert response["Location"].startswith(reverse("console:login")), address
+
+    client.force_login(organiser("stranger", make_project(), Role.OWNER))
+    for method, address in every:
+        assert getattr(client, method)(address).status_code == 404, address
+
+    client.force_login(organiser("viewer", event.project, Role.VIEWER))
+    for address in reads:
+        assert client.get(address).status_code == 200, address
+    for method, address in writes:
+        assert getattr(client, method)(address).status_code == 403, address
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.DRAFT
+    assert not OutboxMessage.objects.exists()
+
+
+def test_another_events_campaign_is_not_found(editor, event):
+    other = make_event(project=event.project)
+    campaign = draft(other)
+    for name in ("message", "message_edit"):
+        assert editor.get(url(name, event, campaign)).status_code == 404
+    assert editor.post(url("message_send", event, campaign)).status_code == 404
+
+
+def test_send_is_post_only(editor, event):
+    assert editor.get(url("message_send", event, draft(event))).status_code == 405
+
+
+def test_the_hub_links_to_messages(client, event):
+    client.force_login(organiser("viewer", event.project, Role.VIEWER))
+    page = client.get(reverse("console:event", kwargs={"event_id": event.pk})).content.decode()
+    assert url("messages", event) in page and url("message_new", event) not in page
+    client.force_login(organiser("editor", event.project, Role.EDITOR))
+    page = client.get(reverse("console:event", kwargs={"event_id": event.pk})).content.decode()
+    assert url("message_new", event) in page
+
+
+# --- Composing -------------------------------------------------------------------------------
+
+
+def test_compose_saves_a_draft_and_shows_its_preview(editor, event):
+    register(event, first_name="Ana", language="ro")
+    register(event, first_name="Bob")
+    response = editor.post(url("message_new", event), form_data(
+        subject_en="Hello {first_name}", body_en="Dear {first_name},\n\n<b>see</b> you",
+        subject_ro="Bună {first_name}", body_ro="Dragă {first_name}",
+    ))
+    campaign = Campaign.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == url("message", event, campaign)
+    assert campaign.status == Campaign.Status.DRAFT
+    assert campaign.subject == {"en": "Hello {first_name}", "ro": "Bună {first_name}"}
+    page = editor.get(response["Location"]).content.decode()
+    assert "2 recipients" in page and "Send to 2 recipients" in page
+    assert "Bună Ana" in page and "Hello Bob" in page
+    assert "&lt;b&gt;see&lt;/b&gt;" in page and "<b>see</b>" not in page
+    assert not OutboxMessage.objects.exists()
+
+
+def test_unknown_placeholders_are_a_form_error(editor, event):
+    response = editor.post(url("message_new", event), form_data(
+        subject_en="Hello {firstname}", body_en="Dear {first_name} at {venue}",
+    ))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "unknown placeholder {firstname}" in form.errors["subject"][0]
+    assert "unknown placeholder {venue}" in form.errors["body"][0]
+    assert "{first_name}" in form.errors["body"][0]  # the ones that exist are named
+    assert not Campaign.objects.exists()
+
+
+def test_the_primary_language_is_required_and_texts_come_in_pairs(editor, event):
+    response = editor.post(url("message_new", event), form_data(
+        subject_ro="Bună", body_ro="Text", body_nl="Alleen tekst",
+    ))
+    errors = " ".join(response.context["form"].non_field_errors())
+    assert "at least in English" in errors
+    assert "Dutch: write both the subject and the message" in errors
+    assert not Campaign.objects.exists()
+
+
+def test_a_session_needs_its_block(editor, event):
+    block = make_block(event, kind=AgendaBlock.Kind.PARALLEL, title={"en": "Workshop A"})
+    other = make_block(make_event(), kind=AgendaBlock.Kind.PARALLEL)
+    response = editor.post(url("message_new", event), form_data(group="session"))
+    assert "block" in response.context["form"].errors
+    response = editor.post(url("message_new", event), form_data(group="session", block=other.pk))
+    assert "block" in response.context["form"].errors  # another event's block
+    response = editor.post(url("message_new", event), form_data(group="session", block=block.pk))
+    assert response.status_code == 302
+    assert Campaign.objects.get().block == block
+
+
+def test_without_parallel_sessions_the_session_group_is_not_offered(editor, event):
+    page = editor.get(url("message_new", event)).content.decode()
+    assert 'value="session"' not in page and 'value="confirmed"' in page
+
+
+def test_a_draft_can_be_changed_a_sent_one_not(editor, event):
+    campaign = draft(event)
+    page = editor.get(url("message_edit", event, campaign)).content.decode()
+    assert "News for {first_name}" in page
+    response = editor.post(url("message_edit", event, campaign), form_data(
+        group="confirmed", subject_en="Changed", body_en="New text",
+    ))
+    assert response.status_code == 302
+    campaign.refresh_from_db()
+    assert (campaign.group, campaign.subject) == ("confirmed", {"en": "Changed"})
+    campaigns.send(campaign)
+    response = editor.post(url("message_edit", event, campaign), form_data(subject_en="Late"))
+    assert response.status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.subject == {"en": "Changed"}
+
+
+# --- Sending, progress, log ------------------------------------------------------------------
+
+
+def test_send_queues_and_shows_the_progress(editor, event, django_capture_on_commit_callbacks):
+    people = [register(event) for _ in range(3)]
+    campaign = draft(event)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor.post(url("message_send", event, campaign))
+    assert response["Location"] == url("message", event, campaign)
+    assert sorted(
+        OutboxMessage.objects.filter(campaign=campaign).values_list("registration_id", flat=True)
+    ) == [p.pk for p in people]
+    # A second click sends nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        editor.post(url("message_send", event, campaign))
+    assert OutboxMessage.objects.filter(campaign=campaign).count() == 3
+    page = editor.get(url("message", event, campaign)).content.decode()
+    assert "<progress" in page and people[0].email in page
+
+
+def test_progress_page_reloads_until_delivered(editor, event, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    for _ in range(2):
+        register(event)
+    campaign = campaigns.send(draft(event))
+    page = editor.get(url("message", event, campaign)).content.decode()
+    assert 'http-equiv="refresh"' in page and 'max="2" value="0"' in page
+    campaigns.queue_all(campaign.pk)
+    OutboxMessage.objects.filter(campaign=campaign).update(status=OutboxMessage.Status.SENT)
+    page = editor.get(url("message", event, campaign)).content.decode()
+    assert 'http-equiv="refresh"' not in page and 'max="2" value="2"' in page
+
+
+def test_pages_take_a_bounded_number_of_queries(
+    editor, event, settings, django_assert_max_num_queries
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    for _ in range(60):
+        register(event)
+    for _ in range(3):
+        campaign = campaigns.send(draft(event))
+        campaigns.queue_all(campaign.pk)
+    draft(event)
+    with django_assert_max_num_queries(12):
+        page = editor.get(url("messages", event)).content.decode()
+    assert page.count("News for {first_name}") == 4
+    with django_assert_max_num_queries(12):
+        response = editor.get(url("message", event, campaign))
+    assert len(response.context["page"].object_list) == 50  # one page of recipients
+    assert "Page 1 of 2" in response.content.decode()
+
+
+def test_a_stalled_campaign_can_be_continued(editor, event, django_capture_on_commit_callbacks):
+    register(event)
+    campaign = draft(event)
+    with django_capture_on_commit_callbacks(execute=False):  # the task got lost
+        editor.post(url("message_send", event, campaign))
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.SENDING
+    assert "Continue writing" not in editor.get(url("message", event, campaign)).content.decode()
+    Campaign.objects.filter(pk=campaign.pk).update(
+        send_requested_at=campaign.send_requested_at - campaigns.STALLED_AFTER * 2
+    )
+    assert "Continue writing" in editor.get(url("message", event, campaign)).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        editor.post(url("message_send", event, campaign))
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.QUEUED
+    assert OutboxMessage.objects.filter(campaign=campaign).count() == 1

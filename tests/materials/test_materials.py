@@ -1,0 +1,187 @@
+"""Materials: PDF uploads checked by content and size, links, and the public listing."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from aula.console.models import Role
+from aula.events.models import Event
+from aula.materials import services
+from aula.materials.models import Material
+from tests.certificates.factories import PDF_BYTES, organiser
+from tests.factories import make_event
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf(name="Final report (v2).PDF", content=PDF_BYTES):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def event_url(event):
+    return reverse("events:event", kwargs={"project": event.project.slug, "event": event.slug})
+
+
+def test_safe_filename():
+    assert services.safe_filename("Raport final (v2).PDF") == "raport-final-v2.pdf"
+    assert services.safe_filename("../../etc/passwd") == "passwd.pdf"
+    assert services.safe_filename("C:\\Users\\x\\Ședință.pdf") == "sedinta.pdf"
+    assert services.safe_filename("<script>.pdf") == "script.pdf"
+    assert services.safe_filename("....pdf") == "document.pdf"
+
+
+def test_a_pdf_is_stored_under_a_random_name():
+    event = make_event()
+    material = services.add_document(event, title={"en": "Slides"}, upload=pdf())
+    assert material.filename == "final-report-v2.pdf"
+    assert material.size == len(PDF_BYTES)
+    assert material.file.name.startswith(f"materials/{event.pk}/")
+    assert "final" not in material.file.name
+    assert material.file.read() == PDF_BYTES
+
+
+@pytest.mark.parametrize("content", [b"<html><script>alert(1)</script>", b"", b"PK\x03\x04zip",
+                                     b" %PDF-1.4"])
+def test_only_real_pdfs_are_accepted(content):
+    event = make_event()
+    with pytest.raises(ValidationError) as error:
+        services.add_document(event, title={"en": "Slides"}, upload=pdf("slides.pdf", content))
+    assert error.value.code == "not_pdf"
+    assert not Material.objects.exists()
+
+
+def test_size_limit_comes_from_the_setting(settings):
+    settings.AULA_MATERIAL_MAX_BYTES = 10
+    event = make_event()
+    with pytest.raises(ValidationError) as error:
+        services.add_document(event, title={"en": "Slides"}, upload=pdf())
+    assert error.value.code == "too_large"
+
+
+def test_a_document_needs_a_title():
+    with pytest.raises(ValidationError):
+        services.add_document(make_event(), title={}, upload=pdf())
+
+
+def test_links_must_be_web_addresses():
+    event = make_event()
+    with pytest.raises(ValidationError):
+        services.add_link(event, title={"en": "Recording"}, url="javascript:alert(1)")
+    link = services.add_link(event, title={"en": "Recording"}, url="https://video.example/x")
+    assert link.kind == Material.Kind.LINK
+
+
+def test_public_page_lists_published_materials_in_order(client):
+    event = make_event()
+    services.add_document(event, title={"en": "Second <b>doc</b>"}, upload=pdf(), order=2,
+                          published=True)
+    services.add_link(event, title={"en": "First: the recording"},
+                      url="https://video.example/rec", order=1, published=True)
+    services.add_link(event, title={"en": "Draft notes"}, url="https://video.example/draft")
+    page = client.get(event_url(event)).content.decode()
+    assert "Materials" in page
+    assert "First: the recording" in page and "https://video.example/rec" in page
+    assert page.index("First: the recording") < page.index("Second &lt;b&gt;doc&lt;/b&gt;")
+    assert "<b>doc</b>" not in page
+    assert "Draft notes" not in page
+
+
+def test_page_without_materials_has_no_section(client):
+    event = make_event()
+    assert 'id="materials-heading"' not in client.get(event_url(event)).content.decode()
+
+
+def test_materials_cost_the_public_page_one_query(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    event = make_event()
+    client.get(event_url(event))
+    with CaptureQueriesContext(connection) as before:
+        client.get(event_url(event))
+    for n in range(5):
+        services.add_link(event, title={"en": f"Link {n}"}, url=f"https://v.example/{n}",
+                          published=True)
+        services.add_document(event, title={"en": f"Doc {n}"}, upload=pdf(), published=True)
+    with CaptureQueriesContext(connection) as after:
+        client.get(event_url(event))
+    assert len(after) == len(before)
+    assert sum("materials_material" in q["sql"] for q in after.captured_queries) == 1
+
+
+def test_published_document_is_downloadable(client):
+    event = make_event()
+    material = services.add_document(event, title={"en": "Slides"}, upload=pdf(),
+                                     published=True)
+    url = reverse("materials:download", kwargs={
+        "project": event.project.slug, "event": event.slug, "material_id": material.pk})
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="final-report-v2.pdf"'
+    assert b"".join(response.streaming_content) == PDF_BYTES
+
+
+def test_unpublished_or_draft_documents_are_not_public(client):
+    event = make_event()
+    hidden = services.add_document(event, title={"en": "Slides"}, upload=pdf())
+    draft_event = make_event(status=Event.Status.DRAFT)
+    draft = services.add_document(draft_event, title={"en": "Slides"}, upload=pdf(),
+                                  published=True)
+    for ev, material in ((event, hidden), (draft_event, draft)):
+        url = reverse("materials:download", kwargs={
+            "project": ev.project.slug, "event": ev.slug, "material_id": material.pk})
+        assert client.get(url).status_code == 404
+    # Another event's address does not reach the document either.
+    other = make_event()
+    published = services.add_document(event, title={"en": "Open"}, upload=pdf(), published=True)
+    url = reverse("materials:download", kwargs={
+        "project": other.project.slug, "event": other.slug, "material_id": published.pk})
+    assert client.get(url).status_code == 404
+
+
+def test_editor_uploads_and_publishes_through_the_console(client):
+    event = make_event()
+    client.force_login(organiser(event.project, Role.EDITOR))
+    url = reverse("console:material_add_document", kwargs={"event_id": event.pk})
+    response = client.post(url, {
+        "document-title_en": "Slides", "document-order": "3", "document-published": "on",
+        "document-file": pdf("Slides 1.pdf"),
+    })
+    assert response.status_code == 302
+    material = Material.objects.get()
+    assert (material.order, material.published, material.filename) == (3, True, "slides-1.pdf")
+
+    response = client.post(url, {
+        "document-title_en": "Fake", "document-order": "0",
+        "document-file": pdf("fake.pdf", b"<html></html>"),
+    })
+    assert response.status_code == 400
+    assert "The file is not a PDF document." in response.content.decode()
+
+    edit = reverse("console:material_edit", kwargs={"event_id": event.pk,
+                                                    "material_id": material.pk})
+    assert client.get(edit).status_code == 200
+    response = client.post(edit, {"title_en": "Slides, final", "order": "1"})
+    assert response.status_code == 302
+    material.refresh_from_db()
+    assert material.title["en"] == "Slides, final" and not material.published
+
+    link_url = reverse("console:material_add_link", kwargs={"event_id": event.pk})
+    response = client.post(link_url, {"link-title_en": "Recording", "link-order": "0",
+                                      "link-url": "https://video.example/r"})
+    assert response.status_code == 302
+    assert Material.objects.filter(kind="link").count() == 1
+
+    listing = client.get(reverse("console:materials", kwargs={"event_id": event.pk}))
+    assert listing.status_code == 200 and "Slides, final" in listing.content.decode()
+
+    file_url = reverse("console:material_file", kwargs={"event_id": event.pk,
+                                                        "material_id": material.pk})
+    assert client.get(file_url)["Content-Type"] == "application/pdf"
+
+    delete = reverse("console:material_delete", kwargs={"event_id": event.pk,
+                                                        "material_id": material.pk})
+    assert client.post(delete).status_code == 302
+    assert not Material.objects.filter(pk=material.pk).exists()

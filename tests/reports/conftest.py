@@ -1,0 +1,1 @@
+from tests.reports.helpers import attendance  # noqa: F401
