@@ -22,6 +22,7 @@ from aula.certificates.models import CertificateRule
 from aula.certificates.views import pdf_response
 from aula.console.models import Role
 from aula.console.permissions import event_for
+from aula.core.forms import apply_errors
 from aula.feedback import queries as feedback_queries
 from aula.feedback import services as feedback_services
 from aula.feedback.forms import QuestionForm, SettingsForm
@@ -37,14 +38,6 @@ def _context(event, role, **extra) -> dict:
     return {"event": event, "project": event.project, "role": role,
             "content_language": event.primary_language, "can_edit": role != Role.VIEWER,
             **extra}
-
-
-def _apply(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- Materials -------------------------------------------------------------------------------
@@ -78,7 +71,7 @@ def material_add_document(request, event_id):
                 published=data["published"],
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The document is added."))
             return redirect("console:materials", event_id=event.pk)
@@ -98,7 +91,7 @@ def material_add_link(request, event_id):
                 published=data["published"],
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The link is added."))
             return redirect("console:materials", event_id=event.pk)
@@ -124,7 +117,7 @@ def material_edit(request, event_id, material_id):
                     published=data["published"], url=data.get("url"),
                 )
             except ValidationError as error:
-                _apply(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("The material is saved."))
                 return redirect("console:materials", event_id=event.pk)
@@ -207,7 +200,7 @@ def feedback_settings(request, event_id):
                 closes_at=closes_at,
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The survey is saved."))
             return redirect("console:feedback", event_id=event.pk)
@@ -225,7 +218,7 @@ def feedback_question_add(request, event_id):
                 event, text=form.cleaned_data["text"], order=form.cleaned_data["order"]
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The question is added."))
             return redirect("console:feedback", event_id=event.pk)

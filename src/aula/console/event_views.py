@@ -23,6 +23,7 @@ from aula.console import event_services as services
 from aula.console import queries
 from aula.console.models import Role
 from aula.console.permissions import allows, event_for, project_for
+from aula.core.forms import apply_errors
 from aula.events.models import (
     AgendaBlock,
     AgendaItem,
@@ -57,14 +58,6 @@ def _to_event(event):
     return redirect("console:event", event_id=event.pk)
 
 
-def _add_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 # --- The project's events ---------------------------------------------------------------------
 
 
@@ -87,7 +80,7 @@ def event_new(request, project):
             try:
                 event = services.create_event(form.instance)
             except ValidationError as error:
-                _add_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("The event is created as a draft."))
                 return redirect("console:event_edit", event_id=event.pk)
@@ -114,7 +107,7 @@ def event_edit(request, event_id):
                     move_agenda=form.cleaned_data["move_agenda"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("The event is saved."))
                 return redirect("console:event_edit", event_id=event.pk)
@@ -135,7 +128,7 @@ def event_clone(request, event_id):
                 source, starts_on=form.cleaned_data["starts_on"], slug=form.cleaned_data["slug"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The copy is saved as a draft. Check it before you "
                                         "publish it."))
@@ -306,7 +299,7 @@ def role_add(request, event_id, item_id):
         try:
             services.add_role(item, form.cleaned_data["person"], form.cleaned_data["role"])
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The person is added."))
             return redirect("console:event_item", event_id=event.pk, item_id=item.pk)
@@ -323,7 +316,7 @@ def person_new(request, event_id, item_id):
         try:
             services.add_new_person(item, form.instance, form.cleaned_data["role"])
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The person is added."))
             return redirect("console:event_item", event_id=event.pk, item_id=item.pk)
@@ -356,7 +349,7 @@ def registration_settings(request, event_id):
             try:
                 services.save_registration_settings(window.instance, old, options_form.instance)
             except ValidationError as error:
-                _add_errors(window, error)
+                apply_errors(window, error)
             else:
                 messages.success(request, _("The registration settings are saved."))
                 return redirect("console:event_registration", event_id=event.pk)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from aula.core import timefmt
+from aula.core.forms import apply_errors
 from aula.core.text import reject_control_characters, single_line
 from aula.core.translation import localize
 from aula.registrations import queries
@@ -116,11 +117,7 @@ class PersonForm(forms.Form):
 
     def apply_errors(self, error: ValidationError) -> None:
         """Errors from ``services`` beside the field they concern, else at the top."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for name, errors in error.error_dict.items():
-            self.add_error(name if name in self.fields else None, errors)
+        apply_errors(self, error)
 
     def error_links(self) -> list[tuple[str, str]]:
         """(anchor, message) for the error summary at the top of the page."""
