@@ -19,7 +19,7 @@ BAR_HEIGHT = 22
 GAP = 8
 LABEL_WIDTH = 230
 VALUE_WIDTH = 50
-MAX_LABEL = 34
+MAX_LABEL = 30  # at 12 px, 30 characters fit the label column even in wide letters
 COLOUR = "#003399"
 
 

@@ -34,6 +34,8 @@ class Command(BaseCommand):
             "web": [
                 sys.executable, "-m", "gunicorn", "aula.wsgi",
                 "--bind", f"{bind}:{port}", "--workers", str(workers),
+                # Exports of large events take longer than gunicorn's default 30 s.
+                "--timeout", "120",
                 "--access-logfile", "-", "--log-level", "warning",
             ],
             "worker": worker,
