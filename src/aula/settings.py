@@ -42,12 +42,15 @@ INSTALLED_APPS = [
     "aula.feedback",
     "aula.certificates",
     "aula.reports",
+    "aula.announcements",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # An unprefixed project or event address: the browser's language, else the content's.
+    "aula.events.middleware.ContentLanguageRedirectMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

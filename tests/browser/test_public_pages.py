@@ -17,7 +17,7 @@ def test_visitor_reads_the_seminar_in_english_and_romanian(page, live_server):
     page.goto(f"{live_server.url}/")
     page.get_by_role("link", name=re.compile("Resilience of regions")).first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Resilience of regions")
-    expect(page.get_by_text("Europe/Vilnius, UTC+02:00").first).to_be_visible()
+    expect(page.get_by_text("Europe/Vilnius, EET, UTC+02:00").first).to_be_visible()
     # The viewer's own time, added by the browser (this context is in Europe/Amsterdam).
     expect(page.get_by_text(re.compile(r"Your time: .*\(CET\)")).first).to_be_visible()
     expect(page.get_by_role("heading", name=re.compile("Session 1 Good practice"))).to_be_visible()

@@ -114,7 +114,7 @@ def test_pdf_html_carries_the_facts_on_one_page(event, present):
     certificate = issue_one(event, present)
     html = document.certificate_html(certificate)
     for fact in (certificate.registration.full_name, "Resilience of regions",
-                 "Thursday, 10 June 2021, 10:00–13:00 (Europe/Vilnius, UTC+03:00)",
+                 "Thursday, 10 June 2021, 10:00–13:00 (Europe/Vilnius, EEST, UTC+03:00)",
                  "ECoC-SME", "Interreg Europe", "PGI06047",
                  "Vytautas Magnus University, Centre for Enterprise Practices, Kaunas",
                  "Time attended: 125 minutes", certificate.code,

@@ -111,8 +111,8 @@ def test_placeholders_are_filled_in(event):
     assert message.subject == "News for Ana"
     assert "Ana Pop: Resilience seminar" in message.text
     # The event's zone and the registrant's own.
-    assert "10:00–13:00 (Europe/Vilnius, UTC+03:00)" in message.text
-    assert "your time: Monday, 10 June 2030, 09:00–12:00 (Europe/Berlin, UTC+02:00)" in (
+    assert "10:00–13:00 (Europe/Vilnius, EEST, UTC+03:00)" in message.text
+    assert "your time: Monday, 10 June 2030, 09:00–12:00 (Europe/Berlin, CEST, UTC+02:00)" in (
         message.text
     )
     join = f"http://testserver/j/{registration.token}"

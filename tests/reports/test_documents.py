@@ -129,7 +129,7 @@ def test_xlsx_cells_hold_every_figure(seminar):
     assert summary["Project code"] == "PGI06047"
     assert summary["Funding programme"] == "Interreg Europe"
     assert summary["Date and time"] == (
-        "Thursday, 10 June 2021, 10:00–13:00 (Europe/Vilnius, UTC+03:00)"
+        "Thursday, 10 June 2021, 10:00–13:00 (Europe/Vilnius, EEST, UTC+03:00)"
     )
     assert summary["Hosting partner"] == (
         "Vytautas Magnus University, Centre for Enterprise Practices, Kaunas (Lithuania)"

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("aula.console.urls_attendance")),
     path("", include("aula.console.urls_after")),
     path("", include("aula.console.urls_reports")),
+    path("", include("aula.console.urls_announcements")),
 ]

@@ -1,7 +1,10 @@
 """Formatting of times for people: always with the zone, so nobody has to guess.
 
 One place for it: pages, e-mails and calendar texts all say "Thursday, 10 June 2021,
-10:00–13:00 (Europe/Vilnius, UTC+03:00)" the same way, in the language asked for.
+10:00–13:00 (Europe/Vilnius, EEST, UTC+03:00)" the same way, in the language asked for: the
+zone's IANA name, its abbreviation on that day (EEST, CET, EDT, IST; left out where the zone has
+none and would only repeat the offset, e.g. "+03") and the offset on that day. The sentence
+patterns are the catalogues' (unchanged); the abbreviation travels inside ``%(offset)s``.
 """
 
 import zoneinfo
@@ -24,6 +27,17 @@ def format_offset(value: datetime) -> str:
     return f"UTC{sign}{hours:02d}:{minutes:02d}"
 
 
+def format_zone_label(value: datetime) -> str:
+    """'EEST, UTC+03:00', 'IST, UTC+05:30', 'UTC+03:00' (Europe/Istanbul: its abbreviation is
+    '+03') or 'UTC', for an aware datetime: the abbreviation and offset in force at that
+    moment, so a date after a daylight-saving change gets that date's."""
+    offset = format_offset(value)
+    abbreviation = value.tzname() or ""
+    if not abbreviation or abbreviation[0] in "+-" or abbreviation == offset:
+        return offset
+    return f"{abbreviation}, {offset}"
+
+
 def _formats() -> tuple[str, str]:
     # Translators: a date in the format of Django's date filter (l = weekday, j = day,
     # F = month, Y = year); reorder to suit the language.
@@ -36,15 +50,16 @@ def _formats() -> tuple[str, str]:
 def format_range(
     start: datetime, end: datetime, zone_name: str, language: str | None = None
 ) -> str:
-    """'Thursday, 10 June 2021, 10:00–13:00 (Europe/Vilnius, UTC+03:00)'; both dates when the
-    range crosses midnight in that zone; both offsets when it crosses a daylight-saving change."""
+    """'Thursday, 10 June 2021, 10:00–13:00 (Europe/Vilnius, EEST, UTC+03:00)'; both dates when
+    the range crosses midnight in that zone; both abbreviations and offsets ('EET, UTC+02:00/EEST,
+    UTC+03:00') when it crosses a daylight-saving change."""
     zone = zoneinfo.ZoneInfo(zone_name)
     start, end = timezone.localtime(start, zone), timezone.localtime(end, zone)
     with translation.override(language or translation.get_language()):
         date_format, time_format = _formats()
-        offset = format_offset(start)
-        if format_offset(end) != offset:
-            offset = f"{offset}/{format_offset(end)}"
+        offset = format_zone_label(start)
+        if format_zone_label(end) != offset:
+            offset = f"{offset}/{format_zone_label(end)}"
         values = {
             "date": dateformat.format(start, date_format),
             "start": dateformat.format(start, time_format),
@@ -54,7 +69,8 @@ def format_range(
             "offset": offset,
         }
         if start.date() == end.date():
-            # Translators: e.g. "Thursday, 10 June 2021, 10:00–13:00 (Europe/Vilnius, UTC+03:00)".
+            # Translators: e.g. "Thursday, 10 June 2021, 10:00–13:00 (Europe/Vilnius, EEST,
+            # UTC+03:00)"; %(offset)s is "EEST, UTC+03:00" (the zone's abbreviation and offset).
             return gettext("%(date)s, %(start)s–%(end)s (%(zone)s, %(offset)s)") % values
         return gettext("%(date)s, %(start)s – %(end_date)s, %(end)s (%(zone)s, %(offset)s)") % (
             values
@@ -62,7 +78,7 @@ def format_range(
 
 
 def format_moment(moment: datetime, zone_name: str, language: str | None = None) -> str:
-    """'Thursday, 10 June 2021, 10:00 (Europe/Vilnius, UTC+03:00)'."""
+    """'Thursday, 10 June 2021, 10:00 (Europe/Vilnius, EEST, UTC+03:00)'."""
     local = timezone.localtime(moment, zoneinfo.ZoneInfo(zone_name))
     with translation.override(language or translation.get_language()):
         date_format, time_format = _formats()
@@ -70,7 +86,7 @@ def format_moment(moment: datetime, zone_name: str, language: str | None = None)
             "date": dateformat.format(local, date_format),
             "time": dateformat.format(local, time_format),
             "zone": zone_name,
-            "offset": format_offset(local),
+            "offset": format_zone_label(local),
         }
-        # Translators: e.g. "Thursday, 10 June 2021, 10:00 (Europe/Vilnius, UTC+03:00)".
+        # Translators: e.g. "Thursday, 10 June 2021, 10:00 (Europe/Vilnius, EEST, UTC+03:00)".
         return gettext("%(date)s, %(time)s (%(zone)s, %(offset)s)") % values

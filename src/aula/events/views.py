@@ -38,8 +38,8 @@ def absolute(path: str) -> str:
 
 
 def format_when(event: Event) -> str:
-    """'Thursday, 10 June 2021, 10:00–13:00 (Europe/Vilnius, UTC+03:00)', in the active language
-    and the event's own zone."""
+    """'Thursday, 10 June 2021, 10:00–13:00 (Europe/Vilnius, EEST, UTC+03:00)', in the active
+    language and the event's own zone."""
     return format_range(event.starts_at, event.ends_at, event.time_zone)
 
 

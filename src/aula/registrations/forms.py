@@ -2,6 +2,8 @@
 which decides; nothing here writes."""
 
 import time
+import zoneinfo
+from functools import cache
 
 from django import forms
 from django.conf import settings
@@ -42,6 +44,17 @@ def min_fill_seconds() -> float:
 def language_choices():
     # Each language in its own name: someone looking for their language reads it best so.
     return [(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
+
+
+@cache
+def time_zone_names() -> tuple[str, ...]:
+    """The IANA zones people live in ("Europe/Vilnius", "America/New_York", "UTC"), without
+    the legacy aliases ("US/Eastern") and fixed offsets ("Etc/GMT+3") of the database."""
+    legacy = ("Etc/", "SystemV/", "US/", "posix", "right/", "Factory")
+    return tuple(sorted(
+        name for name in zoneinfo.available_timezones()
+        if ("/" in name and not name.startswith(legacy)) or name == "UTC"
+    ))
 
 
 def optional(label):
@@ -308,8 +321,11 @@ class RegistrationForm(PersonForm):
 
 
 class DetailsForm(PersonForm):
-    """The registrant corrects their details, answers and consents on their own page."""
+    """The registrant corrects their details, their time zone (first taken from their browser
+    when they registered), answers and consents on their own page."""
 
+    # A list to choose from, so only a real zone can come back (checked again by ``services``).
+    time_zone = forms.ChoiceField(label=_("Time zone"), required=False, choices=())
     consent_recording = RegistrationForm.base_fields["consent_recording"]
     consent_newsletter = RegistrationForm.base_fields["consent_newsletter"]
 
@@ -319,7 +335,7 @@ class DetailsForm(PersonForm):
             name: getattr(registration, name)
             for name in (
                 "first_name", "family_name", "organisation", "organisation_type", "job_title",
-                "language", "consent_recording", "consent_newsletter",
+                "language", "time_zone", "consent_recording", "consent_newsletter",
             )
         }
         initial["country"] = str(registration.country)
@@ -328,6 +344,13 @@ class DetailsForm(PersonForm):
         super().__init__(
             *args, event=event, questions=queries.questions(event), initial=initial, **kwargs
         )
+        zones = time_zone_names()
+        if registration.time_zone and registration.time_zone not in zones:
+            zones = (registration.time_zone, *zones)  # an alias an older browser sent
+        # Blank (never stored: see ``services.update_details``) while the browser gave none.
+        self.fields["time_zone"].choices = [
+            ("", "—"), *((name, name.replace("_", " ")) for name in zones)
+        ]
         self.use_template()
 
     def changes(self) -> dict:
