@@ -60,3 +60,13 @@ def test_in_another_language_only_the_words_change():
     start = datetime(2027, 3, 29, 7, tzinfo=UTC)
     text = format_range(start, start + timedelta(hours=3), "Europe/Vilnius", "ro")
     assert "10:00–13:00" in text and "EEST, UTC+03:00" in text and "2027" in text
+
+
+@pytest.mark.parametrize(("language", "month"), [
+    ("ro", "iunie"), ("it", "giugno"), ("lt", "birželio"), ("hr", "lipnja"), ("nl", "juni"),
+])
+def test_month_names_are_written_as_the_language_writes_them(language, month):
+    start = datetime(2021, 6, 10, 7, 0, tzinfo=UTC)
+    text = format_range(start, start + timedelta(hours=3), "Europe/Vilnius", language)
+    assert month in text
+    assert month.capitalize() not in text

@@ -115,3 +115,14 @@ def test_translated_fields_validated_on_full_clean():
     with pytest.raises(ValidationError) as error:
         project.full_clean()
     assert set(error.value.message_dict) == {"full_title"}
+
+
+def test_partner_name_in_a_language_falls_back_to_its_own_name_only():
+    from tests.factories import make_partner, make_project
+
+    partner = make_partner(
+        make_project(), organisation="Municipality of Timișoara",
+        local_names={"ro": "Municipiul Timișoara"},
+    )
+    assert partner.name_in("ro") == "Municipiul Timișoara"
+    assert partner.name_in("lt") == "Municipality of Timișoara"

@@ -138,7 +138,7 @@ def kit_context(event: Event, language: str, issuer: Partner | None = None) -> d
         })
     partners = [
         {
-            "organisation": clean(p.organisation), "city": clean(p.city),
+            "organisation": clean(p.name_in(language)), "city": clean(p.city),
             "ecoc_year": p.ecoc_year, "ecoc_note": text(p.ecoc_note),
             "lead": p.role == Partner.Role.LEAD_PARTNER,
         }
@@ -163,11 +163,11 @@ def kit_context(event: Event, language: str, issuer: Partner | None = None) -> d
             "website_label": clean(project.website.split("://", 1)[-1]) if project.website else "",
         },
         "issuer": {
-            "organisation": clean(issuer.organisation), "city": clean(issuer.city),
+            "organisation": clean(issuer.name_in(language)), "city": clean(issuer.city),
             "lead": issuer.role == Partner.Role.LEAD_PARTNER,
         } if issuer else None,
         "host": {
-            "organisation": clean(event.host_partner.organisation),
+            "organisation": clean(event.host_partner.name_in(language)),
             "city": clean(event.host_partner.city),
             "ecoc_year": event.host_partner.ecoc_year,
         } if event.host_partner else None,
@@ -179,7 +179,7 @@ def kit_context(event: Event, language: str, issuer: Partner | None = None) -> d
         "contact": {
             "name": clean(event.contact_name),
             "role": text(event.contact_role),
-            "organisation": clean(event.contact_organisation.organisation)
+            "organisation": clean(event.contact_organisation.name_in(language))
             if event.contact_organisation else "",
             "phone": clean(event.contact_phone),
             "email": event.contact_email,

@@ -47,6 +47,20 @@ def _formats() -> tuple[str, str]:
     return date_format, time_format
 
 
+# Languages that write month names in lower case; Django's catalogues for some of them
+# capitalise them ("10 Iunie 2021"), which reads wrong in a sentence ("din 10 iunie 2021").
+LOWER_CASE_MONTHS = frozenset({"ro", "it", "lt", "hr", "nl"})
+
+
+def format_date(moment: datetime, date_format: str) -> str:
+    """The date in the active language, with month names as that language writes them."""
+    text = dateformat.format(moment, date_format)
+    if translation.get_language() in LOWER_CASE_MONTHS:
+        for month in {dateformat.format(moment, "F"), dateformat.format(moment, "E")}:
+            text = text.replace(month, month.lower())
+    return text
+
+
 def format_range(
     start: datetime, end: datetime, zone_name: str, language: str | None = None
 ) -> str:
@@ -61,9 +75,9 @@ def format_range(
         if format_zone_label(end) != offset:
             offset = f"{offset}/{format_zone_label(end)}"
         values = {
-            "date": dateformat.format(start, date_format),
+            "date": format_date(start, date_format),
             "start": dateformat.format(start, time_format),
-            "end_date": dateformat.format(end, date_format),
+            "end_date": format_date(end, date_format),
             "end": dateformat.format(end, time_format),
             "zone": zone_name,
             "offset": offset,
@@ -83,7 +97,7 @@ def format_moment(moment: datetime, zone_name: str, language: str | None = None)
     with translation.override(language or translation.get_language()):
         date_format, time_format = _formats()
         values = {
-            "date": dateformat.format(local, date_format),
+            "date": format_date(local, date_format),
             "time": dateformat.format(local, time_format),
             "zone": zone_name,
             "offset": format_zone_label(local),

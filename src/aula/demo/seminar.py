@@ -67,6 +67,7 @@ VMU = "Vytautas Magnus University, Centre for Enterprise Practices"
 PARTNERS = [
     {
         "organisation": UEF,
+        "local_names": {},
         # interreg.md gives no city. The university has two main campuses, Joensuu and Kuopio;
         # Joensuu is shown (its Karelian Institute co-ordinated ECoC-SME with the Business
         # School). Not checked against the university's registered seat: confirm with UEF.
@@ -78,6 +79,7 @@ PARTNERS = [
     },
     {
         "organisation": LEEUWARDEN,
+        "local_names": {"nl": "Gemeente Leeuwarden"},
         "city": "Leeuwarden",
         "country": "NL",
         "role": "partner",
@@ -86,6 +88,7 @@ PARTNERS = [
     },
     {
         "organisation": INQUBATOR,
+        "local_names": {},
         "city": "Leeuwarden",
         "country": "NL",
         "role": "partner",
@@ -94,6 +97,7 @@ PARTNERS = [
     },
     {
         "organisation": MATERAHUB,
+        "local_names": {},
         "city": "Matera",
         "country": "IT",
         "role": "partner",
@@ -102,6 +106,7 @@ PARTNERS = [
     },
     {
         "organisation": RIJEKA,
+        "local_names": {"hr": "Grad Rijeka"},
         "city": "Rijeka",
         "country": "HR",
         "role": "partner",
@@ -110,6 +115,7 @@ PARTNERS = [
     },
     {
         "organisation": VMU,
+        "local_names": {"lt": "Vytauto Didžiojo universitetas, Verslo praktikų centras"},
         "city": "Kaunas",
         "country": "LT",
         "role": "partner",
@@ -118,6 +124,7 @@ PARTNERS = [
     },
     {
         "organisation": TIMISOARA,
+        "local_names": {"ro": "Municipiul Timișoara"},
         "city": "Timișoara",
         "country": "RO",
         "role": "partner",

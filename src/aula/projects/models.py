@@ -65,6 +65,10 @@ class Partner(Translatable, models.Model):
         Project, on_delete=models.CASCADE, related_name="partners", verbose_name=_("project")
     )
     organisation = models.CharField(_("organisation"), max_length=200, validators=[single_line])
+    local_names = TranslatedTextField(
+        _("name in other languages"), max_length=200,
+        help_text=_("e.g. Municipiul Timișoara in Romanian; where empty, the name above is used."),
+    )
     city = models.CharField(_("city"), max_length=100, validators=[single_line])
     country = CountryField(_("country"))
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.PARTNER)
@@ -100,3 +104,8 @@ class Partner(Translatable, models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}, {self.city}"
+
+    def name_in(self, language: str) -> str:
+        """The organisation's name as written in ``language``, else its own name: never
+        another language's (no fallback to the project's language, unlike other texts)."""
+        return (self.local_names or {}).get(language) or self.organisation

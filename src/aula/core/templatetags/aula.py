@@ -55,3 +55,9 @@ def language_links(context):
         (code, name, translate_url(path, code), code == current)
         for code, name in settings.LANGUAGES
     ]
+
+
+@register.filter
+def local_name(partner):
+    """A partner organisation's name as written in the active language (else its own name)."""
+    return partner.name_in(get_language())
