@@ -25,6 +25,14 @@ run: $(VENV)/.installed
 	$(PY) manage.py load_demo
 	$(PY) manage.py start
 
+## make serve: production-style on one machine: migrate, collect the hashed static files, then
+## gunicorn (deploy/gunicorn.conf.py; AULA_WEB_WORKERS, default 2) on AULA_BIND:PORT with the
+## task worker and the scheduler. No demo data, no demo login. See docs/deploy.md.
+serve: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py start --production
+
 demo: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
@@ -52,8 +60,16 @@ test-postgres: $(VENV)/.installed-dev
 system-deps:
 	@bash scripts/ensure-system-packages
 
+## make bench: Aula on SQLite and on PostgreSQL + Redis under bounded loopback load, with the
+## machine's own references (nginx, pgbench); prints a table, writes bench/results/*.json.
+bench: $(VENV)/.installed-dev
+	$(PY) bench/run.py
+
+LOCALES := ro lt nl it hr
 messages: $(VENV)/.installed-dev
-	cd src/aula && ../../$(PY) ../../manage.py makemessages --locale ro --no-obsolete --ignore '*/migrations/*' && ../../$(PY) ../../manage.py compilemessages --locale ro
+	cd src/aula && for locale in $(LOCALES); do \
+	  ../../$(PY) ../../manage.py makemessages --locale $$locale --no-obsolete --ignore 'migrations/*' --ignore '*/migrations/*' && \
+	  ../../$(PY) ../../manage.py compilemessages --locale $$locale || exit 1; done
 
 clean:
 	rm -rf $(VENV) var/static

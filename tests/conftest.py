@@ -1,6 +1,25 @@
 import pytest
+from django.core.cache import cache
+
+# These tests bound the SQL queries of *rendering* a public page, so they measure it with the
+# page cache off; the cached path is measured in tests/core/test_pagecache.py.
+RENDERING_QUERY_TESTS = {
+    "tests/events/test_pages.py::test_event_page_queries_do_not_grow_with_the_agenda",
+    "tests/events/test_pages.py::test_project_and_home_queries_do_not_grow_with_events",
+    "tests/materials/test_materials.py::test_materials_cost_the_public_page_one_query",
+}
 
 
 @pytest.fixture(autouse=True)
 def _english_by_default(settings):
     settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(request, settings):
+    """No test sees another's cached pages, rate limits or throttles."""
+    if request.node.nodeid.split("[")[0] in RENDERING_QUERY_TESTS:
+        settings.AULA_PAGE_CACHE = False
+    cache.clear()
+    yield
+    cache.clear()

@@ -102,7 +102,13 @@ if REDIS_URL:
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Per process; public pages in six languages need more than Django's default 300 entries.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -157,6 +163,8 @@ for _name, _cast in [
     ("AULA_REGISTRATION_MIN_FILL_SECONDS", float),
     ("AULA_TRUSTED_PROXIES", int),
     ("AULA_MATERIAL_MAX_BYTES", int),
+    ("AULA_PAGE_CACHE_SECONDS", int),
+    ("AULA_PAGE_BROWSER_SECONDS", int),
 ]:
     if config.os.environ.get(_name):
         globals()[_name] = _cast(config.os.environ[_name])

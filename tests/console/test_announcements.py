@@ -136,7 +136,8 @@ def test_an_editor_edits_previews_and_resets(client, event):
                                       country="FR")
     client.post(reset, {"issuer": stranger.pk})
     saved = Announcement.objects.get(event=event, kind="press_release", language="ro")
-    assert saved.body.split("\n")[2].startswith(f"{seminar.TIMISOARA}, în calitate")
+    timisoara = Partner.objects.get(project=event.project, organisation=seminar.TIMISOARA)
+    assert saved.body.split("\n")[2].startswith(f"{timisoara.name_in('ro')}, în calitate")
 
 
 def test_downloads_have_names_and_types(client, event):

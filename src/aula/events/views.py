@@ -10,10 +10,12 @@ from datetime import UTC
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template import engines
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 
+from aula.core import pagecache
 from aula.core.timefmt import format_range
 from aula.events import queries
 from aula.events.calendar import calendar_filename
@@ -60,14 +62,66 @@ def _project_path(project) -> str:
     return reverse("events:project", kwargs={"project": project.slug})
 
 
+def _until_first_end(events) -> dict:
+    """The page lists these events as upcoming: keep it until the first of them is over."""
+    ends = [event.ends_at for event in events]
+    return {"pagecache_until": min(ends)} if ends else {}
+
+
+def _with(response, **attributes):
+    for name, value in attributes.items():
+        setattr(response, name, value)
+    return response
+
+
+def _site(kwargs) -> str:
+    return pagecache.SITE
+
+
+def _project(kwargs) -> str:
+    return kwargs["project"]
+
+
+# The registration box changes with every registration: rendered per request, never cached.
+REGISTRATION_BOX = b'<section id="register"'
+_box_template = None
+
+
+def render_registration_box(event: Event) -> str:
+    global _box_template
+    if _box_template is None:
+        _box_template = engines["django"].from_string(
+            "{% load registration_box %}{% registration_box event %}"
+        )
+    html = _box_template.render({"event": event})
+    # Exactly the span ``_live_box`` cut out of the page.
+    start = html.find(REGISTRATION_BOX.decode())
+    end = html.find("</section>", start) + len("</section>")
+    return html[start:end]
+
+
+def _live_box(content: bytes, event: Event):
+    """(start, end, event) of the registration box in the page; False when not found once."""
+    if content.count(REGISTRATION_BOX) != 1:
+        return False
+    start = content.index(REGISTRATION_BOX)
+    end = content.find(b"</section>", start)
+    return False if end < 0 else (start, end + len(b"</section>"), event)
+
+
+@pagecache.cached_page(_site)
 def home(request):
     projects = queries.projects_with_upcoming_events()
     for project in projects:
         project.url = _project_path(project)
         _listed(project.upcoming_events, project.url)
-    return render(request, "events/home.html", {"projects": projects})
+    upcoming = [event for project in projects for event in project.upcoming_events]
+    return _with(
+        render(request, "events/home.html", {"projects": projects}), **_until_first_end(upcoming)
+    )
 
 
+@pagecache.cached_page(_project)
 def project_home(request, project):
     project = queries.public_project(project)
     project_path = _project_path(project)
@@ -81,7 +135,8 @@ def project_home(request, project):
         "page_url": absolute(project_path),
         "og_locale": OG_LOCALES.get(get_language(), get_language()),
     }
-    return render(request, "events/project.html", context)
+    response = render(request, "events/project.html", context)
+    return _with(response, **_until_first_end(events.upcoming))
 
 
 def _event_addresses(event: Event) -> dict:
@@ -109,6 +164,12 @@ def _event_context(event: Event) -> dict:
     }
 
 
+def _until_over(event: Event) -> dict:
+    """An event's pages change when it is over (registration gives way to 'has taken place')."""
+    return {} if event.is_past() else {"pagecache_until": event.ends_at}
+
+
+@pagecache.cached_page(_project, render_live=render_registration_box)
 def event_page(request, project, event):
     event = queries.published_event(project, event)
     slots = queries.agenda(event)
@@ -123,16 +184,22 @@ def event_page(request, project, event):
         og_locale=OG_LOCALES.get(language, language),
         json_ld=json_ld_script(event_json_ld(event, context["page_url"], language, people=people)),
     )
-    return render(request, "events/event.html", context)
+    response = render(request, "events/event.html", context)
+    if not context["is_past"]:
+        # Served from the cache, the box is rendered anew with this event (no query for it).
+        response.pagecache_live = _live_box(response.content, event)
+    return _with(response, **_until_over(event))
 
 
+@pagecache.cached_page(_project)
 def event_agenda_print(request, project, event):
     event = queries.published_event(project, event)
     context = _event_context(event)
     context["slots"] = queries.agenda(event)
-    return render(request, "events/agenda.html", context)
+    return _with(render(request, "events/agenda.html", context), **_until_over(event))
 
 
+@pagecache.cached_page(_project)
 def event_calendar(request, project, event):
     event = queries.published_event(project, event)
     page_url = _event_addresses(event)["page_url"]

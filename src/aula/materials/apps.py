@@ -6,3 +6,17 @@ class MaterialsConfig(AppConfig):
     name = "aula.materials"
     label = "materials"
     verbose_name = _("Materials")
+
+    def ready(self):
+        from aula.core import pagecache
+        from aula.materials.models import Material
+        from aula.projects.models import Project
+
+        # The event page lists the published materials.
+        pagecache.watch(
+            Material,
+            lambda material: Project.objects.filter(events=material.event_id).values_list(
+                "slug", flat=True
+            ),
+            uid="materials.pages.material",
+        )

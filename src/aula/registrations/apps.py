@@ -8,6 +8,7 @@ class RegistrationsConfig(AppConfig):
     verbose_name = _("Registrations")
 
     def ready(self):
+        from aula.core import pagecache
         from aula.events import services as events
         from aula.messaging import periodic
         from aula.registrations import services
@@ -23,4 +24,16 @@ class RegistrationsConfig(AppConfig):
         )
         events.event_cancelled.connect(
             services.on_event_cancelled, dispatch_uid="registrations.notify_event_cancelled"
+        )
+        # The event page's registration box depends on the privacy notice (rendered per
+        # request; the bump keeps every cached copy consistent all the same).
+        from aula.projects.models import Project
+        from aula.registrations.models import PrivacyNotice
+
+        pagecache.watch(
+            PrivacyNotice,
+            lambda notice: Project.objects.filter(pk=notice.project_id).values_list(
+                "slug", flat=True
+            ),
+            uid="registrations.pages.privacy_notice",
         )

@@ -1,0 +1,38 @@
+"""gunicorn's configuration for Aula, used by ``manage.py start`` (``make run``, ``make serve``)
+and usable as is: ``gunicorn -c deploy/gunicorn.conf.py aula.wsgi``.
+
+Every value can be overridden on gunicorn's command line (``start`` passes ``--bind`` and
+``--workers``). See docs/deploy.md.
+"""
+
+import os
+
+wsgi_app = "aula.wsgi"
+bind = f"{os.environ.get('AULA_BIND', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+
+# Synchronous workers, one thread each: Aula's views are synchronous and the steadiest
+# (measured) under heavy pages. Two per core is a good start; each holds one database
+# connection (CONN_MAX_AGE keeps it open between requests).
+workers = int(os.environ.get("AULA_WEB_WORKERS") or 2)
+worker_class = "sync"
+threads = 1
+
+# Exports of large events take longer than gunicorn's default 30 s.
+timeout = 120
+graceful_timeout = 30
+keepalive = 5
+
+# Restart a worker after about a thousand requests (jittered so they do not all restart at
+# once): bounds the memory a slow leak could take.
+max_requests = 1000
+max_requests_jitter = 100
+
+# Behind a reverse proxy on the same machine: trust its X-Forwarded-* headers.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# Access log on standard output: client (as the proxy saw it), request, status, bytes, time in
+# microseconds, referrer, user agent.
+accesslog = "-"
+access_log_format = '%({x-forwarded-for}i)s %(h)s "%(r)s" %(s)s %(B)s %(D)sus "%(f)s" "%(a)s"'
+errorlog = "-"
+loglevel = "warning"
