@@ -42,7 +42,7 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed-dev system-deps lint test-sqlite test-postgres
 
 lint: $(VENV)/.installed-dev
-	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff check src tests bench
 	$(PY) manage.py makemigrations --check --dry-run > /dev/null
 
 test-sqlite: $(VENV)/.installed-dev
