@@ -72,8 +72,9 @@ class EventZoneMixin:
     """For a ModelAdmin whose objects belong to an event: the add/change view works in the
     event's time zone. Subclasses say which zone that is in ``event_zone()``."""
 
-    def event_zone(self, request, object_id) -> str:
-        raise NotImplementedError
+    def event_zone(self, request, object_id) -> str | None:
+        """The IANA zone of the event the page is about; None means the default zone."""
+        return None
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         zone = self.event_zone(request, object_id) or DEFAULT_ZONE

@@ -292,23 +292,13 @@ class RegistrationForm(PersonForm):
 
     def registration_data(self) -> RegistrationData:
         data = self.cleaned_data
-        return RegistrationData(
-            email=data["email"],
-            first_name=data["first_name"],
-            family_name=data["family_name"],
-            organisation=data["organisation"],
-            organisation_type=data["organisation_type"],
-            country=data["country"],
-            language=data["language"],
-            job_title=data.get("job_title", ""),
-            time_zone=data.get("time_zone", ""),
-            sessions=[int(data[slot.key]) for slot in self.slots if data.get(slot.key)],
-            answers=self.answers(),
-            privacy_accepted=data["privacy"],
-            privacy_notice_id=data.get("privacy_notice"),
-            consent_recording=data.get("consent_recording", False),
-            consent_newsletter=data.get("consent_newsletter", False),
-        )
+        return RegistrationData.of({
+            **data,
+            "sessions": [int(data[slot.key]) for slot in self.slots if data.get(slot.key)],
+            "answers": self.answers(),
+            "privacy_accepted": data["privacy"],
+            "privacy_notice_id": data.get("privacy_notice"),
+        })
 
     def mark_full(self, block_ids) -> None:
         """The chosen session filled up meanwhile: say so beside it, and disable it."""
