@@ -38,22 +38,34 @@ demo: $(VENV)/.installed
 	$(PY) manage.py load_demo
 
 ## make test: lint, the whole suite on SQLite, then again on PostgreSQL when
-## AULA_TEST_DATABASE_URL names one (CI sets it).
+## AULA_TEST_DATABASE_URL names one (CI sets it); each pass runs the Redis/RQ tests when
+## AULA_TEST_REDIS_URL names a Redis database (CI sets it) and says so when it does not.
 test: $(VENV)/.installed-dev system-deps lint test-sqlite test-postgres
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check src tests bench
 	$(PY) manage.py makemigrations --check --dry-run > /dev/null
 
+# The task, outbox and page-cache tests run against RQ and the Redis cache too when
+# AULA_TEST_REDIS_URL names a Redis database they may flush (CI: redis://127.0.0.1:6379/15).
+REDIS_NOTICE = if [ -z "$$AULA_TEST_REDIS_URL" ]; then \
+	  echo "*** Redis/RQ tests NOT RUN: set AULA_TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/15, a database the tests flush) to run them."; \
+	else \
+	  echo "=== Redis/RQ tests ran on $$AULA_TEST_REDIS_URL"; \
+	fi
+
 test-sqlite: $(VENV)/.installed-dev
-	AULA_DATABASE_URL= $(VENV)/bin/pytest -p no:cacheprovider
+	AULA_DATABASE_URL= AULA_TEST_REDIS_URL="$$AULA_TEST_REDIS_URL" $(VENV)/bin/pytest -p no:cacheprovider
+	@$(REDIS_NOTICE)
 
 test-postgres: $(VENV)/.installed-dev
 	@if [ -z "$$AULA_TEST_DATABASE_URL" ]; then \
 	  echo "*** PostgreSQL pass NOT RUN: set AULA_TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test) to run it."; \
 	else \
 	  echo "=== PostgreSQL pass on $$AULA_TEST_DATABASE_URL"; \
-	  AULA_DATABASE_URL="$$AULA_TEST_DATABASE_URL" $(VENV)/bin/pytest -p no:cacheprovider; \
+	  AULA_DATABASE_URL="$$AULA_TEST_DATABASE_URL" AULA_TEST_REDIS_URL="$$AULA_TEST_REDIS_URL" \
+	    $(VENV)/bin/pytest -p no:cacheprovider || exit 1; \
+	  $(REDIS_NOTICE); \
 	fi
 
 ## Debian packages for the tests: chromium (browser tests, never skipped) and gettext.

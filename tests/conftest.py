@@ -23,3 +23,31 @@ def _fresh_cache(request, settings):
     cache.clear()
     yield
     cache.clear()
+
+
+# --- Redis (tests/tasks, tests/scale) ---------------------------------------------------------
+
+REDIS_NOT_RUN = (
+    "Redis/RQ tests NOT RUN: set AULA_TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/15, a "
+    "database these tests flush) to run them"
+)
+
+
+@pytest.fixture
+def redis_url():
+    """The Redis of ``AULA_TEST_REDIS_URL``, its database flushed before and after the test; the
+    test is skipped (reported as not run) when the variable is unset. A Redis that is set but
+    not answering fails the test."""
+    import os
+
+    import redis
+
+    url = os.environ.get("AULA_TEST_REDIS_URL", "")
+    if not url:
+        pytest.skip(REDIS_NOT_RUN)
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    yield url
+    client.flushdb()
+    client.close()
+

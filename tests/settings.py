@@ -2,7 +2,7 @@
 use real connections), fast password hashing and plain static storage."""
 
 from aula.settings import *  # noqa: F403
-from aula.settings import DATABASES, VAR_DIR
+from aula.settings import CACHES, DATABASES, VAR_DIR
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
@@ -12,7 +12,19 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Per test process, so that nothing (rate limits, page versions) outlives a test run; the
+# production file cache is tested in tests/core/test_pagecache.py.
+if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 AULA_BASE_URL = "http://testserver"
 ALLOWED_HOSTS = ["*"]
+# Pages replayed from memory would hide the places a test just took; tests/core/test_fastlane.py
+# turns it on.
+AULA_FASTLANE_SECONDS = 0

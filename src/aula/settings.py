@@ -46,6 +46,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: public pages replayed from memory before the rest runs (aula.core.fastlane).
+    "aula.core.fastlane.FastLaneMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -102,10 +104,14 @@ if REDIS_URL:
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
-    # Per process; public pages in six languages need more than Django's default 300 entries.
+    # One machine without Redis: files under var/, shared by every web process and the worker
+    # (a per-process cache would let one process serve a page another had changed, and give
+    # each process its own rate limit). Public pages are answered from memory before this
+    # (aula.core.fastlane); six languages need more than Django's default 300 entries.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
@@ -165,6 +171,7 @@ for _name, _cast in [
     ("AULA_MATERIAL_MAX_BYTES", int),
     ("AULA_PAGE_CACHE_SECONDS", int),
     ("AULA_PAGE_BROWSER_SECONDS", int),
+    ("AULA_FASTLANE_SECONDS", float),
 ]:
     if config.os.environ.get(_name):
         globals()[_name] = _cast(config.os.environ[_name])

@@ -156,3 +156,39 @@ def test_qr_codes(event):
         "ecoc-sme-resilience-seminar-press-release-ro.docx"
     )
 
+
+
+# Words of each language's demo texts that only that language's draft may carry.
+OWN_WORDS = {
+    "lt": ("Regionų ir Europos kultūros sostinių atsparumas", "Penki projekto regionai partneriai",
+           "EBPO", "projekto vadovė"),
+    "nl": ("Veerkracht van regio's en Culturele Hoofdsteden", "De vijf partnerregio's",
+           "OESO", "projectmanager"),
+    "it": ("Resilienza delle regioni e delle Capitali europee", "Le cinque regioni partner",
+           "OCSE", "responsabile di progetto"),
+    "hr": ("Otpornost regija i Europskih prijestolnica kulture", "Pet partnerskih regija",
+           "OECD-ov Centar", "voditeljica projekta"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(OWN_WORDS))
+def test_the_partners_drafts_carry_the_demo_in_their_own_language(event, language):
+    english = seminar.EVENT["title"]["en"]
+    press = services.draft(event, "press_release", language)
+    invitation = services.draft(event, "invitation", language)
+    social = services.draft(event, "social", language)
+    title, presenters, oecd, role = OWN_WORDS[language]
+    for text in (press, invitation):
+        assert title in text and english not in text
+        assert role in text
+    assert title[:30] in social and english[:30] not in social
+    assert presenters in press and oecd in press
+    # The event's description, the session titles and the project's texts too.
+    assert seminar.DESCRIPTION_PARAGRAPHS[language][0] in press
+    assert seminar.AGENDA[2]["title"][language] in press
+    assert seminar.PROJECT["description"][language] in press
+    assert "The press release gives no times" not in press
+    assert "Good practice examples" not in press and "Members of the New" not in press
+    for other, words in OWN_WORDS.items():
+        if other != language:
+            assert words[0] not in press

@@ -37,7 +37,7 @@ def test_database_defaults_to_sqlite_in_var_with_wal_and_immediate_transactions(
     assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
     assert "foreign_keys=ON" in db["OPTIONS"]["init_command"]
     assert db["OPTIONS"]["timeout"] == 20
-    assert db["CONN_MAX_AGE"] == 0
+    assert db["CONN_MAX_AGE"] == 600  # kept open between requests
 
 
 def test_database_from_a_postgres_url(var_dir, monkeypatch):

@@ -239,3 +239,27 @@ def test_an_event_moved_to_another_project_leaves_the_old_project_page(client):
     event.project = make_event().project
     event.save()
     assert "Culture &amp; SMEs seminar" not in client.get(old_project_page).content.decode()
+
+
+def test_without_redis_every_process_shares_the_versions_through_files(settings, tmp_path):
+    """The production default without Redis is a file cache under var/: a change saved by one
+    web process retires the pages that every other process cached."""
+    from django.core.cache.backends.filebased import FileBasedCache
+
+    from aula import settings as production
+
+    assert production.CACHES["default"]["BACKEND"].endswith("FileBasedCache") or (
+        production.REDIS_URL
+    )
+    settings.CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(tmp_path),
+    }}
+    event = make_event()
+    other_process = FileBasedCache(str(tmp_path), {})
+    key = pagecache._version_key(event.project.slug)
+    before = pagecache.versions(event.project.slug)[0]
+    assert other_process.get(key) == before
+    event.title = {"en": "Changed"}
+    event.save()
+    assert other_process.get(key) not in (None, before)

@@ -16,10 +16,12 @@ from django.utils import timezone
 from aula.demo import seminar
 from aula.events.models import AgendaBlock, AgendaItem, Event, ItemRole, Person, check_agenda
 from aula.projects.models import Partner, Project
+from aula.registrations.models import PrivacyNotice
 
 pytestmark = pytest.mark.django_db
 
 VILNIUS = zoneinfo.ZoneInfo("Europe/Vilnius")
+LANGUAGES = {"en", "ro", "lt", "nl", "it", "hr"}  # every partner's language
 
 
 def load(*args):
@@ -51,7 +53,8 @@ def test_project():
     assert (project.name, project.code, project.slug) == ("ECoC-SME", "PGI06047", "ecoc-sme")
     assert project.programme == "Interreg Europe"
     assert project.website == "http://www.interregeurope.eu/ecoc-sme/"
-    assert project.full_title == {
+    assert set(project.full_title) == set(project.description) == LANGUAGES
+    assert {lang: project.full_title[lang] for lang in ("en", "ro")} == {
         "en": "Actions for inducing SME growth and innovation via the ECoC event and legacy",
         "ro": "Acțiuni de stimulare a creșterii și inovării IMM-urilor prin evenimentul "
         "Capitală Europeană a Culturii și moștenirea acestuia",
@@ -81,23 +84,30 @@ def test_partners_keep_organisation_and_city_apart():
         ("Municipality of Timișoara", "Timișoara", "RO", "partner", 2023),
     ]
     timisoara = Partner.objects.get(organisation="Municipality of Timișoara")
-    assert timisoara.ecoc_note == {"en": "originally 2021", "ro": "inițial 2021"}
+    assert timisoara.ecoc_note == {
+        "en": "originally 2021", "ro": "inițial 2021", "lt": "iš pradžių 2021",
+        "nl": "oorspronkelijk 2021", "it": "inizialmente 2021", "hr": "prvotno 2021",
+    }
     assert all(not p.ecoc_note for p in Partner.objects.exclude(pk=timisoara.pk))
 
 
 def test_event():
     load()
     event = the_event()
-    assert event.title == {
+    assert set(event.title) == LANGUAGES
+    assert {lang: event.title[lang] for lang in ("en", "ro")} == {
         "en": "Resilience of regions and European Capitals of Culture through community and "
         "business engagement",
         "ro": "Reziliența regiunilor și a Capitalelor Europene ale Culturii prin implicarea "
         "comunității și a mediului de afaceri",
     }
     assert event.primary_language == "en"
-    assert set(event.summary) == set(event.description) == {"en", "ro"}
+    assert set(event.summary) == set(event.description) == LANGUAGES
     assert event.format == Event.Format.ONLINE
-    assert event.location == {"en": "online, from Kaunas", "ro": "online, din Kaunas"}
+    assert event.location["en"] == "online, from Kaunas"
+    assert event.location["ro"] == "online, din Kaunas"
+    assert event.location["nl"] == "online, vanuit Kaunas"
+    assert set(event.location) == LANGUAGES
     assert event.time_zone == "Europe/Vilnius"
     assert event.status == Event.Status.PUBLISHED
     assert event.capacity == 300
@@ -111,7 +121,10 @@ def test_contact_person():
     load()
     event = the_event()
     assert event.contact_name == "Lavinia Simion"
-    assert event.contact_role == {"en": "project manager", "ro": "manager de proiect"}
+    assert event.contact_role == {
+        "en": "project manager", "ro": "manager de proiect", "lt": "projekto vadovė",
+        "nl": "projectmanager", "it": "responsabile di progetto", "hr": "voditeljica projekta",
+    }
     assert event.contact_organisation.organisation == "Municipality of Timișoara"
     assert event.contact_phone == "0256 408 371"
     assert event.contact_email == "lavinia.simion@primariatm.ro"
@@ -124,7 +137,11 @@ def test_description_says_times_are_indicative():
         description["en"]
     )
     assert "nu precizează orele; cele afișate aici sunt orientative" in description["ro"]
-    for lang in ("en", "ro"):
+    assert "laikas yra orientacinis" in description["lt"]
+    assert "de tijden die hier staan, zijn indicatief" in description["nl"]
+    assert "quelli riportati qui sono indicativi" in description["it"]
+    assert "ovdje navedena vremena okvirna su" in description["hr"]
+    for lang in LANGUAGES:
         assert "10" in description[lang] and "2021" in description[lang]  # the original date
 
 
@@ -295,3 +312,60 @@ def test_a_broken_agenda_fails_loudly_and_writes_nothing(monkeypatch):
     with pytest.raises(CommandError, match="overlap"):
         load()
     assert not Project.objects.exists() and not Person.objects.exists()
+
+
+# --- every partner's language ---------------------------------------------------------------
+
+
+def translated_values(data, where="seminar"):
+    """Every translated text of the demo data: a dict whose keys are language codes."""
+    if isinstance(data, dict):
+        if data and set(data) <= LANGUAGES:
+            yield where, data
+            return
+        for key, value in data.items():
+            yield from translated_values(value, f"{where}.{key}")
+    elif isinstance(data, list | tuple):
+        for index, value in enumerate(data):
+            yield from translated_values(value, f"{where}[{index}]")
+
+
+def test_every_text_of_the_demo_is_written_in_all_six_languages():
+    found = list(translated_values({
+        "PROJECT": seminar.PROJECT, "PARTNERS": seminar.PARTNERS, "EVENT": seminar.EVENT,
+        "PEOPLE": seminar.PEOPLE, "AGENDA": seminar.AGENDA,
+        "PRIVACY_NOTICE": seminar.PRIVACY_NOTICE,
+    }))
+    assert len(found) > 20
+    for where, value in found:
+        if where.endswith(".local_names"):
+            continue  # an organisation's own name, only in its own language
+        assert set(value) == LANGUAGES, where
+        assert all(text.strip() for text in value.values()), where
+        # No language copies another's text (the names of the project aside).
+        if len(value["en"]) > 20:
+            assert len(set(value.values())) == len(LANGUAGES), where
+
+
+def test_the_partners_languages_are_stored_and_read_back():
+    load()
+    event = the_event()
+    assert event.title["lt"] == (
+        "Regionų ir Europos kultūros sostinių atsparumas įtraukiant bendruomenę ir verslą"
+    )
+    assert event.title["nl"].startswith("Veerkracht van regio's en Culturele Hoofdsteden")
+    assert event.title["it"].startswith("Resilienza delle regioni e delle Capitali europee")
+    assert event.title["hr"].startswith("Otpornost regija i Europskih prijestolnica kulture")
+    assert "2021 m. birželio 10 d." in event.description["lt"]
+    assert "10 juni 2021" in event.description["nl"]
+    assert "10 giugno 2021" in event.description["it"]
+    assert "10. lipnja 2021." in event.description["hr"]
+    blocks = list(event.blocks.all())
+    assert [b.title["nl"] for b in blocks][1] == "Pauze"
+    assert blocks[2].title["it"].startswith("Sessione 1 Esempi di buone pratiche da Kaunas")
+    assert blocks[3].title["hr"].startswith("Sesija 2. Primjeri dobre prakse iz EU-a")
+    person = Person.objects.get()
+    assert "OESO-centrum" in person.job_title["nl"] and "EBPO" in person.job_title["lt"]
+    notice = PrivacyNotice.objects.get(project=event.project)
+    assert set(notice.text) == LANGUAGES
+    assert "AVG" in notice.text["nl"] and "BDAR" in notice.text["lt"]

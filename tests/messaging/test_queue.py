@@ -179,3 +179,60 @@ def test_queue_emails_writes_none_when_one_address_is_invalid():
     with pytest.raises(ValidationError):
         services.queue_emails(emails)
     assert not OutboxMessage.objects.exists()
+
+
+# --- One delivery waiting at a time -----------------------------------------------------------
+
+
+@pytest.fixture
+def database_queue(settings):
+    """django-tasks-db's queue, with no worker running: tasks stay READY until a test runs one."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def waiting_deliveries():
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from aula.messaging.tasks import deliver_outbox
+
+    return DBTaskResult.objects.filter(
+        task_path=deliver_outbox.module_path, status=TaskResultStatus.READY
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_second_delivery_task_while_one_waits_for_a_worker(database_queue):
+    for i in range(4):
+        queue(to=f"p{i}@example.org")  # four transactions
+    assert waiting_deliveries().count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delivery_that_started_does_not_count_as_waiting(database_queue):
+    from django_tasks import TaskResultStatus
+
+    queue(to="first@example.org")
+    # The worker picked it up: it may have claimed its e-mails before the next one committed.
+    waiting_deliveries().update(status=TaskResultStatus.RUNNING)
+    queue(to="second@example.org")
+    assert waiting_deliveries().count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_rq_a_pending_mark_stands_for_the_waiting_task_until_it_starts(no_worker, monkeypatch):
+    """RQ's queue is not read per e-mail: a mark in the shared cache stands for the waiting
+    task, and the task clears it as it starts."""
+    from django.core.cache import cache
+
+    from aula.messaging.tasks import deliver_outbox
+
+    cache.delete(services.DELIVERY_PENDING_KEY)
+    monkeypatch.setattr(type(no_worker), "__module__", "django_tasks_rq.backend")
+    queue(to="a@example.org")
+    queue(to="b@example.org")
+    assert len(delivery_tasks(no_worker)) == 1
+    deliver_outbox.call()  # the task starts: the mark goes
+    queue(to="c@example.org")
+    assert len(delivery_tasks(no_worker)) == 2
+    cache.delete(services.DELIVERY_PENDING_KEY)

@@ -138,6 +138,27 @@ def test_full_event_puts_registrants_on_the_waiting_list(event):
     assert f"/j/{waiting.token}" not in notice.text_body
 
 
+@pytest.mark.parametrize("snapshot", ["full", "free"])
+def test_the_locked_decision_gets_its_own_email_when_the_snapshot_guessed_wrong(
+    event, monkeypatch, snapshot
+):
+    """Only the e-mail of the outcome the places left point to is rendered before the lock;
+    when the place is taken (or freed) meanwhile, the right e-mail is rendered and sent."""
+    event.capacity = 1
+    event.save()
+    if snapshot == "free":
+        services.register(event, person(1))  # full now, but the snapshot will say free
+    monkeypatch.setattr(
+        services.queries, "places_taken", lambda e: 1 if snapshot == "full" else 0
+    )
+    outcome = services.register(event, person(2))
+    expected = Result.CONFIRMED if snapshot == "full" else Result.WAITING
+    kind = "registration_confirmation" if snapshot == "full" else "registration_waiting"
+    assert outcome.result == expected
+    assert [m.recipient for m in mails(kind)] == ["person2@example.org"]
+    assert Registration.objects.filter(email="person2@example.org").count() == 1
+
+
 def test_full_event_without_waiting_list_refuses_and_stores_nothing():
     event = make_event(capacity=1, options={"waiting_list": False})
     services.register(event, person(1))

@@ -197,3 +197,22 @@ def test_safe_prefixes_formula_starts():
 def test_sheet_titles_are_valid_in_any_language():
     assert sheet_title("Per regiune: partener/ţară [x]?") == "Per regiune  partener ţară  x"
     assert len(sheet_title("x" * 40)) == 31
+
+
+def test_the_pdf_writes_counts_as_its_language_does_and_the_xlsx_keeps_numbers(seminar):
+    """The report printed in Romanian groups thousands with "." and heads its columns in the
+    plural of people ("Înregistrați"); the spreadsheet's cells stay numbers."""
+    from django.utils import translation
+
+    with translation.override("ro"):
+        data = queries.report_document(seminar, "ro")
+        data.report.funnel.registered = 12345
+        data.report.participations = 4321
+        html = report_html(data)
+        book = workbook(report_xlsx(data))
+    assert '<td class="num">12.345</td>' in html
+    assert "4.321" in html
+    assert ">Înregistrați</th>" in html and ">Confirmați</th>" in html
+    assert ">Prezenți</th>" in html
+    figure = next(value for label, value in table(book.worksheets[0]) if label == "Înregistrați")
+    assert figure == 12345 and isinstance(figure, int)

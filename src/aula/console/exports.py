@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.utils import timezone, translation
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -62,7 +62,8 @@ def header(questions) -> list[str]:
         _("Organisation"), _("Type of organisation"), _("Country"), _("Job title"),
         _("Language"), _("Time zone"), _("Registered at"), _("E-mail confirmed at"),
         _("Confirmed at"), _("Waiting since"), _("Cancelled at"), _("First joined at"),
-        _("Last joined at"), _("Times joined"), _("Attended"), _("Minutes attended"),
+        _("Last joined at"), _("Times joined"), pgettext("registrant", "Attended"),
+        _("Minutes attended"),
         _("Sessions"),
         *(question.text("label", language).text for question in questions),
         _("Privacy notice version"), _("Privacy notice accepted at"),

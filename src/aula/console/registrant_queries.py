@@ -13,12 +13,13 @@ from django.conf import settings
 from django.db import connections, router
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Collate
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from aula.attendance import queries as attendance_queries
 from aula.attendance.models import AttendanceRecord
+from aula.core.collation import UNICODE_COLLATION
 from aula.events.models import AgendaBlock, Event
 from aula.messaging.queries import messages_for_registration
 from aula.registrations import queries as registration_queries
@@ -132,11 +133,11 @@ def present_filter(event: Event) -> Q:
     ))) | Q(first_joined_at__isnull=False)
 
 
-# Names and organisations sort as people read them, whatever their letters. PostgreSQL: the
-# ICU root collation (Ž beside Z, Ș beside S, case only breaking ties). SQLite has no Unicode
-# collation: NOCASE folds ASCII case only, so "Žagar" comes after every plain Z… (a compromise
-# for development and small installations; PostgreSQL is the production database).
-TEXT_COLLATIONS = {"postgresql": "und-x-icu", "sqlite": "NOCASE"}
+# Names and organisations sort as people read them, whatever their letters (Č beside C, Ș beside
+# S, Ž beside Z, accents and then case only breaking ties). PostgreSQL: ICU's root collation;
+# SQLite: the Unicode Collation Algorithm registered on every connection by aula.core
+# (core/collation.py), which orders the same way.
+TEXT_COLLATIONS = {"postgresql": "und-x-icu", "sqlite": UNICODE_COLLATION}
 TEXT_SORT_FIELDS = frozenset({"family_name", "first_name", "organisation"})
 
 
@@ -302,13 +303,13 @@ def history(registration: Registration, event: Event) -> History:
     found = History()
     r = registration
     for at, what in (
-        (r.created_at, _("Registered")),
+        (r.created_at, pgettext_lazy("registration history", "Registered")),
         (r.email_confirmed_at, _("Confirmed the e-mail address")),
         (r.waiting_since, _("Joined the waiting list")),
         (r.confirmed_at, _("Place confirmed")),
         (r.first_joined_at, _("Joined the event for the first time")),
         (r.last_joined_at if r.join_count > 1 else None, _("Joined the event for the last time")),
-        (r.cancelled_at, _("Cancelled")),
+        (r.cancelled_at, pgettext_lazy("registration history", "Cancelled")),
         (r.anonymised_at, _("Personal data erased")),
     ):
         if at:

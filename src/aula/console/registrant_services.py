@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from aula.events.models import Event
 from aula.registrations import emails, services
@@ -294,7 +294,7 @@ def _mark_registered(event: Event, rows: list[ImportRow]) -> None:
 
 
 OUTCOME_WORDS = {
-    Result.CONFIRMED: _("Confirmed"),
+    Result.CONFIRMED: pgettext_lazy("registration status", "Confirmed"),
     Result.HELD: _("Place held until the address is confirmed"),
     Result.WAITING: _("On the waiting list"),
     Result.FULL: _("Not registered: the event is full"),

@@ -3,10 +3,13 @@
 Sources: the Municipality of Timișoara's press release
 (shared/seed/press-release-ecoc-sme-2021-06-10.ro.md) for the project's and the seminar's texts,
 and shared/reference/interreg.md for the partnership. The Romanian texts follow the press
-release; the English ones translate it. Nobody is named whom the press release does not name.
+release; the English ones translate it, and the Lithuanian, Dutch, Italian and Croatian ones
+translate the English and Romanian texts as the partners' press offices would write them (each
+language's own names: EKS, EPK, CEC for the ECoC; EBPO, OESO, OCSE for the OECD; Temišvar for
+Timișoara in Croatian). Nobody is named whom the press release does not name.
 
 The press release gives no times. Those below are indicative, in Kaunas time (the event's time
-zone), and the event's description says so in both languages.
+zone), and the event's description says so in every language.
 
 Agenda times are local times of day; the loader places them on the event's date, so the whole
 agenda moves with the event when it is redated.
@@ -29,6 +32,14 @@ PROJECT = {
         "en": "Actions for inducing SME growth and innovation via the ECoC event and legacy",
         "ro": "Acțiuni de stimulare a creșterii și inovării IMM-urilor prin evenimentul "
         "Capitală Europeană a Culturii și moștenirea acestuia",
+        "lt": "Veiksmai, skatinantys MVĮ augimą ir inovacijas pasitelkiant Europos kultūros "
+        "sostinės renginį ir jo palikimą",
+        "nl": "Acties om groei en innovatie in het mkb te stimuleren via het evenement Culturele "
+        "Hoofdstad van Europa en de nalatenschap ervan",
+        "it": "Azioni per stimolare la crescita e l'innovazione delle PMI attraverso l'evento "
+        "Capitale europea della cultura e la sua eredità",
+        "hr": "Aktivnosti za poticanje rasta i inovacija malih i srednjih poduzeća putem "
+        "Europske prijestolnice kulture i njezina nasljeđa",
     },
     # The press release's last paragraph ("Croatia" there is spelt "Croația" here).
     "description": {
@@ -50,6 +61,44 @@ PROJECT = {
             "foste, actuale și viitoare orașe Capitală Europeană a Culturii: Leeuwarden, CEaC "
             "2018 (Olanda), Matera, CEaC 2019 (Italia), Rijeka, CEaC 2020 (Croația) și Kaunas, "
             "CEaC 2022 (Lituania)."
+        ),
+        "lt": (
+            "Projektas ECoC-SME Europos kultūros sostinės (EKS) programą vertina kaip galimybę, "
+            "kuria miestai ir regionai vis dar per mažai naudojasi plėtodami esamas ir būsimas "
+            "vietos mažąsias ir vidutines įmones (MVĮ), ir daugiausia dėmesio skiria EKS "
+            "programos potencialui paskatinti, sustiprinti ir įvairinti vietos verslumą. Kartu "
+            "su Timišoara projekte dalyvauja buvusių, dabartinių ir būsimų Europos kultūros "
+            "sostinių institucijos ir organizacijos: Leeuwarden, EKS 2018 (Nyderlandai), Matera, "
+            "EKS 2019 (Italija), Rijeka, EKS 2020 (Kroatija) ir Kaunas, EKS 2022 (Lietuva)."
+        ),
+        "nl": (
+            "Het project ECoC-SME ziet het programma Culturele Hoofdstad van Europa als een kans "
+            "die steden en regio's nog te weinig benutten om het lokale mkb, bestaande en "
+            "toekomstige ondernemingen, te ontwikkelen, en richt zich op wat het programma kan "
+            "doen om lokaal ondernemerschap op gang te brengen, te versterken en te verbreden. "
+            "Naast Timișoara nemen instellingen en organisaties deel uit steden die Culturele "
+            "Hoofdstad van Europa waren, zijn of worden: Leeuwarden, Culturele Hoofdstad 2018 "
+            "(Nederland), Matera, Culturele Hoofdstad 2019 (Italië), Rijeka, Culturele Hoofdstad "
+            "2020 (Kroatië) en Kaunas, Culturele Hoofdstad 2022 (Litouwen)."
+        ),
+        "it": (
+            "Il progetto ECoC-SME riconosce nel programma Capitale europea della cultura (CEC) "
+            "un'opportunità che città e regioni sfruttano ancora poco per lo sviluppo delle PMI "
+            "locali, esistenti e future, e si concentra sul potenziale del programma CEC di "
+            "avviare, rafforzare e diversificare l'imprenditorialità locale. Insieme a "
+            "Timișoara, partecipano al progetto istituzioni e organizzazioni di città che sono "
+            "state, sono o saranno Capitale europea della cultura: Leeuwarden, CEC 2018 (Paesi "
+            "Bassi), Matera, CEC 2019 (Italia), Rijeka, CEC 2020 (Croazia) e Kaunas, CEC 2022 "
+            "(Lituania)."
+        ),
+        "hr": (
+            "Projekt ECoC-SME u programu Europska prijestolnica kulture (EPK) prepoznaje priliku "
+            "koju gradovi i regije još uvijek nedovoljno koriste za razvoj lokalnih malih i "
+            "srednjih poduzeća, postojećih i budućih, te se usredotočuje na potencijal programa "
+            "EPK da potakne, osnaži i raznoliko razvije lokalno poduzetništvo. Uz Temišvar, u "
+            "projektu sudjeluju institucije i organizacije iz bivših, sadašnjih i budućih "
+            "Europskih prijestolnica kulture: Leeuwarden, EPK 2018. (Nizozemska), Matera, EPK "
+            "2019. (Italija), Rijeka, EPK 2020. (Hrvatska) i Kaunas, EPK 2022. (Litva)."
         ),
     },
 }
@@ -129,7 +178,10 @@ PARTNERS = [
         "country": "RO",
         "role": "partner",
         "ecoc_year": 2023,
-        "ecoc_note": {"en": "originally 2021", "ro": "inițial 2021"},
+        "ecoc_note": {
+            "en": "originally 2021", "ro": "inițial 2021", "lt": "iš pradžių 2021",
+            "nl": "oorspronkelijk 2021", "it": "inizialmente 2021", "hr": "prvotno 2021",
+        },
     },
 ]
 
@@ -148,12 +200,24 @@ CONTACT_ORGANISATION = TIMISOARA
 TIMES_NOTE = {
     "en": "The press release gives no times; those shown here are indicative.",
     "ro": "Comunicatul de presă nu precizează orele; cele afișate aici sunt orientative.",
+    "lt": "Pranešime spaudai laikas nenurodytas; čia pateiktas laikas yra orientacinis.",
+    "nl": "Het persbericht vermeldt geen tijden; de tijden die hier staan, zijn indicatief.",
+    "it": "Il comunicato stampa non indica gli orari; quelli riportati qui sono indicativi.",
+    "hr": "Priopćenje za medije ne navodi satnicu; ovdje navedena vremena okvirna su.",
 }
 DEMO_NOTE = {
     "en": "This is a demonstration copy of the online seminar of 10 June 2021; the date shown "
     "may differ so that you can try registering.",
     "ro": "Aceasta este o copie demonstrativă a seminarului online din 10 iunie 2021; data "
     "afișată poate fi alta, ca să puteți încerca înscrierea.",
+    "lt": "Tai demonstracinė 2021 m. birželio 10 d. internetinio seminaro kopija; rodoma data "
+    "gali skirtis, kad galėtumėte išbandyti registraciją.",
+    "nl": "Dit is een demonstratieversie van het online seminar van 10 juni 2021; de getoonde "
+    "datum kan afwijken, zodat u het aanmelden kunt uitproberen.",
+    "it": "Questa è una copia dimostrativa del seminario online del 10 giugno 2021; la data "
+    "indicata può essere diversa, così da poter provare l'iscrizione.",
+    "hr": "Ovo je demonstracijska kopija internetskog seminara od 10. lipnja 2021.; prikazani "
+    "datum može se razlikovati kako biste mogli isprobati prijavu.",
 }
 
 DESCRIPTION_PARAGRAPHS = {
@@ -189,6 +253,71 @@ DESCRIPTION_PARAGRAPHS = {
         "privind implicarea comunității, promovarea sectorului de business și cultural, precum "
         "și moduri de restartare în urma pandemiei.",
     ],
+    "lt": [
+        "Seminare, kuris internetu vyks iš Kauno – 2022 m. Europos kultūros sostinės (EKS), – "
+        "apžvelgsime pastaruosius dvejus mūsų projekto metus: nagrinėtų temų, tarpregioninių "
+        "mainų ir mūsų pasiekimų aktualumą bei reikšmę.",
+        "Penki projekto regionai partneriai pristatys savo veiksmų planus – kūrybingas "
+        "pastangas rengiant politikos pokyčių veiksmus, kurie padeda tarpsektoriniam "
+        "bendradarbiavimui, bendruomenės ir verslo įsitraukimui į EKS palikimą ir kaip jo "
+        "daliai.",
+        "Taip pat turėsite galimybę išklausyti Ekonominio bendradarbiavimo ir plėtros "
+        "organizacijos (EBPO) ekspertus, Europos Komisijos Jungtinio tyrimų centro iniciatyvos "
+        "„Naujasis europinis bauhauzas“ komandos narius ir dešimties buvusių, dabartinių ir "
+        "būsimų Europos kultūros sostinių atstovus bei su jais padiskutuoti.",
+        "Pranešėjai pasidalys regionine (Kauno) ir tarpregionine (ES) gerąja patirtimi, kaip "
+        "įtraukti bendruomenę, skatinti verslo ir kultūros sektorius ir atsigauti po "
+        "pandemijos.",
+    ],
+    "nl": [
+        "Het seminar wordt online gehouden vanuit Kaunas, Culturele Hoofdstad van Europa 2022, "
+        "en blikt terug op de afgelopen twee jaar van ons project: de relevantie en de noodzaak "
+        "van de thema's die we hebben behandeld, van onze interregionale uitwisselingen en van "
+        "wat we hebben bereikt.",
+        "De vijf partnerregio's van het project presenteren hun actieplannen – hun creatieve "
+        "inspanningen om beleidsveranderingen te ontwerpen die sectoroverschrijdende "
+        "samenwerking en de betrokkenheid van gemeenschappen en bedrijven dienen, binnen en als "
+        "onderdeel van de nalatenschap van de Culturele Hoofdstad.",
+        "U kunt ook luisteren naar en in gesprek gaan met deskundigen van de Organisatie voor "
+        "Economische Samenwerking en Ontwikkeling (OESO), leden van het team van het initiatief "
+        "Nieuw Europees Bauhaus van het Gemeenschappelijk Centrum voor onderzoek van de "
+        "Europese Commissie, en vertegenwoordigers van tien Culturele Hoofdsteden van Europa "
+        "uit het verleden, het heden en de toekomst.",
+        "De sprekers delen goede praktijken uit de regio (Kaunas) en uit heel Europa (EU) over "
+        "het betrekken van gemeenschappen, het stimuleren van het bedrijfsleven en de culturele "
+        "sector, en manieren om na de pandemie opnieuw te beginnen.",
+    ],
+    "it": [
+        "Organizzato online da Kaunas, Capitale europea della cultura (CEC) 2022, il seminario "
+        "ripercorrerà gli ultimi due anni del nostro progetto: la rilevanza e la necessità dei "
+        "temi affrontati, dei nostri scambi interregionali e dei risultati raggiunti.",
+        "Le cinque regioni partner del progetto presenteranno i loro Piani d'azione – il loro "
+        "impegno creativo nell'ideare azioni di cambiamento delle politiche al servizio della "
+        "cooperazione intersettoriale e del coinvolgimento della comunità e delle imprese, "
+        "nell'eredità della CEC e come sua parte integrante.",
+        "Sarà inoltre possibile ascoltare e confrontarsi con esperti dell'Organizzazione per la "
+        "cooperazione e lo sviluppo economico (OCSE), con i membri del gruppo dell'iniziativa "
+        "Nuovo Bauhaus europeo del Centro comune di ricerca della Commissione europea e con "
+        "rappresentanti di dieci Capitali europee della cultura passate, presenti e future.",
+        "I relatori condivideranno buone pratiche regionali (Kaunas) e interregionali (UE) sul "
+        "coinvolgimento della comunità, sulla promozione del settore imprenditoriale e "
+        "culturale e sui modi per ripartire dopo la pandemia.",
+    ],
+    "hr": [
+        "Seminar, koji se održava online iz Kaunasa, Europske prijestolnice kulture (EPK) "
+        "2022., osvrće se na posljednje dvije godine našeg projekta: na važnost i potrebu tema "
+        "kojima smo se bavili, naših međuregionalnih razmjena i naših postignuća.",
+        "Pet partnerskih regija projekta predstavit će svoje akcijske planove – svoj kreativni "
+        "trud u osmišljavanju mjera za promjenu politika koje služe međusektorskoj suradnji te "
+        "uključivanju zajednice i poslovnog sektora u nasljeđe EPK-a i kao njegova dijela.",
+        "Imat ćete i priliku slušati i razgovarati sa stručnjacima Organizacije za ekonomsku "
+        "suradnju i razvoj (OECD), članovima tima inicijative Novi europski Bauhaus "
+        "Zajedničkog istraživačkog centra Europske komisije te predstavnicima deset bivših, "
+        "sadašnjih i budućih Europskih prijestolnica kulture.",
+        "Govornici će podijeliti regionalne (Kaunas) i međuregionalne (EU) primjere dobre "
+        "prakse u uključivanju zajednice, promicanju poslovnog i kulturnog sektora te načinima "
+        "ponovnog pokretanja nakon pandemije.",
+    ],
 }
 
 EVENT = {
@@ -199,6 +328,13 @@ EVENT = {
         "business engagement",
         "ro": "Reziliența regiunilor și a Capitalelor Europene ale Culturii prin implicarea "
         "comunității și a mediului de afaceri",
+        "lt": "Regionų ir Europos kultūros sostinių atsparumas įtraukiant bendruomenę ir verslą",
+        "nl": "Veerkracht van regio's en Culturele Hoofdsteden van Europa door betrokkenheid van "
+        "gemeenschap en bedrijfsleven",
+        "it": "Resilienza delle regioni e delle Capitali europee della cultura attraverso il "
+        "coinvolgimento della comunità e delle imprese",
+        "hr": "Otpornost regija i Europskih prijestolnica kulture kroz uključivanje zajednice i "
+        "poslovnog sektora",
     },
     "summary": {
         "en": "An online seminar of the Interreg Europe project ECoC-SME, held from Kaunas, "
@@ -209,20 +345,42 @@ EVENT = {
         "Capitală Europeană a Culturii 2022: relevanța și rezultatele a doi ani de cooperare "
         "interregională, planurile de acțiune ale celor cinci regiuni partenere și bune "
         "practici din Kaunas și din UE privind implicarea comunității și a mediului de afaceri.",
+        "lt": "Interreg Europe projekto ECoC-SME internetinis seminaras iš Kauno – 2022 m. "
+        "Europos kultūros sostinės: dvejų metų tarpregioninio bendradarbiavimo aktualumas ir "
+        "rezultatai, penkių regionų partnerių veiksmų planai ir Kauno bei ES geroji patirtis "
+        "įtraukiant bendruomenes ir verslą.",
+        "nl": "Een online seminar van het Interreg Europe-project ECoC-SME vanuit Kaunas, "
+        "Culturele Hoofdstad van Europa 2022: de relevantie en resultaten van twee jaar "
+        "interregionale samenwerking, de actieplannen van de vijf partnerregio's en goede "
+        "praktijken uit Kaunas en de EU voor het betrekken van gemeenschappen en bedrijven.",
+        "it": "Seminario online del progetto Interreg Europe ECoC-SME, organizzato da Kaunas, "
+        "Capitale europea della cultura 2022: rilevanza e risultati di due anni di cooperazione "
+        "interregionale, i piani d'azione delle cinque regioni partner e buone pratiche da "
+        "Kaunas e dall'UE per il coinvolgimento delle comunità e delle imprese.",
+        "hr": "Internetski seminar projekta ECoC-SME programa Interreg Europe, koji se održava "
+        "iz Kaunasa, Europske prijestolnice kulture 2022.: važnost i rezultati dviju godina "
+        "međuregionalne suradnje, akcijski planovi pet partnerskih regija te primjeri dobre "
+        "prakse iz Kaunasa i EU-a u uključivanju zajednica i poduzeća.",
     },
     "description": {
         lang: "\n\n".join([*paragraphs, f"{TIMES_NOTE[lang]} {DEMO_NOTE[lang]}"])
         for lang, paragraphs in DESCRIPTION_PARAGRAPHS.items()
     },
     "format": "online",
-    "location": {"en": "online, from Kaunas", "ro": "online, din Kaunas"},
+    "location": {
+        "en": "online, from Kaunas", "ro": "online, din Kaunas", "lt": "internetu, iš Kauno",
+        "nl": "online, vanuit Kaunas", "it": "online, da Kaunas", "hr": "online, iz Kaunasa",
+    },
     "time_zone": "Europe/Vilnius",
     "status": "published",
     "capacity": 300,
     # A placeholder, never a real meeting: example.org is reserved for documentation.
     "meeting_url": "https://meet.example.org/ecoc-sme-resilience",
     "contact_name": "Lavinia Simion",
-    "contact_role": {"en": "project manager", "ro": "manager de proiect"},
+    "contact_role": {
+        "en": "project manager", "ro": "manager de proiect", "lt": "projekto vadovė",
+        "nl": "projectmanager", "it": "responsabile di progetto", "hr": "voditeljica projekta",
+    },
     "contact_phone": "0256 408 371",  # the press release writes "0256 – 408.371"
     "contact_email": "lavinia.simion@primariatm.ro",
 }
@@ -239,6 +397,14 @@ PEOPLE = {
             "for Entrepreneurship, SMEs, Regions and Cities",
             "ro": "coordonatorul departamentului de Cultură, industriei creative și dezvoltare "
             "locală din cadrul Centrului OCDE pentru antreprenoriat, IMM-uri, regiuni și orașe",
+            "lt": "EBPO Verslumo, MVĮ, regionų ir miestų centro Kultūros, kūrybinių industrijų "
+            "ir vietos plėtros koordinatorė",
+            "nl": "coördinator Cultuur, creatieve industrie en lokale ontwikkeling, OESO-centrum "
+            "voor ondernemerschap, mkb, regio's en steden",
+            "it": "coordinatrice Cultura, industrie creative e sviluppo locale, Centro OCSE per "
+            "l'imprenditorialità, le PMI, le regioni e le città",
+            "hr": "koordinatorica za kulturu, kreativne industrije i lokalni razvoj, OECD-ov "
+            "Centar za poduzetništvo, mala i srednja poduzeća, regije i gradove",
         },
     },
 }
@@ -258,6 +424,11 @@ AGENDA = [
             "en": "Relevance and results of interregional cooperation in the ECoC-SME project",
             "ro": "Relevanța și rezultatele cooperării interregionale din cadrul proiectului "
             "ECoC-SME",
+            "lt": "Tarpregioninio bendradarbiavimo projekte ECoC-SME aktualumas ir rezultatai",
+            "nl": "Relevantie en resultaten van de interregionale samenwerking in het project "
+            "ECoC-SME",
+            "it": "Rilevanza e risultati della cooperazione interregionale nel progetto ECoC-SME",
+            "hr": "Važnost i rezultati međuregionalne suradnje u projektu ECoC-SME",
         },
         "description": {},
         "items": [
@@ -267,6 +438,14 @@ AGENDA = [
                     "European Bauhaus Initiative",
                     "ro": "Capitala Europeană a Culturii ca un laborator potențial pentru "
                     "Inițiativa New European Bauhaus",
+                    "lt": "Europos kultūros sostinė kaip galima iniciatyvos „Naujasis europinis "
+                    "bauhauzas“ laboratorija",
+                    "nl": "De Culturele Hoofdstad van Europa als mogelijk laboratorium voor het "
+                    "initiatief Nieuw Europees Bauhaus",
+                    "it": "La Capitale europea della cultura come potenziale laboratorio per "
+                    "l'iniziativa Nuovo Bauhaus europeo",
+                    "hr": "Europska prijestolnica kulture kao mogući laboratorij za inicijativu "
+                    "Novi europski Bauhaus",
                 },
                 "starts": time(10, 0),
                 "presenters": {
@@ -274,6 +453,14 @@ AGENDA = [
                     "Commission Joint Research Centre",
                     "ro": "Membrii echipei Inițiativei New European Bauhaus a Centrului comun de "
                     "cercetare al Comisiei Europene",
+                    "lt": "Europos Komisijos Jungtinio tyrimų centro iniciatyvos „Naujasis "
+                    "europinis bauhauzas“ komandos nariai",
+                    "nl": "Leden van het team van het initiatief Nieuw Europees Bauhaus, "
+                    "Gemeenschappelijk Centrum voor onderzoek van de Europese Commissie",
+                    "it": "Membri del gruppo dell'iniziativa Nuovo Bauhaus europeo, Centro comune "
+                    "di ricerca della Commissione europea",
+                    "hr": "Članovi tima inicijative Novi europski Bauhaus, Zajednički istraživački "
+                    "centar Europske komisije",
                 },
                 "description": {},
                 "people": [],
@@ -283,6 +470,12 @@ AGENDA = [
                     "en": "The value of interregional learning – the legacy of the ECoC-SME "
                     "project",
                     "ro": "Valoarea învățării interregionale – moștenirea proiectului ECoC-SME",
+                    "lt": "Tarpregioninio mokymosi vertė – projekto ECoC-SME palikimas",
+                    "nl": "De waarde van interregionaal leren – de nalatenschap van het project "
+                    "ECoC-SME",
+                    "it": "Il valore dell'apprendimento interregionale – l'eredità del progetto "
+                    "ECoC-SME",
+                    "hr": "Vrijednost međuregionalnog učenja – nasljeđe projekta ECoC-SME",
                 },
                 "starts": time(10, 30),
                 "presenters": {},
@@ -295,11 +488,23 @@ AGENDA = [
                     "ECoC-SME partners",
                     "ro": "Prezentarea planurilor de acțiune locale și regionale ale celor cinci "
                     "parteneri din cadrul proiectului ECoC-SME",
+                    "lt": "Penkių projekto ECoC-SME partnerių vietos ir regioninių veiksmų planų "
+                    "pristatymas",
+                    "nl": "Presentatie van de lokale en regionale actieplannen van de vijf "
+                    "partners van ECoC-SME",
+                    "it": "Presentazione dei piani d'azione locali e regionali dei cinque partner "
+                    "del progetto ECoC-SME",
+                    "hr": "Predstavljanje lokalnih i regionalnih akcijskih planova pet partnera "
+                    "projekta ECoC-SME",
                 },
                 "starts": time(10, 50),
                 "presenters": {
                     "en": "The project's five partner regions",
                     "ro": "Cele cinci regiuni partenere din proiect",
+                    "lt": "Penki projekto regionai partneriai",
+                    "nl": "De vijf partnerregio's van het project",
+                    "it": "Le cinque regioni partner del progetto",
+                    "hr": "Pet partnerskih regija projekta",
                 },
                 "description": {},
                 "people": [],
@@ -311,7 +516,10 @@ AGENDA = [
         "starts": time(11, 30),
         "ends": time(11, 45),
         "order": 0,
-        "title": {"en": "Break", "ro": "Pauză"},
+        "title": {
+            "en": "Break", "ro": "Pauză", "lt": "Pertrauka", "nl": "Pauze", "it": "Pausa",
+            "hr": "Stanka",
+        },
         "description": {},
         "items": [],
     },
@@ -325,6 +533,14 @@ AGENDA = [
             "building and creative economic growth",
             "ro": "Sesiunea 1 Exemple de bune practici din Kaunas – Tradiție pentru construirea "
             "comunității și creștere economică creativă",
+            "lt": "1 sesija. Gerosios patirties pavyzdžiai iš Kauno – tradicija bendruomenei "
+            "telkti ir kūrybiniam ekonomikos augimui",
+            "nl": "Sessie 1 Voorbeelden van goede praktijk uit Kaunas – Traditie voor "
+            "gemeenschapsvorming en creatieve economische groei",
+            "it": "Sessione 1 Esempi di buone pratiche da Kaunas – La tradizione per costruire "
+            "comunità e crescita economica creativa",
+            "hr": "Sesija 1. Primjeri dobre prakse iz Kaunasa – tradicija za izgradnju zajednice "
+            "i kreativni gospodarski rast",
         },
         "description": {
             "en": "Regional good practice from Kaunas in community engagement, in promoting the "
@@ -332,6 +548,17 @@ AGENDA = [
             "ro": "Bune practici regionale (Kaunas) privind implicarea comunității, promovarea "
             "sectorului de business și cultural, precum și moduri de restartare în urma "
             "pandemiei.",
+            "lt": "Regioninė geroji patirtis iš Kauno: bendruomenės įtraukimas, verslo ir "
+            "kultūros sektorių skatinimas ir atsigavimo po pandemijos būdai.",
+            "nl": "Goede praktijken uit de regio Kaunas over het betrekken van gemeenschappen, "
+            "het stimuleren van het bedrijfsleven en de culturele sector, en manieren om na de "
+            "pandemie opnieuw te beginnen.",
+            "it": "Buone pratiche regionali da Kaunas sul coinvolgimento della comunità, sulla "
+            "promozione del settore imprenditoriale e culturale e sui modi per ripartire dopo "
+            "la pandemia.",
+            "hr": "Regionalni primjeri dobre prakse iz Kaunasa u uključivanju zajednice, "
+            "promicanju poslovnog i kulturnog sektora te načinima ponovnog pokretanja nakon "
+            "pandemije.",
         },
         "items": [],
     },
@@ -347,6 +574,17 @@ AGENDA = [
             "ro": "Sesiunea 2 Exemple de bune practici din UE – Cooperare transectorială în "
             "promovarea mediului de afaceri și a mediului cultural și îmbunătățirea rezilienței "
             "în/după pandemie",
+            "lt": "2 sesija. Gerosios patirties pavyzdžiai iš ES – tarpsektorinis "
+            "bendradarbiavimas skatinant verslo ir kultūros aplinką ir didinant atsparumą "
+            "pandemijos metu ir po jos",
+            "nl": "Sessie 2 Voorbeelden van goede praktijk uit de EU – Sectoroverschrijdende "
+            "samenwerking om ondernemerschap en cultuur te bevorderen en de veerkracht tijdens "
+            "en na de pandemie te vergroten",
+            "it": "Sessione 2 Esempi di buone pratiche dall'UE – Cooperazione intersettoriale per "
+            "promuovere l'ambiente imprenditoriale e culturale e migliorare la resilienza "
+            "durante e dopo la pandemia",
+            "hr": "Sesija 2. Primjeri dobre prakse iz EU-a – međusektorska suradnja u promicanju "
+            "poslovnog i kulturnog okruženja te jačanju otpornosti tijekom i nakon pandemije",
         },
         "description": {
             "en": "Interregional good practice from across the EU in community engagement, in "
@@ -355,6 +593,17 @@ AGENDA = [
             "ro": "Bune practici interregionale (UE) privind implicarea comunității, promovarea "
             "sectorului de business și cultural, precum și moduri de restartare în urma "
             "pandemiei.",
+            "lt": "Tarpregioninė geroji patirtis iš visos ES: bendruomenės įtraukimas, verslo ir "
+            "kultūros sektorių skatinimas ir atsigavimo po pandemijos būdai.",
+            "nl": "Interregionale goede praktijken uit de hele EU over het betrekken van "
+            "gemeenschappen, het stimuleren van het bedrijfsleven en de culturele sector, en "
+            "manieren om na de pandemie opnieuw te beginnen.",
+            "it": "Buone pratiche interregionali da tutta l'UE sul coinvolgimento della "
+            "comunità, sulla promozione del settore imprenditoriale e culturale e sui modi per "
+            "ripartire dopo la pandemia.",
+            "hr": "Međuregionalni primjeri dobre prakse iz cijelog EU-a u uključivanju "
+            "zajednice, promicanju poslovnog i kulturnog sektora te načinima ponovnog "
+            "pokretanja nakon pandemije.",
         },
         "items": [],
     },
@@ -363,11 +612,18 @@ AGENDA = [
         "starts": time(13, 0),
         "ends": time(13, 30),
         "order": 0,
-        "title": {"en": "Closing", "ro": "Încheierea seminarului"},
+        "title": {
+            "en": "Closing", "ro": "Încheierea seminarului", "lt": "Seminaro pabaiga",
+            "nl": "Afsluiting", "it": "Chiusura", "hr": "Završetak seminara",
+        },
         "description": {},
         "items": [
             {
-                "title": {"en": "Closing perspective", "ro": "Perspectivă de încheiere"},
+                "title": {
+                    "en": "Closing perspective", "ro": "Perspectivă de încheiere",
+                    "lt": "Baigiamasis žvilgsnis", "nl": "Afsluitende beschouwing",
+                    "it": "Prospettiva conclusiva", "hr": "Završni osvrt",
+                },
                 "starts": time(13, 0),
                 "presenters": {},
                 "description": {},
@@ -422,5 +678,97 @@ PRIVACY_NOTICE = {
         "din pagina personală, vă puteți opune prelucrării și puteți depune o plângere la "
         "autoritatea de protecție a datelor. Fotografiile, înregistrările și buletinul "
         "informativ necesită acordul dumneavoastră separat, pe care îl puteți retrage oricând."
+    ),
+    "lt": (
+        "Aula demonstracinės versijos pavyzdinis pranešimas.\n\n"
+        "Kas atsako: Vytauto Didžiojo universiteto Verslo praktikų centras (Kaunas), kuris "
+        "organizuoja šį seminarą kaip Interreg Europe projekto ECoC-SME (PGI06047) partneris. "
+        "Jo duomenų apsaugos pareigūnas į klausimus apie jūsų duomenis atsako per seminaro "
+        "puslapyje nurodytą kontaktinį asmenį.\n\n"
+        "Kodėl ir kokiu pagrindu: kad būtų surengtas seminaras (registracija, prieiga prie "
+        "virtualios salės, priminimai, pažymėjimai) ir programai būtų pranešta apie "
+        "dalyvavimą, vykdant užduotį, atliekamą viešojo intereso labui (BDAR 6 straipsnio 1 "
+        "dalies e punktas).\n\n"
+        "Kas juos gauna: projekto partneriai; vaizdo konferencijų paslaugos teikėjas – tik tiek, "
+        "kiek reikia, kad galėtumėte prisijungti; Interreg Europe programos institucijos ir "
+        "auditoriai – kaip dalyvavimo įrodymą. Vaizdo konferencijų paslaugos teikėjas gali "
+        "tvarkyti duomenis už ES ribų pagal Europos Komisijos standartines sutarčių "
+        "sąlygas.\n\n"
+        "Kiek laiko: dalyvavimo įrodymai saugomi iki programos audito laikotarpio pabaigos; "
+        "visi kiti duomenys ištrinami, kai baigiama su seminaru susijusi tolesnė veikla.\n\n"
+        "Jūsų teisės: savo asmeniniame puslapyje galite peržiūrėti, ištaisyti, atsisiųsti ir "
+        "ištrinti savo registraciją, nesutikti, kad duomenys būtų tvarkomi, ir pateikti skundą "
+        "duomenų apsaugos priežiūros institucijai. Nuotraukoms, įrašams ir naujienlaiškiui "
+        "reikia atskiro jūsų sutikimo, kurį galite bet kada atšaukti."
+    ),
+    "nl": (
+        "Voorbeeldverklaring van de Aula-demonstratie.\n\n"
+        "Wie is verantwoordelijk: Vytautas Magnus-universiteit, Centrum voor "
+        "Ondernemerspraktijk (Kaunas), dat dit seminar organiseert als partner in het "
+        "Interreg Europe-project ECoC-SME (PGI06047). De functionaris voor gegevensbescherming "
+        "van de universiteit beantwoordt vragen over uw gegevens via de contactpersoon die op "
+        "de seminarpagina staat.\n\n"
+        "Waarom en op welke grondslag: om het seminar te organiseren (aanmelding, toegang tot "
+        "de online zaal, herinneringen, certificaten) en om de deelname aan het programma te "
+        "melden, als onderdeel van een taak van algemeen belang (artikel 6, lid 1, onder e, "
+        "AVG).\n\n"
+        "Wie ontvangt ze: de partners van het project; de aanbieder van de videoverbinding, "
+        "alleen wat die nodig heeft om u toegang te geven; de instanties en auditors van het "
+        "programma Interreg Europe, als bewijs van deelname. De aanbieder van de "
+        "videoverbinding kan gegevens buiten de EU verwerken op basis van de "
+        "modelcontractbepalingen van de Europese Commissie.\n\n"
+        "Hoe lang: het bewijs van deelname wordt bewaard tot het einde van de auditperiode van "
+        "het programma; al het andere wordt gewist zodra de nazorg van het seminar is "
+        "afgerond.\n\n"
+        "Uw rechten: op uw persoonlijke pagina kunt u uw aanmelding inzien, corrigeren, "
+        "downloaden en wissen; u kunt bezwaar maken tegen de verwerking en een klacht indienen "
+        "bij de toezichthouder voor gegevensbescherming. Voor foto's, opnamen en de nieuwsbrief "
+        "is uw afzonderlijke toestemming nodig, die u altijd kunt intrekken."
+    ),
+    "it": (
+        "Informativa di esempio della dimostrazione di Aula.\n\n"
+        "Chi è responsabile: l'Università Vytautas Magnus, Centro per le pratiche d'impresa "
+        "(Kaunas), che organizza questo seminario in qualità di partner del progetto Interreg "
+        "Europe ECoC-SME (PGI06047). Il suo responsabile della protezione dei dati risponde "
+        "alle domande sui Suoi dati tramite la persona di contatto indicata nella pagina del "
+        "seminario.\n\n"
+        "Perché e su quale base: per organizzare il seminario (iscrizione, accesso alla sala "
+        "online, promemoria, attestati) e per rendicontare la partecipazione al programma, "
+        "nell'ambito dell'esecuzione di un compito di interesse pubblico (art. 6, par. 1, "
+        "lett. e), del GDPR).\n\n"
+        "Chi li riceve: i partner del progetto; il fornitore del servizio di videoconferenza, "
+        "solo quanto gli serve per farLa accedere; gli organismi e i revisori del programma "
+        "Interreg Europe, come prova della partecipazione. Il fornitore del servizio di "
+        "videoconferenza può trattare dati al di fuori dell'UE sulla base delle clausole "
+        "contrattuali tipo della Commissione europea.\n\n"
+        "Per quanto tempo: le prove della partecipazione sono conservate fino al termine del "
+        "periodo di audit del programma; tutti gli altri dati sono cancellati al termine delle "
+        "attività successive al seminario.\n\n"
+        "I Suoi diritti: dalla Sua pagina personale può consultare, rettificare, scaricare e "
+        "cancellare la Sua iscrizione, opporsi al trattamento e proporre reclamo all'autorità "
+        "di controllo per la protezione dei dati. Foto, registrazioni e newsletter richiedono "
+        "il Suo consenso separato, che può revocare in qualsiasi momento."
+    ),
+    "hr": (
+        "Ogledna obavijest demonstracije Aule.\n\n"
+        "Tko je odgovoran: Sveučilište Vytautas Magnus, Centar za poduzetničku praksu "
+        "(Kaunas), koje organizira ovaj seminar kao partner projekta ECoC-SME (PGI06047) "
+        "programa Interreg Europe. Njegov službenik za zaštitu podataka odgovara na pitanja o "
+        "vašim podacima putem osobe za kontakt navedene na stranici seminara.\n\n"
+        "Zašto i na kojoj osnovi: radi organizacije seminara (prijava, pristup virtualnoj "
+        "dvorani, podsjetnici, potvrde) i izvješćivanja programa o sudjelovanju, u okviru "
+        "zadaće od javnog interesa (članak 6. stavak 1. točka (e) Opće uredbe o zaštiti "
+        "podataka).\n\n"
+        "Tko ih prima: partneri projekta; pružatelj usluge videokonferencije, samo ono što mu "
+        "je potrebno da vam omogući pristup; tijela i revizori programa Interreg Europe, kao "
+        "dokaz sudjelovanja. Pružatelj usluge videokonferencije može obrađivati podatke izvan "
+        "EU-a na temelju standardnih ugovornih klauzula Europske komisije.\n\n"
+        "Koliko dugo: dokazi o sudjelovanju čuvaju se do kraja razdoblja revizije programa; "
+        "svi ostali podaci brišu se nakon završetka aktivnosti koje slijede nakon "
+        "seminara.\n\n"
+        "Vaša prava: na svojoj osobnoj stranici možete pregledati, ispraviti, preuzeti i "
+        "izbrisati svoju prijavu, uložiti prigovor na obradu i podnijeti pritužbu nadzornom "
+        "tijelu za zaštitu podataka. Za fotografije, snimke i bilten potrebna je vaša zasebna "
+        "privola, koju možete povući u bilo kojem trenutku."
     ),
 }

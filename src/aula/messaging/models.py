@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aula.core.fields import TranslatedTextField
 from aula.core.translation import localize
@@ -101,10 +102,10 @@ class Campaign(models.Model):
 
     class Group(models.TextChoices):
         ALL = "all", _("Everyone registered (not cancelled)")
-        CONFIRMED = "confirmed", _("Confirmed")
+        CONFIRMED = "confirmed", pgettext_lazy("number of people", "Confirmed")
         WAITING = "waiting", _("On the waiting list")
         SESSION = "session", _("One parallel session")
-        ATTENDED = "attended", _("Attended")
+        ATTENDED = "attended", pgettext_lazy("number of people", "Attended")
         ABSENT = "absent", _("Confirmed but did not attend")
 
     class Status(models.TextChoices):

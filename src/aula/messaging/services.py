@@ -318,6 +318,14 @@ def _delivery_already_scheduled(connection) -> bool:
     )
 
 
+# Set while a delivery task waits for a worker, on a backend whose queue cannot be read
+# cheaply (RQ, always with the Redis cache); the task clears it as it starts.
+DELIVERY_PENDING_KEY = "aula:outbox:delivery-pending"
+# Should that task be lost (a worker killed), the next one is enqueued after this long; the
+# scheduler's tick delivers meanwhile.
+DELIVERY_PENDING_SECONDS = 30
+
+
 def _enqueue_delivery(run_after: datetime | None = None) -> None:
     from aula.messaging.tasks import deliver_outbox
 
@@ -326,7 +334,34 @@ def _enqueue_delivery(run_after: datetime | None = None) -> None:
         if not task.get_backend().supports_defer:
             return  # the scheduler's tick delivers it once due
         task = task.using(run_after=run_after)
+    elif _delivery_waiting(task):
+        return
     task.enqueue()
+
+
+def _delivery_waiting(task) -> bool:
+    """A delivery task is queued and has not started: it will claim every e-mail committed
+    before it starts, this transaction's included, so another one would only add work.
+
+    Under a registration rush this saves a task per registration: an extra commit each with
+    the database backend, a forked work horse each with RQ (bench/README.md)."""
+    backend_path = type(task.get_backend()).__module__
+    if backend_path.startswith("django_tasks_db"):
+        from django_tasks_db.models import DBTaskResult
+
+        return DBTaskResult.objects.ready().filter(task_path=task.module_path).exists()
+    if backend_path.startswith("django_tasks_rq"):
+        from django.core.cache import cache
+
+        return not cache.add(DELIVERY_PENDING_KEY, True, DELIVERY_PENDING_SECONDS)
+    return False  # the immediate backend runs it now
+
+
+def delivery_started() -> None:
+    """Called by the delivery task before it claims anything (see ``_delivery_waiting``)."""
+    from django.core.cache import cache
+
+    cache.delete(DELIVERY_PENDING_KEY)
 
 
 # --- Delivery -------------------------------------------------------------------------------

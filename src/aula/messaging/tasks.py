@@ -7,7 +7,9 @@ from aula.messaging import periodic, services
 
 @task()
 def deliver_outbox() -> dict:
-    """Send the due e-mails; enqueued after every transaction that queued one."""
+    """Send the due e-mails; enqueued after a transaction that queued one, unless another
+    delivery is still waiting to start."""
+    services.delivery_started()
     return services.deliver_due().as_dict()
 
 

@@ -28,7 +28,7 @@ class RegistrationsConfig(AppConfig):
         # The event page's registration box depends on the privacy notice (rendered per
         # request; the bump keeps every cached copy consistent all the same).
         from aula.projects.models import Project
-        from aula.registrations.models import PrivacyNotice
+        from aula.registrations.models import PrivacyNotice, Question, RegistrationOptions
 
         pagecache.watch(
             PrivacyNotice,
@@ -37,3 +37,9 @@ class RegistrationsConfig(AppConfig):
             ),
             uid="registrations.pages.privacy_notice",
         )
+        # The blank registration form is kept per project version too (views._blank_form_page).
+        def event_project(row):
+            return Project.objects.filter(events=row.event_id).values_list("slug", flat=True)
+
+        pagecache.watch(RegistrationOptions, event_project, uid="registrations.pages.options")
+        pagecache.watch(Question, event_project, uid="registrations.pages.question")

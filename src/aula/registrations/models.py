@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from aula.core.fields import Translatable, TranslatedTextField
@@ -233,9 +234,10 @@ class Question(Translatable, models.Model):
 class Registration(models.Model):
     class Status(models.TextChoices):
         HELD = "held", _("Place held until the e-mail address is confirmed")
-        CONFIRMED = "confirmed", _("Confirmed")
+        # In a context: the word agrees with "registration" (feminine in ro, lt, it, hr).
+        CONFIRMED = "confirmed", pgettext_lazy("registration status", "Confirmed")
         WAITING = "waiting", _("On the waiting list")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("registration status", "Cancelled")
 
     # The statuses that occupy a place (and count against the capacity counters).
     PLACE_TAKING = frozenset({Status.HELD, Status.CONFIRMED})

@@ -99,6 +99,26 @@ def parallel_slots(event: Event) -> list[Slot]:
     return list(slots.values())
 
 
+@dataclass(frozen=True)
+class RegistrationSetup:
+    """What the registration form and ``services.register`` both read about an event: read
+    once per request and handed from one to the other."""
+
+    notice: PrivacyNotice | None
+    options: RegistrationOptions
+    slots: list[Slot]
+    questions: list[Question]
+
+
+def registration_setup(event: Event) -> RegistrationSetup:
+    return RegistrationSetup(
+        notice=current_privacy_notice(event),
+        options=options_for(event),
+        slots=parallel_slots(event),
+        questions=questions(event),
+    )
+
+
 def registration_window(event: Event, now: datetime | None = None) -> Window:
     """Registration is open from ``registration_opens_at`` (or publication) until
     ``registration_closes_at``, or else until the event ends (people join online events late)."""

@@ -154,6 +154,13 @@ class _AlreadyRegistered(Exception):
     pass
 
 
+class _Unprepared(Exception):
+    """The locked decision needs an e-mail that was not rendered beforehand."""
+
+    def __init__(self, result: Result):
+        self.result = result
+
+
 # --- Transactions and counters --------------------------------------------------------------
 
 
@@ -399,7 +406,8 @@ def clean_sessions(
 
 
 def _new_registration(
-    event: Event, data: RegistrationData, notice: PrivacyNotice, now: datetime
+    event: Event, data: RegistrationData, notice: PrivacyNotice, questions: list[Question],
+    now: datetime,
 ) -> Registration:
     """The registration as given, validated; not saved."""
     errors = {}
@@ -413,7 +421,7 @@ def _new_registration(
             code="changed",
         )
     try:
-        answers = clean_answers(queries.questions(event), data.answers or {})
+        answers = clean_answers(questions, data.answers or {})
     except ValidationError as error:
         errors.update(error.error_dict)
         answers = {}
@@ -454,27 +462,33 @@ def _new_registration(
 # --- Registering ----------------------------------------------------------------------------
 
 
-def register(event: Event, data, *, now: datetime | None = None) -> RegistrationOutcome:
+def register(
+    event: Event, data, *, now: datetime | None = None,
+    setup: queries.RegistrationSetup | None = None,
+) -> RegistrationOutcome:
     """Register someone for ``event``: a place if there is one (held until the address is
     confirmed when the event asks for that), else the waiting list, else a refusal.
 
     ``data``: a ``RegistrationData`` or a mapping of its fields. Raises ``ValidationError`` for
     invalid data (nothing stored). An address already registered takes no second place: its
     owner is e-mailed their personal link and the outcome looks like a new registration's.
+    ``setup``: the event's notice, options, sessions and questions when the caller has read
+    them already (the form has).
     """
     now = now or timezone.now()
     data = RegistrationData.of(data)
     refusal = why_closed(event, now)
     if refusal is not None:
         return RegistrationOutcome(refusal)
-    notice = queries.current_privacy_notice(event)
+    setup = setup or queries.registration_setup(event)
+    notice = setup.notice
     if notice is None:
         # A public body may not collect personal data without telling people how it uses it.
         logger.warning("Registration for event %s refused: no privacy notice", event.pk)
         return RegistrationOutcome(Result.UNAVAILABLE)
-    options = queries.options_for(event)
-    blocks = clean_sessions(queries.parallel_slots(event), data.sessions)
-    registration = _new_registration(event, data, notice, now)
+    options = setup.options
+    blocks = clean_sessions(setup.slots, data.sessions)
+    registration = _new_registration(event, data, notice, setup.questions, now)
 
     previous = (
         Registration.objects.filter(event=event, email=registration.email)
@@ -483,33 +497,44 @@ def register(event: Event, data, *, now: datetime | None = None) -> Registration
     if previous is not None and previous.status != Status.CANCELLED:
         return _already_registered(event, _full(previous), options, blocks)
 
-    # Rendered before the lock, for each outcome still possible: the lock is held until commit
-    # and every registration of the event queues behind it (see performance.md).
-    prepared = _prepare_emails(event, registration, blocks, options, now)
-    try:
-        return run_in_transaction(
-            lambda: _register_locked(event, registration, blocks, options, prepared, now,
-                                     previous_id=previous.pk if previous else None)
-        )
-    except _Refused as refused:
-        return refused.outcome
-    except (_AlreadyRegistered, IntegrityError):
-        # Registered meanwhile: under the lock, or (IntegrityError) by a write that bypassed it.
-        existing = (
-            Registration.objects.filter(event=event, email=registration.email)
-            .exclude(status=Status.CANCELLED).first()
-        )
-        if existing is None:
-            raise
-        return _already_registered(event, existing, options, blocks)
+    # Rendered before the lock: the lock is held until commit and every registration of the
+    # event queues behind it (see performance.md). Only the e-mail of the outcome the places
+    # left now point to; should the locked decision differ, the lock is let go, that e-mail is
+    # rendered and the registration tried again.
+    expected, _sessions = _decide(event, options, queries.places_taken(event), ())
+    prepared = _prepare_emails(event, registration, blocks, options, now, {expected})
+    previous_id = previous.pk if previous else None
+    for _attempt in range(3):
+        try:
+            return run_in_transaction(
+                lambda: _register_locked(event, registration, blocks, options, prepared, now,
+                                         previous_id=previous_id)
+            )
+        except _Unprepared as missing:
+            prepared.update(
+                _prepare_emails(event, registration, blocks, options, now, {missing.result})
+            )
+        except _Refused as refused:
+            return refused.outcome
+        except (_AlreadyRegistered, IntegrityError):
+            # Registered meanwhile: under the lock, or (IntegrityError) by a write that
+            # bypassed it.
+            existing = (
+                Registration.objects.filter(event=event, email=registration.email)
+                .exclude(status=Status.CANCELLED).first()
+            )
+            if existing is None:
+                raise
+            return _already_registered(event, existing, options, blocks)
+    raise AssertionError("the outcome changed three times while its e-mail was rendered")
 
 
 def _full(registration: Registration) -> Registration:
     return Registration.objects.get(pk=registration.pk)
 
 
-def _prepare_emails(event, registration, blocks, options, now) -> dict:
-    """The e-mail for each outcome that can still happen, rendered."""
+def _prepare_emails(event, registration, blocks, options, now, results) -> dict:
+    """The e-mail of each outcome in ``results``, rendered (refusals have none)."""
     prepared = {}
 
     def placed(status):
@@ -517,16 +542,16 @@ def _prepare_emails(event, registration, blocks, options, now) -> dict:
         _place(candidate, status, options, now)
         return candidate
 
-    if options.double_opt_in:
+    if Result.HELD in results:
         prepared[Result.HELD] = emails.prepare(
             "please_confirm", placed(Status.HELD), event, blocks=blocks, promoted=False
         )
-    else:
+    if Result.CONFIRMED in results:
         prepared[Result.CONFIRMED] = emails.prepare(
             "confirmation", placed(Status.CONFIRMED), event, blocks=blocks,
             attachments=[emails.calendar_attachment(registration, event)],
         )
-    if options.waiting_list:
+    if Result.WAITING in results:
         prepared[Result.WAITING] = emails.prepare(
             "waiting", placed(Status.WAITING), event, blocks=blocks,
             needs_confirmation=options.double_opt_in,
@@ -555,6 +580,8 @@ def _register_locked(
     result, full = _decide(current, options, counter.taken, _full_sessions(sessions))
     if result not in ACCEPTED:
         raise _Refused(RegistrationOutcome(result, full_sessions=full))
+    if result not in prepared:
+        raise _Unprepared(result)  # before any write: nothing to undo
 
     _place(registration, result.value, options, now)
     if previous_id is not None:

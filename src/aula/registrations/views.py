@@ -4,13 +4,17 @@ Thin: the rules are in ``services`` (writes) and ``queries`` (reads). Pages behi
 link are never cached and never indexed, and send no Referer (the link is the key).
 """
 
+import hashlib
 import json
 from functools import wraps
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
@@ -18,11 +22,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from aula.core import timefmt
+from aula.core import pagecache, timefmt
 from aula.events.calendar import calendar_filename, event_calendar
 from aula.registrations import display, queries, ratelimit, services
 from aula.registrations.emails import has_join_link
-from aula.registrations.forms import DetailsForm, RegistrationForm, SessionsForm
+from aula.registrations.forms import DetailsForm, RegistrationForm, SessionsForm, started_token
 from aula.registrations.models import Registration
 from aula.registrations.services import Result
 
@@ -71,14 +75,13 @@ def register(request, project, event):
     event = _event_or_404(project, event)
     language = translation.get_language()
     now = timezone.now()
-    notice = queries.current_privacy_notice(event)
+    setup = queries.registration_setup(event)
+    notice, options, slots = setup.notice, setup.options, setup.slots
     context = _event_context(event, language)
     closed = _closed_reason(event, notice, now)
     if closed is not None:
         return _closed(request, context, closed)
 
-    options = queries.options_for(event)
-    slots = queries.parallel_slots(event)
     session_left = queries.session_places_left(event, slots)
     places_left = queries.places_left(event)
     # With no place left people join the waiting list: any session may be their wish then.
@@ -86,7 +89,7 @@ def register(request, project, event):
     if not event_has_room and not options.waiting_list and request.method != "POST":
         return _closed(request, context, Result.FULL)
     form_kwargs = {
-        "event": event, "notice": notice, "questions": queries.questions(event),
+        "event": event, "notice": notice, "questions": setup.questions,
         "slots": slots, "session_left": session_left, "disable_full": event_has_room,
     }
     status = 200
@@ -105,7 +108,9 @@ def register(request, project, event):
             return _thanks_redirect(event, _expected_result(event, options, places_left))
         if form.is_valid():
             try:
-                outcome = services.register(event, form.registration_data(), now=now)
+                outcome = services.register(
+                    event, form.registration_data(), now=now, setup=setup
+                )
             except ValidationError as error:
                 form.apply_errors(error)
             else:
@@ -127,7 +132,41 @@ def register(request, project, event):
         "places_left": places_left,
         "event_has_room": event_has_room,
     })
+    if request.method != "POST" and pagecache.enabled() and pagecache.anonymous(request):
+        state = (event_has_room, places_left if places_left is not None and places_left <= 10
+                 else None, tuple(sorted(pk for pk, left in session_left.items() if left == 0)))
+        return _blank_form_page(request, event, context, state)
     return render(request, "registrations/register.html", context, status=status)
+
+
+# Stand-ins for what each visitor gets of their own in the blank form (letters only, so that
+# escaping leaves them as they are).
+CSRF_MARK = "aulacsrftokenmark"
+STARTED_MARK = "aulastartedmark"
+
+
+def _blank_form_page(request, event, context, state) -> HttpResponse:
+    """The empty registration form, rendered once per content version, language and state of
+    the places (full, nearly full, full sessions), and spliced with the visitor's own CSRF
+    token and start time. Rendering the form's fields was most of the page's time."""
+    version = pagecache.versions(event.project.slug)[0]
+    language = translation.get_language()
+    key = (f"aula:register-form:{pagecache.release()}:{version}:{event.pk}:{language}:"
+           f"{hash_state(state)}")
+    html = cache.get(key)
+    if html is None:
+        context["form"].fields["started"].initial = STARTED_MARK
+        context["csrf_token"] = CSRF_MARK
+        html = render_to_string("registrations/register.html", context, request)
+        cache.set(key, html, pagecache.page_seconds())
+    html = html.replace(CSRF_MARK, get_token(request)).replace(
+        STARTED_MARK, started_token()
+    )
+    return HttpResponse(html)
+
+
+def hash_state(state) -> str:
+    return hashlib.sha256(repr(state).encode()).hexdigest()[:16]
 
 
 def _closed(request, context, reason: Result):
@@ -154,7 +193,12 @@ def _thanks_redirect(event, result: Result):
     return redirect(f"{url}?result={result.value}")
 
 
+def _project(kwargs) -> str:
+    return kwargs["project"]
+
+
 @require_safe
+@pagecache.cached_page(_project)  # the same page for everyone who registered (per language)
 def thanks(request, project, event):
     event = _event_or_404(project, event)
     result = request.GET.get("result")

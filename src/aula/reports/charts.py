@@ -11,7 +11,9 @@ from datetime import date
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from aula.core.numbers import grouped
 from aula.core.translation import localize
 
 WIDTH = 640
@@ -43,7 +45,7 @@ def bar_chart(chart_id: str, title: str, rows: list[tuple[str, int]]) -> SafeStr
     height = max(1, len(rows)) * (BAR_HEIGHT + GAP) + GAP
     biggest = max((value for _label, value in rows), default=0) or 1
     span = WIDTH - LABEL_WIDTH - VALUE_WIDTH
-    description = "; ".join(f"{label}: {value}" for label, value in rows)
+    description = "; ".join(f"{label}: {grouped(value)}" for label, value in rows)
     parts = [_open(chart_id, title, description, height)]
     for index, (label, value) in enumerate(rows):
         y = GAP + index * (BAR_HEIGHT + GAP)
@@ -56,7 +58,7 @@ def bar_chart(chart_id: str, title: str, rows: list[tuple[str, int]]) -> SafeStr
             f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length}" height="{BAR_HEIGHT}" '
             f'fill="{COLOUR}"/>'
             f'<text x="{LABEL_WIDTH + length + 6}" y="{middle}" dominant-baseline="middle" '
-            f'font-size="13" fill="#1b1f24">{value}</text>'
+            f'font-size="13" fill="#1b1f24">{grouped(value)}</text>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
@@ -67,13 +69,14 @@ def line_chart(chart_id: str, title: str, points: list[tuple[date, int]]) -> Saf
     height, left, right, top, bottom = 240, 50, 20, 16, 36
     inner_w, inner_h = WIDTH - left - right, height - top - bottom
     biggest = max((value for _day, value in points), default=0) or 1
-    description = "; ".join(f"{day.isoformat()}: {value}" for day, value in points)
+    description = "; ".join(f"{day.isoformat()}: {grouped(value)}" for day, value in points)
     parts = [_open(chart_id, title, description, height)]
     parts.append(
         f'<line x1="{left}" y1="{top + inner_h}" x2="{left + inner_w}" y2="{top + inner_h}" '
         f'stroke="#4a5360"/><line x1="{left}" y1="{top}" x2="{left}" y2="{top + inner_h}" '
         f'stroke="#4a5360"/>'
-        f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" font-size="12">{biggest}</text>'
+        f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" font-size="12">'
+        f"{grouped(biggest)}</text>"
         f'<text x="{left - 6}" y="{top + inner_h}" text-anchor="end" font-size="12">0</text>'
     )
     if points:
@@ -117,7 +120,7 @@ def grouped_bar_chart(
     biggest = max((v for _label, values in rows for v in values), default=0) or 1
     span = WIDTH - LABEL_WIDTH - VALUE_WIDTH
     description = "; ".join(
-        f"{label}: " + ", ".join(f"{name} {value}" for name, value in zip(series, values,
+        f"{label}: " + ", ".join(f"{name} {grouped(value)}" for name, value in zip(series, values,
                                                                         strict=True))
         for label, values in rows
     )
@@ -145,7 +148,7 @@ def grouped_bar_chart(
                 f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length}" height="{small - 2}" '
                 f'fill="{colour}"/>'
                 f'<text x="{LABEL_WIDTH + length + 4}" y="{y + small / 2}" '
-                f'dominant-baseline="middle" font-size="11" fill="#1b1f24">{value}</text>'
+                f'dominant-baseline="middle" font-size="11" fill="#1b1f24">{grouped(value)}</text>'
             )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
@@ -168,7 +171,7 @@ def dashboard_charts(dashboard) -> dict[str, Chart]:
         pairs = [(row.label, row.registered) for row in rows]
         return Chart(chart_id, title, bar_chart(chart_id, title, pairs), header, pairs)
 
-    registered = _("Registered")
+    registered = pgettext("number of people", "Registered")
     funnel_title = _("From registration to attendance")
     over_time_title = _("Registrations over time (cumulative, days in the event's time zone)")
     points = dashboard.over_time
@@ -192,7 +195,9 @@ def dashboard_charts(dashboard) -> dict[str, Chart]:
 def project_chart(lines, language: str) -> Chart:
     """The project's events side by side: registered, confirmed and attended."""
     title = _("Registered, confirmed and attended per event")
-    series = [_("Registered"), _("Confirmed"), _("Attended")]
+    series = [pgettext("number of people", "Registered"),
+              pgettext("number of people", "Confirmed"),
+              pgettext("number of people", "Attended")]
     rows = []
     for line in lines:
         name = localize(line.event.title, language, line.event.primary_language).text

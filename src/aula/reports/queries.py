@@ -25,6 +25,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django_countries import countries
 
 from aula.core.timefmt import format_range
@@ -65,9 +66,9 @@ class Funnel:
 
     def steps(self) -> list[Row]:
         return [
-            Row("registered", _("Registered"), self.registered),
-            Row("confirmed", _("Confirmed"), self.confirmed),
-            Row("attended", _("Attended"), self.attended),
+            Row("registered", pgettext("number of people", "Registered"), self.registered),
+            Row("confirmed", pgettext("number of people", "Confirmed"), self.confirmed),
+            Row("attended", pgettext("number of people", "Attended"), self.attended),
         ]
 
 

@@ -8,6 +8,7 @@ show it as text instead of evaluating it.
 from io import BytesIO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -46,16 +47,19 @@ def report_xlsx(document: ReportDocument) -> bytes:
     report = document.report
     book = Workbook()
     book.remove(book.active)
+    # Column heads and labels that count people ("Registered" people, not a registration).
+    registered = pgettext("number of people", "Registered")
+    attended = pgettext("number of people", "Attended")
     summary = [(label, value) for label, value in document.facts] + [
         ("", ""),
-        (_("Registered"), report.funnel.registered),
-        (_("Confirmed"), report.funnel.confirmed),
-        (_("Attended"), report.funnel.attended),
+        (registered, report.funnel.registered),
+        (pgettext("number of people", "Confirmed"), report.funnel.confirmed),
+        (attended, report.funnel.attended),
         (_("Organisations that attended"), report.organisations_attending),
         (_("Participations (RCO81)"), report.participations),
         ("", ""),
         (_("Counting rule"), document.rule),
-        (_("Registered"), _("Registrations not cancelled (confirmed, place held or on the "
+        (registered, _("Registrations not cancelled (confirmed, place held or on the "
                             "waiting list).")),
         (_("Personal data"), _("This report holds no personal data: no names and no e-mail "
                                "addresses of participants.")),
@@ -68,17 +72,17 @@ def report_xlsx(document: ReportDocument) -> bytes:
     _sheet(book, _("Agenda"), [f"{_('Time')} ({report.event.time_zone})", _("Agenda")],
            agenda_rows, [18, 90])
     _sheet(book, _("By type"),
-           [_("Type of organisation (Interreg category)"), _("Registered"), _("Attended")],
+           [_("Type of organisation (Interreg category)"), registered, attended],
            [(row.label, row.registered, row.attended) for row in report.by_type], [48, 12, 12])
-    _sheet(book, _("By country"), [_("Country"), _("Registered"), _("Attended")],
+    _sheet(book, _("By country"), [_("Country"), registered, attended],
            [(row.label, row.registered, row.attended) for row in report.by_country],
            [34, 12, 12])
     _sheet(book, _("By partner's region"),
-           [_("Partner's region"), _("Partners"), _("Registered"), _("Attended")],
+           [_("Partner's region"), _("Partners"), registered, attended],
            [(region.label, "; ".join(region.partners), region.registered, region.attended)
             for region in report.by_partner_region], [30, 70, 12, 12])
     if report.include_organisations:
-        _sheet(book, _("Organisations"), [_("Organisation"), _("Attended")],
+        _sheet(book, _("Organisations"), [_("Organisation"), attended],
                [(o.name, o.attended) for o in report.organisations], [60, 12])
     out = BytesIO()
     book.save(out)

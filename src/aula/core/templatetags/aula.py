@@ -1,4 +1,5 @@
-"""Template tags for translated content, times in an event's zone and language links."""
+"""Template tags for translated content, times in an event's zone, language links and numbers
+for people to read."""
 
 from django import template
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.utils.html import format_html, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from aula.core import numbers
 from aula.core.timefmt import format_offset
 from aula.core.translation import localize
 
@@ -61,3 +63,25 @@ def language_links(context):
 def local_name(partner):
     """A partner organisation's name as written in the active language (else its own name)."""
     return partner.name_in(get_language())
+
+
+# --- Numbers people read (aula.core.numbers): never in attributes, URLs or data files ----------
+
+
+@register.filter
+def count(value):
+    """A count grouped as the active language writes it: {{ n|count }} → "12,345", "12.345";
+    still a number for {% blocktranslate count n=x|count %}."""
+    return numbers.count(value)
+
+
+@register.filter
+def number(value, decimals=1):
+    """A decimal number with the active language's separators: {{ x|number:2 }}."""
+    return numbers.decimal(value, decimals)
+
+
+@register.filter
+def percent(value, decimals=1):
+    """A percentage as the active language writes it: {{ x|percent }} → "12.5%", "12,5 %"."""
+    return numbers.percent(value, decimals)

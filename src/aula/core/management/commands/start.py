@@ -41,7 +41,10 @@ class Command(BaseCommand):
         login = None if production else ensure_organiser()
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
         if settings.REDIS_URL:
-            worker = [*manage, "rqworker", "--job-class", "django_tasks_rq.Job", "default"]
+            # SimpleWorker runs each job in the worker itself: RQ's default forks a process per
+            # job, which opens its own database connection (measured: bench/README.md).
+            worker = [*manage, "rqworker", "--job-class", "django_tasks_rq.Job",
+                      "--worker-class", "rq.worker.SimpleWorker", "default"]
         else:
             worker = [*manage, "db_worker"]
         commands = {
