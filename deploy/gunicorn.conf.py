@@ -32,6 +32,15 @@ max_requests_jitter = 5000
 # serves at once instead of spending a second importing. Connections open lazily, per worker.
 preload_app = True
 
+
+def when_ready(server):
+    """In the master, after the app is loaded and before any worker is forked: do what each
+    worker's first request would (aula.core.warmup)."""
+    if server.cfg.preload_app:
+        from aula.core.warmup import warm_up
+
+        warm_up()
+
 # Behind a reverse proxy on the same machine: trust its X-Forwarded-* headers.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 

@@ -46,6 +46,9 @@ def test_samples_match_by_email_with_exact_minutes(event, layout):
         cast["mateo"].pk: 50,
     }
     assert cast["priya"].pk not in queries.attendees(event)
+    # One page of a list asks about its own rows only, with the same minutes.
+    page = [cast["stefan"].pk, cast["priya"].pk, cast["ivana"].pk]
+    assert queries.attendees(event, page) == {cast["stefan"].pk: 81, cast["ivana"].pk: 69}
     stefan = records["stefan.popescu@example.org"]
     assert (stefan.sessions, stefan.seconds, stefan.minutes) == (3, 4851, 81)
     assert stefan.first_join == datetime(2021, 6, 15, 16, 2, 40, tzinfo=UTC)

@@ -267,3 +267,24 @@ def test_safe_prefixes_formula_starts_only():
     assert exports.safe("\x01=x") == "'=x"
     assert exports.safe("Ana") == "Ana"
     assert exports.safe(5) == 5
+
+
+def test_export_lists_each_registrants_own_sessions_and_no_other_events(event):
+    """Session choices are read per batch by id range: another event's registrants whose ids
+    fall in that range must not lend theirs."""
+    event.capacity = None
+    event.save()
+    first, second = make_slot(event, None, None)
+    first.title = {"en": "Culture and SMEs"}
+    first.save()
+    other = make_event(event.project, notice=False, slug="other-event")
+    (foreign,) = make_slot(other, None)
+    mine = services.register(event, person(1, sessions=[first.pk])).registration
+    services.register(other, person(2, sessions=[foreign.pk]))
+    without = services.register(event, person(3, sessions=[second.pk])).registration
+    table = list(exports.rows(event))
+    header, rows = table[0], {row[0]: dict(zip(table[0], row, strict=True)) for row in table[1:]}
+    assert "Sessions" in header
+    assert set(rows) == {mine.pk, without.pk}
+    assert rows[mine.pk]["Sessions"] == "Culture and SMEs"
+    assert rows[without.pk]["Sessions"] != "Culture and SMEs"

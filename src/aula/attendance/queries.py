@@ -56,8 +56,9 @@ def _records(event):
     )
 
 
-def attendees(event) -> dict[int, int | None]:
-    """Registration id → minutes attended, for everyone present at the event.
+def attendees(event, registration_ids=None) -> dict[int, int | None]:
+    """Registration id → minutes attended, for everyone present at the event (or, given
+    ``registration_ids``, for those of them present: one page of a list).
 
     Minutes come from imported reports (all sessions of a person merged, overlaps counted
     once, across tools); None when the person is present without a known duration: a click on
@@ -65,10 +66,14 @@ def attendees(event) -> dict[int, int | None]:
     """
     joined = Registration.objects.filter(
         event=event, first_joined_at__isnull=False
-    ).values_list("id", flat=True)
+    ).order_by().values_list("id", flat=True)
+    records = _records(event)
+    if registration_ids is not None:
+        joined = joined.filter(id__in=registration_ids)
+        records = records.filter(registration_id__in=registration_ids)
     return {
         registration_id: entry.minutes
-        for registration_id, entry in _presence(_records(event), joined).items()
+        for registration_id, entry in _presence(records, joined).items()
     }
 
 

@@ -207,7 +207,7 @@ def registrant_page(event: Event, filters: Filters, number: int = 1,
             )
     labels = dict(Status.choices)
     types = dict(OrganisationType.choices)
-    attended = attendance_queries.attendees(event) if rows else {}
+    attended = attendance_queries.attendees(event, [row["id"] for row in rows]) if rows else {}
     for row in rows:
         row["sessions"] = sessions.get(row["id"], [])
         row["attended"] = row["id"] in attended
@@ -326,7 +326,7 @@ def history(registration: Registration, event: Event) -> History:
         if message.sent_at:
             found.moments.append(Moment(message.sent_at, str(_("E-mail sent")), message.subject))
     found.moments.sort(key=lambda moment: moment.at)
-    attendees = attendance_queries.attendees(event)
+    attendees = attendance_queries.attendees(event, [r.pk])
     found.attended = r.pk in attendees
     found.minutes = attendees.get(r.pk)
     for question in registration_queries.questions(event):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from aula.core.translation import localize
@@ -61,13 +61,12 @@ def options_for(event: Event) -> RegistrationOptions:
 
 
 def current_privacy_notice(event: Event) -> PrivacyNotice | None:
-    """The event's newest notice, else the newest of the event's project."""
-    own = PrivacyNotice.objects.filter(event=event).order_by("-version", "-id").first()
-    if own is not None:
-        return own
+    """The event's newest notice, else the newest of the event's project (one query)."""
     return (
-        PrivacyNotice.objects.filter(project_id=event.project_id, event__isnull=True)
-        .order_by("-version", "-id")
+        PrivacyNotice.objects.filter(
+            Q(event=event) | Q(project_id=event.project_id, event__isnull=True)
+        )
+        .order_by(F("event_id").desc(nulls_last=True), "-version", "-id")
         .first()
     )
 

@@ -261,16 +261,14 @@ def _full_sessions(sessions: dict[int, CapacityCounter]) -> tuple[int, ...]:
 
 
 def _adjust(counter: CapacityCounter, sessions: Iterable[CapacityCounter], delta: int) -> None:
-    """Move the event's and the sessions' counters by ``delta`` (in the database and here)."""
-    CapacityCounter.objects.filter(pk=counter.pk).update(taken=F("taken") + delta)
-    counter.taken += delta
+    """Move the event's and the sessions' counters by ``delta`` (in the database and here), in
+    one statement: it runs under the event's lock, where every round trip counts."""
     sessions = list(sessions)
-    if sessions:
-        CapacityCounter.objects.filter(pk__in=[s.pk for s in sessions]).update(
-            taken=F("taken") + delta
-        )
-        for session in sessions:
-            session.taken += delta
+    CapacityCounter.objects.filter(pk__in=[counter.pk, *(s.pk for s in sessions)]).update(
+        taken=F("taken") + delta
+    )
+    for moved in (counter, *sessions):
+        moved.taken += delta
 
 
 def _decide(
