@@ -79,3 +79,26 @@ def test_each_language_is_its_own_page(client):
     event = make_event()
     assert 'lang="ro"' in page(client, event, "ro") or "Înregistrare" in page(client, event, "ro")
     assert "Register" in page(client, event, "en")
+
+
+def test_the_kept_event_and_setup_follow_every_change(client):
+    """The registration view keeps the event and its setup per process while the project's
+    content version holds: unpublishing, a new privacy notice or new options show at once."""
+    from aula.events.models import Event
+    from aula.registrations import queries
+    from aula.registrations.models import PrivacyNotice, RegistrationOptions
+
+    event = make_event()
+    first, setup = queries.form_event_and_setup(event.project.slug, event.slug)
+    again, same = queries.form_event_and_setup(event.project.slug, event.slug)
+    assert again is first and same is setup  # kept
+    PrivacyNotice.objects.create(project=event.project, version=2, text={"en": "Version two"})
+    _event, setup = queries.form_event_and_setup(event.project.slug, event.slug)
+    assert setup.notice.version == 2
+    RegistrationOptions.objects.update_or_create(event=event, defaults={"waiting_list": False})
+    _event, setup = queries.form_event_and_setup(event.project.slug, event.slug)
+    assert setup.options.waiting_list is False
+    event.status = Event.Status.DRAFT
+    event.save()
+    assert queries.form_event_and_setup(event.project.slug, event.slug) == (None, None)
+    assert client.get(url(event)).status_code == 404

@@ -72,10 +72,11 @@ def _closed_reason(event, notice, now) -> Result | None:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def register(request, project, event):
-    event = _event_or_404(project, event)
+    event, setup = queries.form_event_and_setup(project, event)
+    if event is None:
+        raise Http404
     language = translation.get_language()
     now = timezone.now()
-    setup = queries.registration_setup(event)
     notice, options, slots = setup.notice, setup.options, setup.slots
     context = _event_context(event, language)
     closed = _closed_reason(event, notice, now)
