@@ -1,83 +1,26 @@
 """Delivery to a real SMTP server (aiosmtpd on 127.0.0.1) that is first down, then refuses,
 then accepts: every message arrives exactly once, attachments intact."""
 
-import email
-import socket
-import threading
 from collections import Counter
 from datetime import timedelta
-from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.db.models import F, Max
 from django.utils import timezone
 
 from aula.messaging import services
 from aula.messaging.models import OutboxMessage
 from aula.messaging.services import Attachment
+from tests.mailserver import Sink, mail_server
 from tests.messaging.helpers import queue_many
 
 Status = OutboxMessage.Status
 pytestmark = pytest.mark.django_db
 
 
-class Sink:
-    """An aiosmtpd handler: refuses the first ``refuse_rcpt`` recipients and then the first
-    ``refuse_data`` messages with 421, accepts everything after that."""
-
-    def __init__(self, refuse_rcpt=0, refuse_data=0):
-        self.refuse_rcpt = refuse_rcpt
-        self.refuse_data = refuse_data
-        self.received: list[email.message.EmailMessage] = []
-        self.lock = threading.Lock()
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        with self.lock:
-            if self.refuse_rcpt:
-                self.refuse_rcpt -= 1
-                return "421 4.3.0 Service not available, try again later"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            if self.refuse_data:
-                self.refuse_data -= 1
-                return "421 4.3.2 Service not available, closing transmission channel"
-            self.received.append(
-                email.message_from_bytes(envelope.original_content, policy=policy.default)
-            )
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def smtp(settings):
-    port = free_port()
-    settings.AULA_MAIL_VIEWER = False
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 5
-    controllers = []
-
-    def start(sink):
-        controller = Controller(sink, hostname="127.0.0.1", port=port)
-        controller.start()
-        controllers.append(controller)
-        return controller
-
-    yield start
-    for controller in controllers:
-        controller.stop()
+    yield from mail_server(settings)
 
 
 def make_due():

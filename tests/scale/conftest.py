@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.tasks.mailserver import free_port
+from tests.mailserver import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 90

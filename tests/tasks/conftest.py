@@ -1,9 +1,8 @@
 import pytest
-from aiosmtpd.controller import Controller
 from django.test import override_settings
 from django_tasks import task_backends
 
-from tests.tasks.mailserver import free_port
+from tests.mailserver import mail_server
 from tests.tasks.queues import DATABASE_TASKS, DatabaseQueue, RQQueue, rq_settings
 
 
@@ -31,21 +30,4 @@ def queue(request, settings):
 @pytest.fixture
 def smtp(settings):
     """Mail to an SMTP server on 127.0.0.1 that is down until the test calls ``start(sink)``."""
-    port = free_port()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 10
-    controllers = []
-
-    def start(sink):
-        controller = Controller(sink, hostname="127.0.0.1", port=port)
-        controller.start()
-        controllers.append(controller)
-        return sink
-
-    yield start
-    for controller in controllers:
-        controller.stop()
+    yield from mail_server(settings, timeout=10)

@@ -16,8 +16,8 @@ from aula.messaging.models import Campaign, OutboxMessage
 from aula.messaging.tasks import deliver_outbox
 from aula.registrations import services
 from aula.registrations.models import Registration
+from tests.mailserver import ONLY_THIS_ONE, Sink
 from tests.registrations.factories import make_event, person
-from tests.tasks.mailserver import Sink
 
 pytestmark = pytest.mark.django_db(transaction=True)
 Status = OutboxMessage.Status
@@ -92,7 +92,7 @@ def test_a_failing_mail_server_is_tried_again_until_everything_arrived(queue, sm
     assert OutboxMessage.objects.exclude(last_error="").count() == 4
 
     # Up again, but the first message it gets is refused for now (451).
-    sink = smtp(Sink(refuse=1))
+    sink = smtp(Sink(refuse_data=1, data_reply=ONLY_THIS_ONE))
     backoff_passes()
     periodic.enqueue_tick()
     queue.run()
