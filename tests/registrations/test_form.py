@@ -222,6 +222,8 @@ def test_session_filled_meanwhile_is_reported_beside_it(client, event):
         ("email", "a" * 250 + "@example.org", "at most 254 characters"),
         ("privacy", None, "Please confirm that you have read the privacy notice."),
         ("organisation_type", "", "This field is required."),
+        ("country", "XX", "Select a valid choice. XX is not one of the available choices."),
+        ("country", "", "This field is required."),
     ],
 )
 def test_bad_input_shows_a_clear_message_and_stores_nothing(client, event, field, value, message):

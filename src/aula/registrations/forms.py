@@ -55,6 +55,19 @@ def country_choices() -> list:
     return list(_country_choices(get_language() or settings.LANGUAGE_CODE))
 
 
+@cache
+def country_codes() -> frozenset[str]:
+    return frozenset(code for code, _name in countries)
+
+
+class CountryChoiceField(forms.ChoiceField):
+    """A country of the list, checked by its code: walking 250 choices per check was a tenth
+    of a registration's time."""
+
+    def valid_value(self, value):
+        return str(value) in country_codes()
+
+
 def language_choices():
     # Each language in its own name: someone looking for their language reads it best so.
     return [(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
@@ -106,7 +119,7 @@ class PersonForm(forms.Form):
         label=_("Type of organisation"), choices=(), widget=FastSelect,
         help_text=_("As in the Interreg programmes' reports."),
     )
-    country = forms.ChoiceField(
+    country = CountryChoiceField(
         label=_("Country"), choices=(), widget=FastSelect(attrs={"autocomplete": "country"}),
         help_text=_("Of your organisation."),
     )
@@ -198,7 +211,7 @@ def question_field(question: Question, event) -> forms.Field:
         )
     if question.kind == Kind.CHECKBOX:
         return forms.BooleanField(**common)
-    return forms.ChoiceField(choices=country_choices, widget=FastSelect, **common)
+    return CountryChoiceField(choices=country_choices, widget=FastSelect, **common)
 
 
 class SessionSelect(forms.RadioSelect):

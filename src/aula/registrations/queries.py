@@ -168,11 +168,12 @@ def places_taken(event: Event) -> int:
     return counter.taken if counter is not None else _taken_from_rows(event)
 
 
-def places_left(event: Event) -> int | None:
-    """Free places of the event; None without a limit."""
+def places_left(event: Event, taken: int | None = None) -> int | None:
+    """Free places of the event; None without a limit. ``taken``: ``places_taken`` when the
+    caller has read it already."""
     if event.capacity is None:
         return None
-    return max(event.capacity - places_taken(event), 0)
+    return max(event.capacity - (places_taken(event) if taken is None else taken), 0)
 
 
 def session_places_left(event: Event, slots: list[Slot] | None = None) -> dict[int, int | None]:

@@ -462,7 +462,7 @@ def _new_registration(
 
 def register(
     event: Event, data, *, now: datetime | None = None,
-    setup: queries.RegistrationSetup | None = None,
+    setup: queries.RegistrationSetup | None = None, taken: int | None = None,
 ) -> RegistrationOutcome:
     """Register someone for ``event``: a place if there is one (held until the address is
     confirmed when the event asks for that), else the waiting list, else a refusal.
@@ -471,7 +471,8 @@ def register(
     invalid data (nothing stored). An address already registered takes no second place: its
     owner is e-mailed their personal link and the outcome looks like a new registration's.
     ``setup``: the event's notice, options, sessions and questions when the caller has read
-    them already (the form has).
+    them already (the form has); ``taken``: likewise the places taken (a snapshot: it only
+    picks which e-mail to render before the lock).
     """
     now = now or timezone.now()
     data = RegistrationData.of(data)
@@ -499,7 +500,8 @@ def register(
     # event queues behind it (see performance.md). Only the e-mail of the outcome the places
     # left now point to; should the locked decision differ, the lock is let go, that e-mail is
     # rendered and the registration tried again.
-    expected, _sessions = _decide(event, options, queries.places_taken(event), ())
+    taken = queries.places_taken(event) if taken is None else taken
+    expected, _sessions = _decide(event, options, taken, ())
     prepared = _prepare_emails(event, registration, blocks, options, now, {expected})
     previous_id = previous.pk if previous else None
     for _attempt in range(3):

@@ -84,7 +84,8 @@ def register(request, project, event):
         return _closed(request, context, closed)
 
     session_left = queries.session_places_left(event, slots)
-    places_left = queries.places_left(event)
+    taken = queries.places_taken(event)
+    places_left = queries.places_left(event, taken)
     # With no place left people join the waiting list: any session may be their wish then.
     event_has_room = places_left is None or places_left > 0
     if not event_has_room and not options.waiting_list and request.method != "POST":
@@ -110,7 +111,7 @@ def register(request, project, event):
         if form.is_valid():
             try:
                 outcome = services.register(
-                    event, form.registration_data(), now=now, setup=setup
+                    event, form.registration_data(), now=now, setup=setup, taken=taken
                 )
             except ValidationError as error:
                 form.apply_errors(error)
