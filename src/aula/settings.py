@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "aula.core",
+    "aula.audit",
     "aula.projects",
     "aula.events",
     "aula.demo",

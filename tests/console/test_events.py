@@ -256,11 +256,15 @@ def test_cancel_confirms_with_the_number_told_then_cancels_and_mails(editor, eve
     assert len(mails("event_cancelled")) == 2
 
 
-def test_a_draft_cannot_be_cancelled(editor, event):
+def test_a_draft_can_be_cancelled_but_a_held_event_cannot(editor, event):
     Event.objects.filter(pk=event.pk).update(status="draft")
     editor.post(url("event_cancel", event))
     event.refresh_from_db()
-    assert event.status == Event.Status.DRAFT
+    assert event.status == Event.Status.CANCELLED
+    Event.objects.filter(pk=event.pk).update(status="held")
+    editor.post(url("event_cancel", event))
+    event.refresh_from_db()
+    assert event.status == Event.Status.HELD
 
 
 def test_hub_links_to_the_event_pages(editor, event):

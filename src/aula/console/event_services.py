@@ -18,6 +18,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from aula.core.errors import ActionRefused
+from aula.events import lifecycle
 from aula.events.models import AgendaBlock, AgendaItem, Event, ItemRole, Person, check_agenda
 from aula.events.services import record_event_change
 from aula.registrations import queries as registration_queries
@@ -32,12 +34,7 @@ from aula.registrations.models import (
 ACTIVE = [Registration.Status.CONFIRMED, Registration.Status.HELD, Registration.Status.WAITING]
 
 
-class EventActionRefused(Exception):
-    """An action the event's state does not allow; the message is for the organiser."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+EventActionRefused = ActionRefused
 
 
 # --- Time -------------------------------------------------------------------------------------
@@ -92,16 +89,7 @@ def agenda_problems(event: Event, blocks: list[AgendaBlock] | None = None) -> li
 
 
 def publish_problems(event: Event) -> list[str]:
-    """Why the event cannot be published yet; empty when it can."""
-    problems = []
-    if not (event.title or {}).get(event.primary_language):
-        problems.append(_("Give the title in the primary language (%(lang)s).") % {
-            "lang": event.get_primary_language_display()
-        })
-    if registration_queries.current_privacy_notice(event) is None:
-        problems.append(_("Write a privacy notice for the event (or the project) first."))
-    problems.extend(agenda_problems(event))
-    return problems
+    return lifecycle.publish_problems(event)
 
 
 # --- Events -----------------------------------------------------------------------------------
@@ -207,44 +195,16 @@ def save_registration_settings(event: Event, old: Event, options: RegistrationOp
         _after_capacity_change(event, old.capacity)
 
 
-@transaction.atomic
-def publish(event: Event) -> None:
-    event = Event.objects.select_for_update().get(pk=event.pk)
-    if event.status != Event.Status.DRAFT:
-        raise EventActionRefused(_("Only a draft can be published."))
-    problems = publish_problems(event)
-    if problems:
-        raise EventActionRefused(" ".join(problems))
-    event.status = Event.Status.PUBLISHED
-    event.save(update_fields=["status", "updated_at"])
-    record_event_change(event, ["status"])
+def publish(event: Event, *, actor) -> None:
+    lifecycle.publish(event, actor=actor)
 
 
-@transaction.atomic
-def unpublish(event: Event) -> None:
-    event = Event.objects.select_for_update().get(pk=event.pk)
-    if event.status != Event.Status.PUBLISHED:
-        raise EventActionRefused(_("Only a published event can be taken back to draft."))
-    count = active_registrations(event)
-    if count:
-        raise EventActionRefused(ngettext(
-            "%(count)d person registered already: cancel the event instead, so they are told.",
-            "%(count)d people registered already: cancel the event instead, so they are told.",
-            count,
-        ) % {"count": count})
-    event.status = Event.Status.DRAFT
-    event.save(update_fields=["status", "updated_at"])
-    record_event_change(event, ["status"])
+def unpublish(event: Event, *, actor) -> None:
+    lifecycle.unpublish(event, actor=actor, active_registrations=active_registrations)
 
 
-@transaction.atomic
-def cancel(event: Event) -> None:
-    event = Event.objects.select_for_update().get(pk=event.pk)
-    if event.status != Event.Status.PUBLISHED:
-        raise EventActionRefused(_("Only a published event can be cancelled."))
-    event.status = Event.Status.CANCELLED
-    event.save(update_fields=["status", "updated_at"])
-    record_event_change(event, ["status"])
+def cancel(event: Event, *, actor, reason: str = "") -> None:
+    lifecycle.cancel(event, actor=actor, reason=reason)
 
 
 # --- Cloning ----------------------------------------------------------------------------------

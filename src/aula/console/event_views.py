@@ -141,7 +141,7 @@ def event_clone(request, event_id):
 def event_publish(request, event_id):
     event, _role = event_for(request.user, event_id, Role.EDITOR)
     try:
-        services.publish(event)
+        services.publish(event, actor=request.user)
     except services.EventActionRefused as refusal:
         messages.error(request, _("The event is not published: %(why)s") % {
             "why": refusal.message
@@ -156,7 +156,7 @@ def event_publish(request, event_id):
 def event_unpublish(request, event_id):
     event, _role = event_for(request.user, event_id, Role.EDITOR)
     try:
-        services.unpublish(event)
+        services.unpublish(event, actor=request.user)
     except services.EventActionRefused as refusal:
         messages.error(request, refusal.message)
     else:
@@ -169,7 +169,7 @@ def event_cancel(request, event_id):
     event, role = event_for(request.user, event_id, Role.EDITOR)
     if request.method == "POST":
         try:
-            services.cancel(event)
+            services.cancel(event, actor=request.user)
         except services.EventActionRefused as refusal:
             messages.error(request, refusal.message)
         else:

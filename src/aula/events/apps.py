@@ -9,6 +9,11 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         from aula.core import pagecache
+        from aula.events import lifecycle
+        from aula.messaging import periodic
+
+        # Published events that have ended become held by themselves.
+        periodic.register(lifecycle.mark_ended_events_held)
         from aula.events.models import AgendaBlock, AgendaItem, Event, ItemRole, Person
         from aula.projects.models import Project
 

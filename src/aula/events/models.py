@@ -55,7 +55,13 @@ class Person(Translatable, models.Model):
 
 class EventQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
+        """Events the public may see: every state but draft (a held, closed or cancelled
+        event keeps its page)."""
+        return self.exclude(status=Event.Status.DRAFT)
+
+    def counting(self):
+        """Events whose participation counts in reports: not cancelled, not drafts."""
+        return self.filter(status__in=Event.COUNTING)
 
 
 class Event(Translatable, models.Model):
@@ -65,9 +71,14 @@ class Event(Translatable, models.Model):
         HYBRID = "hybrid", _("Hybrid")
 
     class Status(models.TextChoices):
+        # The moves between them are written once, in aula.events.lifecycle.
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
+        HELD = "held", _("Held")
+        CLOSED = "closed", _("Closed")
         CANCELLED = "cancelled", _("Cancelled")
+
+    COUNTING = (Status.PUBLISHED, Status.HELD, Status.CLOSED)
 
     project = models.ForeignKey(
         Project, on_delete=models.PROTECT, related_name="events", verbose_name=_("project")
@@ -128,6 +139,11 @@ class Event(Translatable, models.Model):
         _("contact phone"), max_length=40, blank=True, validators=[single_line]
     )
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
+    cancellation_reason = models.TextField(
+        _("reason for the cancellation"), blank=True, max_length=2000,
+        help_text=_("Told to the registrants and shown on the event's page."),
+    )
     sequence = models.PositiveIntegerField(
         _("calendar revision"), default=0, editable=False,
         help_text=_("iCalendar SEQUENCE, raised whenever the time or status changes."),
@@ -208,6 +224,17 @@ class Event(Translatable, models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
+
+    @property
+    def is_held(self) -> bool:
+        return self.status == self.Status.HELD
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+    def has_started(self, now: datetime | None = None) -> bool:
+        return self.starts_at <= (now or timezone.now())
 
     def is_past(self, now: datetime | None = None) -> bool:
         return self.ends_at <= (now or timezone.now())

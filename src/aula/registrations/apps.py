@@ -9,14 +9,17 @@ class RegistrationsConfig(AppConfig):
 
     def ready(self):
         from aula.core import pagecache
+        from aula.events import lifecycle
         from aula.events import services as events
         from aula.messaging import periodic
-        from aula.registrations import services
+        from aula.registrations import queries, services
 
         # The scheduler's tick gives expired held places (double opt-in) to the waiting list
         # and sends the reminders that are due.
         periodic.register(services.release_expired_holds)
         periodic.register(services.send_due_reminders)
+        # No event is published without a privacy notice for its registrants.
+        lifecycle.register_publish_check(queries.publish_problems)
         # Registrants hear of a moved or cancelled event in the transaction that changed it.
         # dispatch_uid: a re-run ready() must not connect them twice (two e-mails each).
         events.event_rescheduled.connect(

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aula.core.translation import localize
 from aula.events.models import AgendaBlock, Event
@@ -58,6 +59,13 @@ def public_event(project_slug: str, event_slug: str) -> Event | None:
 
 def options_for(event: Event) -> RegistrationOptions:
     return RegistrationOptions.for_event(event)
+
+
+def publish_problems(event: Event) -> list[str]:
+    """What registration needs before the event is published (a check of events.lifecycle)."""
+    if current_privacy_notice(event) is None:
+        return [_("Write a privacy notice for the event (or the project) first.")]
+    return []
 
 
 def current_privacy_notice(event: Event) -> PrivacyNotice | None:
