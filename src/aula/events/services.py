@@ -23,6 +23,10 @@ CALENDAR_FIELDS = SCHEDULE_FIELDS | {"status"}
 # commits or rolls back with it, and a receiver that raises undoes the change.
 event_rescheduled = Signal()  # the time of a published event changed
 event_cancelled = Signal()  # the event's status became cancelled
+# Sent with ``block=`` (as saved before) and ``capacity=`` (the new one) inside the transaction
+# that changes a parallel session's capacity, before the block is saved: registrations locks the
+# event's counter and raises ValidationError when fewer places than the people who chose it.
+session_capacity_changing = Signal()
 
 
 def record_event_change(event: Event, changed_fields: Iterable[str]) -> bool:
