@@ -2,13 +2,38 @@
 
 An entry is written by ``aula.audit.services.record`` in the transaction of the change it
 describes, so a change that rolls back leaves no entry and no committed change lacks one. Entries
-are never edited. They name the project and event by id, not by foreign key: the record of a
-deleted event must outlive it. Personal data is referred to (a registration's id), never copied.
+are never edited: ``save()`` of an existing entry, ``delete()`` and a bulk ``delete()`` raise
+``EntryIsFinal`` (the admin is read-only too). They name the project and event by id, not by
+foreign key: the record of a deleted event must outlive it. Personal data is referred to (a
+registration's id), never copied, and registrations get no label: erasing a registrant's data
+never has to touch the log.
+
+Retention: entries are kept for as long as the project's records must be kept (the funding
+programme's audit period). Deciding and enforcing that period is not this module's job; a
+retention job would remove old entries with ``AuditEntry.objects.expire_before(moment)``, the
+one way out of the log.
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class EntryIsFinal(RuntimeError):
+    """An audit entry is written once and never changed or deleted through the app."""
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def delete(self):
+        raise EntryIsFinal("audit entries are never deleted")
+
+    delete.queryset_only = True
+
+    def expire_before(self, moment) -> int:
+        """Remove the entries older than ``moment`` (for a retention job only); returns how many
+        went."""
+        doomed = self.model.objects.filter(at__lt=moment)
+        return doomed._raw_delete(doomed.db)
 
 
 class AuditEntry(models.Model):
@@ -32,6 +57,8 @@ class AuditEntry(models.Model):
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
 
+    objects = AuditEntryQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
@@ -43,3 +70,11 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or '-'} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise EntryIsFinal("audit entries are never edited")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise EntryIsFinal("audit entries are never deleted")
