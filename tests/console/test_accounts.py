@@ -12,6 +12,8 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from aula.audit.models import AuditEntry
+from aula.console import services
 from aula.messaging.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -268,3 +270,37 @@ def test_a_pending_login_goes_on_once_two_factor_was_turned_off_elsewhere(client
     TOTPDevice.objects.filter(user=ana).delete()
     assert client.get(reverse("console:two_factor_login"))["Location"] == reverse("console:home")
     assert client.get(reverse("console:home")).status_code == 200
+
+
+# --- On the record ---------------------------------------------------------------------------
+
+
+def test_turning_two_factor_on_and_off_is_on_the_record_with_the_organiser_as_actor(ana):
+    device = services.pending_totp_device(ana)
+    assert services.confirm_totp_device(ana, "000000" if code_for(device) != "000000"
+                                        else "111111") is None
+    assert not AuditEntry.objects.exists()  # a wrong code changes nothing
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)
+    device.refresh_from_db()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert services.confirm_totp_device(ana, code_for(device)) is not None
+    device.refresh_from_db()
+    with time_machine.travel(start + timedelta(seconds=30), tick=False):
+        assert services.disable_two_factor(ana, code_for(device))
+    on, off = AuditEntry.objects.order_by("id")
+    assert (on.action, off.action) == (services.TWO_FACTOR_ON, services.TWO_FACTOR_OFF)
+    assert on.actor == ana and off.actor == ana and on.actor_name == "ana"
+    assert on.target_id == str(ana.pk) and on.target_label == "" and on.project_id is None
+
+
+def test_a_password_reset_request_is_on_the_record_without_actor_or_address(client, ana):
+    client.post(reverse("console:password_reset"), {"email": "ANA@example.org"})
+    entry = AuditEntry.objects.get()
+    assert entry.action == services.PASSWORD_RESET_REQUESTED
+    assert entry.actor is None and entry.actor_name == ""
+    assert entry.target_id == str(ana.pk) and entry.target_label == ""
+    assert "example.org" not in f"{entry.data}{entry.changes}{entry.target_label}"
+    # An unknown address: no e-mail and no entry.
+    client.post(reverse("console:password_reset"), {"email": "nobody@example.org"})
+    assert AuditEntry.objects.count() == 1

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connections
 from django.urls import reverse
 
+from aula.audit.models import AuditEntry
 from aula.console import services
 from aula.console.models import Membership, Role
 from aula.messaging.models import OutboxMessage
@@ -227,7 +228,7 @@ def test_two_owners_demoting_each_other_at_once_leave_one_owner(monkeypatch):
     def demote(membership):
         try:
             start.wait()
-            services.change_role(membership, Role.EDITOR)
+            services.change_role(membership, Role.EDITOR, actor=None)
             return "demoted"
         except ValidationError:
             return "refused"
@@ -238,3 +239,57 @@ def test_two_owners_demoting_each_other_at_once_leave_one_owner(monkeypatch):
         outcomes = sorted(pool.map(demote, memberships))
     assert outcomes == ["demoted", "refused"]
     assert Membership.objects.filter(project=project, role=Role.OWNER).count() == 1
+
+
+# --- On the record ---------------------------------------------------------------------------
+
+
+def entries(project):
+    return list(AuditEntry.objects.filter(project_id=project.pk).order_by("id"))
+
+
+def test_every_membership_change_is_on_the_projects_record(client, project, owner):
+    organiser("vic")
+    client.force_login(owner)
+    client.post(url("member_add", project), {"identifier": "vic", "role": "editor"})
+    client.post(url("member_invite", project), {"email": "nina@example.org", "role": "viewer"})
+    vic = Membership.objects.get(project=project, user__username="vic")
+    client.post(url("member_role", project, member_id=vic.pk), {"role": "owner"})
+    client.post(url("member_remove", project, member_id=vic.pk))
+    added, invited, changed, removed = entries(project)
+    assert [e.action for e in (added, invited, changed, removed)] == [
+        services.MEMBER_ADDED, services.MEMBER_INVITED, services.MEMBER_ROLE_CHANGED,
+        services.MEMBER_REMOVED,
+    ]
+    assert {e.actor_id for e in (added, invited, changed, removed)} == {owner.pk}
+    assert added.target_label == "vic" and added.changes == {"role": [None, "editor"]}
+    assert invited.changes == {"role": [None, "viewer"]}
+    assert changed.changes == {"role": ["editor", "owner"]}
+    assert removed.changes == {"role": ["owner", None]}
+    assert removed.target_id == str(vic.pk) and removed.target_type == "console.membership"
+
+
+def test_a_refused_membership_change_leaves_no_entry(project, owner):
+    mine = Membership.objects.get(user=owner)
+    with pytest.raises(ValidationError):
+        services.change_role(mine, Role.EDITOR, actor=owner)
+    with pytest.raises(ValidationError):
+        services.remove_member(mine, actor=owner)
+    with pytest.raises(ValidationError):
+        services.add_member(project, owner, Role.VIEWER, actor=owner)
+    organiser("known", email="known@example.org")
+    with pytest.raises(ValidationError):
+        services.invite_member(project, email="known@example.org", role=Role.VIEWER, actor=owner)
+    assert entries(project) == []
+
+
+def test_choosing_the_same_role_again_records_nothing(project, owner):
+    mine = Membership.objects.get(user=owner)
+    services.change_role(mine, Role.OWNER, actor=owner)
+    assert entries(project) == []
+
+
+def test_an_invitation_entry_copies_no_address_into_its_details(project, owner):
+    services.invite_member(project, email="nina@example.org", role=Role.EDITOR, actor=owner)
+    (entry,) = entries(project)
+    assert "nina@" not in str(entry.data) and "nina@" not in str(entry.changes)

@@ -194,7 +194,9 @@ def member_add(request, project):
     form = AddMemberForm(request.POST)
     if form.is_valid():
         try:
-            services.add_member(project, form.user, Role(form.cleaned_data["role"]))
+            services.add_member(
+                project, form.user, Role(form.cleaned_data["role"]), actor=request.user
+            )
         except ValidationError as error:
             form.add_error("identifier", error)
         else:
@@ -214,7 +216,7 @@ def member_invite(request, project):
         try:
             services.invite_member(
                 project, email=form.cleaned_data["email"], role=Role(form.cleaned_data["role"]),
-                invited_by=request.user,
+                actor=request.user,
             )
         except ValidationError as error:
             form.add_error("email", error)
@@ -236,7 +238,9 @@ def member_role(request, project, member_id):
         messages.error(request, _("Choose a role."))
     else:
         try:
-            services.change_role(membership, Role(form.cleaned_data["role"]))
+            services.change_role(
+                membership, Role(form.cleaned_data["role"]), actor=request.user
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -250,7 +254,7 @@ def member_remove(request, project, member_id):
     project, _role = project_for(request.user, project, Role.OWNER)
     membership = get_object_or_404(Membership, pk=member_id, project=project)
     try:
-        services.remove_member(membership)
+        services.remove_member(membership, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("console:members", project=project.slug)

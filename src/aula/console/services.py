@@ -1,5 +1,11 @@
 """Writes for organiser accounts: project members, invitations, two-factor devices, the
-password-reset and invitation e-mails (through the outbox)."""
+password-reset and invitation e-mails (through the outbox).
+
+Each action takes the acting organiser as ``actor`` and writes its audit entry in its own
+transaction: membership changes are on the project's record; two-factor and password-reset
+entries belong to no project (the admin shows them). An entry names the organiser account by its
+user name (the console shows who became a member), never by its e-mail address in the details.
+"""
 
 from axes.utils import reset as reset_lockout
 from django.conf import settings
@@ -14,11 +20,23 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from aula.audit import services as audit
 from aula.console.models import Membership, Role
 from aula.messaging.services import queue_templated_email
 from aula.projects.models import Project
 
 TOTP_DEVICE_NAME = "Authenticator app"
+
+MEMBER_ADDED = audit.action("member.added", _("Added a member to the project"))
+MEMBER_INVITED = audit.action("member.invited", _("Invited a new organiser to the project"))
+MEMBER_ROLE_CHANGED = audit.action("member.role_changed", _("Changed a member's role"))
+MEMBER_REMOVED = audit.action("member.removed", _("Removed a member from the project"))
+TWO_FACTOR_ON = audit.action("account.two_factor_on", _("Turned two-factor login on"))
+TWO_FACTOR_OFF = audit.action("account.two_factor_off", _("Turned two-factor login off"))
+PASSWORD_RESET_REQUESTED = audit.action(
+    "account.password_reset_requested",
+    _("A password reset was requested (a link was e-mailed to the account's address)"),
+)
 
 
 # --- Members ---------------------------------------------------------------------------------
@@ -38,17 +56,25 @@ def _other_owners(project: Project, membership: Membership) -> bool:
     )
 
 
-def add_member(project: Project, user, role: Role) -> Membership:
+def _member_label(membership: Membership) -> str:
+    return membership.user.get_username()
+
+
+def add_member(project: Project, user, role: Role, *, actor) -> Membership:
     with transaction.atomic():
         _lock_project(project)
         if Membership.objects.filter(project=project, user=user).exists():
             raise ValidationError(_("This organiser is already a member of the project."))
-        return Membership.objects.create(project=project, user=user, role=role)
+        membership = Membership.objects.create(project=project, user=user, role=role)
+        audit.record(actor, MEMBER_ADDED, membership, project=project,
+                     label=_member_label(membership),
+                     changes={"role": [None, Role(role).value]})
+        return membership
 
 
-def invite_member(project: Project, *, email: str, role: Role, invited_by) -> Membership:
+def invite_member(project: Project, *, email: str, role: Role, actor) -> Membership:
     """A new organiser account (no password yet) for ``email``, made a member, and an e-mail
-    with a link to choose a password."""
+    with a link to choose a password. ``actor`` is the inviting owner."""
     user_model = get_user_model()
     email = user_model.objects.normalize_email(email).strip()
     with transaction.atomic():
@@ -68,36 +94,48 @@ def invite_member(project: Project, *, email: str, role: Role, invited_by) -> Me
             context={
                 "project_name": project.name,
                 "role": Role(role).label,
-                "inviter": invited_by.get_full_name() or invited_by.get_username(),
+                "inviter": actor.get_full_name() or actor.get_username(),
                 "username": user.get_username(),
                 "link": set_password_link(user),
                 "valid_days": settings.PASSWORD_RESET_TIMEOUT // 86400,
             },
             to=email, language=get_language() or settings.LANGUAGE_CODE, kind="invitation",
         )
+        audit.record(actor, MEMBER_INVITED, membership, project=project,
+                     label=_member_label(membership),
+                     changes={"role": [None, Role(role).value]})
     return membership
 
 
-def change_role(membership: Membership, role: Role) -> Membership:
+def change_role(membership: Membership, role: Role, *, actor) -> Membership:
     with transaction.atomic():
         _lock_project(membership.project)
-        membership = Membership.objects.select_related("project").get(pk=membership.pk)
+        membership = Membership.objects.select_related("project", "user").get(pk=membership.pk)
         if (
             membership.role == Role.OWNER and role != Role.OWNER
             and not _other_owners(membership.project, membership)
         ):
             raise ValidationError(_("The project needs at least one owner."))
+        before = membership.role
+        if before == role:
+            return membership  # nothing changed: nothing to record
         membership.role = role
         membership.save(update_fields=["role"])
+        audit.record(actor, MEMBER_ROLE_CHANGED, membership, project=membership.project,
+                     label=_member_label(membership),
+                     changes=audit.changes_between({"role": before}, {"role": Role(role).value}))
     return membership
 
 
-def remove_member(membership: Membership) -> None:
+def remove_member(membership: Membership, *, actor) -> None:
     with transaction.atomic():
         _lock_project(membership.project)
-        membership = Membership.objects.select_related("project").get(pk=membership.pk)
+        membership = Membership.objects.select_related("project", "user").get(pk=membership.pk)
         if membership.role == Role.OWNER and not _other_owners(membership.project, membership):
             raise ValidationError(_("The project needs at least one owner."))
+        audit.record(actor, MEMBER_REMOVED, membership, project=membership.project,
+                     label=_member_label(membership),
+                     changes={"role": [membership.role, None]})
         membership.delete()
 
 
@@ -115,6 +153,8 @@ def set_password_link(user) -> str:
 
 
 def queue_password_reset(user) -> None:
+    """The e-mail with a link to choose a new password. Asked for by whoever typed the address
+    (no one logged in): the entry has no actor and no address, only the account's id."""
     with transaction.atomic():
         queue_templated_email(
             template="console/accounts/email/password_reset",
@@ -126,6 +166,7 @@ def queue_password_reset(user) -> None:
             to=user.email, language=get_language() or settings.LANGUAGE_CODE,
             kind="password_reset",
         )
+        audit.record(None, PASSWORD_RESET_REQUESTED, user, label="")
 
 
 def password_was_reset(user) -> None:
@@ -158,7 +199,8 @@ def _verify(user, token: str, *, confirmed: bool) -> TOTPDevice | None:
 
 
 def confirm_totp_device(user, token: str) -> TOTPDevice | None:
-    """Turn two-factor login on once the organiser's app produced a valid code."""
+    """Turn two-factor login on once the organiser's app produced a valid code (the organiser
+    acts on their own account)."""
     with transaction.atomic():
         device = _verify(user, token, confirmed=False)
         if device is None:
@@ -166,6 +208,7 @@ def confirm_totp_device(user, token: str) -> TOTPDevice | None:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        audit.record(user, TWO_FACTOR_ON, user, label="")
     return device
 
 
@@ -187,4 +230,5 @@ def disable_two_factor(user, token: str) -> bool:
         if verify_totp(user, token) is None:
             return False
         TOTPDevice.objects.filter(user=user).delete()
+        audit.record(user, TWO_FACTOR_OFF, user, label="")
     return True
