@@ -8,6 +8,8 @@ from docx import Document
 from aula.announcements import queries, services
 from aula.announcements.markdown import clean, to_html
 from aula.announcements.models import Announcement
+from aula.audit import services as audit
+from aula.audit.models import AuditEntry
 from aula.demo import seminar
 from aula.demo.loader import DateMode, load_demo
 from aula.events.models import Event
@@ -97,15 +99,45 @@ def test_edit_and_reset(event, django_user_model):
     user = django_user_model.objects.create_user("ed", password="pw-long-enough-1")
     fresh = services.get_or_draft(event, "invitation", "nl")
     assert fresh.pk is None and "Uitnodiging" in fresh.body
-    saved = services.save_edit(event, "invitation", "nl", "# Eigen tekst\r\n", user)
+    saved = services.save_edit(event, "invitation", "nl", "# Eigen tekst\r\n", actor=user)
     assert saved.edited_by == user and saved.edited_at is not None
     assert services.get_or_draft(event, "invitation", "nl").body == "# Eigen tekst\n"
-    services.reset_to_draft(event, "invitation", "nl")
+    services.reset_to_draft(event, "invitation", "nl", actor=user)
     assert services.get_or_draft(event, "invitation", "nl").body == fresh.body
     assert not Announcement.objects.filter(event=event).exists()
     vmu = Partner.objects.get(project=event.project, organisation=seminar.VMU)
-    reset = services.reset_to_draft(event, "invitation", "nl", vmu)
+    reset = services.reset_to_draft(event, "invitation", "nl", vmu, actor=user)
     assert reset.pk and seminar.VMU in reset.body
+
+
+def test_saving_resetting_and_downloading_are_on_the_events_record(event, django_user_model):
+    user = django_user_model.objects.create_user("ed", password="pw-long-enough-1")
+    services.save_edit(event, "social", "en", "First text", actor=user)
+    services.save_edit(event, "social", "en", "Second, longer text", actor=user)
+    services.save_edit(event, "social", "en", "Second, longer text", actor=user)
+    services.reset_to_draft(event, "social", "en", actor=user)
+    services.record_download(event, "press_release", "ro", "docx", actor=user)
+    first, second, same, reset, download = AuditEntry.objects.order_by("id")
+    assert [e.action for e in (first, second, same, reset, download)] == [
+        services.SAVED, services.SAVED, services.SAVED, services.RESET, services.DOWNLOADED,
+    ]
+    for entry in (first, second, same, reset, download):
+        assert entry.actor == user
+        assert (entry.project_id, entry.event_id) == (event.project_id, event.pk)
+    assert first.changes == {"body": ["changed"]} and first.data["characters"] == [None, 10]
+    assert second.data["characters"] == [10, 19] and same.changes == {}
+    assert "Second" not in str(AuditEntry.objects.values_list("changes", "data"))
+    assert first.target_label == "Social-media post (en)"
+    assert reset.changes == {"body": ["changed"]}
+    assert download.data == {"kind": "press_release", "language": "ro", "format": "docx"}
+    assert download.action != audit.DOWNLOADED  # no personal data: an action, not a download
+
+
+def test_a_refused_save_leaves_no_entry(event, django_user_model):
+    user = django_user_model.objects.create_user("ed", password="pw-long-enough-1")
+    with pytest.raises(ValueError):
+        services.save_edit(event, "no-such-kind", "en", "x", actor=user)
+    assert not AuditEntry.objects.exists()
 
 
 def test_markup_typed_in_a_title_is_escaped(event):

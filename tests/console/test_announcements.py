@@ -7,6 +7,7 @@ from django.urls import reverse
 from docx import Document
 
 from aula.announcements.models import Announcement
+from aula.audit.models import AuditEntry
 from aula.console.models import Role
 from aula.demo import seminar
 from aula.demo.loader import DateMode, load_demo
@@ -162,3 +163,26 @@ def test_downloads_have_names_and_types(client, event):
     svg = client.get(reverse("console:announcement_qr",
                              kwargs={"event_id": event.pk, "lang": "ro", "fmt": "svg"}))
     assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
+
+
+def test_the_console_puts_edits_and_downloads_on_the_record(client, event):
+    editor = organiser("ed", event.project, Role.EDITOR)
+    client.force_login(editor)
+    kwargs = {"event_id": event.pk, "kind": "invitation", "lang": "en"}
+    client.post(reverse("console:announcement", kwargs=kwargs), {"body": "# Hello\n"})
+    client.post(reverse("console:announcement_reset", kwargs=kwargs))
+    client.get(reverse("console:announcement_download", kwargs={**kwargs, "fmt": "md"}))
+    client.get(reverse("console:announcement_qr",
+                       kwargs={"event_id": event.pk, "lang": "en", "fmt": "svg"}))
+    # Refused or unknown: nothing recorded.
+    client.get(reverse("console:announcement_download", kwargs={**kwargs, "fmt": "exe"}))
+    client.force_login(organiser("vi", event.project, Role.VIEWER))
+    client.post(reverse("console:announcement", kwargs=kwargs), {"body": "# Mine\n"})
+    entries = list(AuditEntry.objects.filter(event_id=event.pk).order_by("id"))
+    assert [e.action for e in entries] == [
+        "announcement.saved", "announcement.reset", "announcement.downloaded",
+        "announcement.downloaded",
+    ]
+    assert {e.actor_id for e in entries} == {editor.pk}
+    assert entries[2].data == {"kind": "invitation", "language": "en", "format": "md"}
+    assert entries[3].data == {"kind": "qr", "language": "en", "format": "svg"}

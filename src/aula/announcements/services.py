@@ -1,4 +1,10 @@
-"""Drafting and editing an event's announcements; their files (DOCX, QR code)."""
+"""Drafting and editing an event's announcements; their files (DOCX, QR code).
+
+Saving, resetting and downloading are organiser actions on the event's record. An announcement
+holds no personal data, so a download is recorded as an action (``announcement.downloaded``),
+not as a download of personal data; the texts themselves are not copied into the log (only that
+they changed, and their length).
+"""
 
 import io
 import re
@@ -7,14 +13,24 @@ import segno
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from aula.announcements import queries
 from aula.announcements.markdown import blocks, text_to_html, to_html, unescape
 from aula.announcements.models import Announcement
+from aula.audit import services as audit
 from aula.events.models import Event
 from aula.projects.models import Partner
 
 SOCIAL_LIMIT = 280
+
+SAVED = audit.action("announcement.saved", _("Saved an announcement text"))
+RESET = audit.action("announcement.reset", _("Reset an announcement to the generated draft"))
+DOWNLOADED = audit.action("announcement.downloaded", _("Downloaded an announcement"))
+
+
+def _label(kind: str, language: str) -> str:
+    return f"{Announcement.Kind(kind).label} ({language})"
 
 
 def _render(kind: str, language: str, context: dict) -> str:
@@ -51,27 +67,67 @@ def get_or_draft(event: Event, kind: str, language: str) -> Announcement:
                         body=draft(event, kind, language))
 
 
+def _body_changes(before: str | None, after: str | None) -> dict:
+    if before == after:
+        return {}
+    return {"body": [audit.CHANGED]}
+
+
 @transaction.atomic
-def save_edit(event: Event, kind: str, language: str, body: str, user) -> Announcement:
+def save_edit(event: Event, kind: str, language: str, body: str, *, actor) -> Announcement:
+    if kind not in queries.KINDS or language not in queries.LANGUAGES:
+        raise ValueError(f"No {kind} announcement in {language}")
     body = body.replace("\r\n", "\n")
+    before = (
+        Announcement.objects.select_for_update()
+        .filter(event=event, kind=kind, language=language)
+        .values_list("body", flat=True).first()
+    )
     announcement, _created = Announcement.objects.update_or_create(
         event=event, kind=kind, language=language,
-        defaults={"body": body, "edited_by": user, "edited_at": timezone.now()},
+        defaults={"body": body, "edited_by": actor, "edited_at": timezone.now()},
+    )
+    audit.record(
+        actor, SAVED, announcement, event=event, label=_label(kind, language),
+        changes=_body_changes(before, body),
+        data={"kind": kind, "language": language,
+              "characters": [len(before) if before is not None else None, len(body)]},
     )
     return announcement
 
 
 @transaction.atomic
 def reset_to_draft(
-    event: Event, kind: str, language: str, issuer: Partner | None = None
+    event: Event, kind: str, language: str, issuer: Partner | None = None, *, actor
 ) -> Announcement:
     """Forget the organiser's edits: the stored text becomes the generated draft again."""
+    before = (
+        Announcement.objects.select_for_update()
+        .filter(event=event, kind=kind, language=language)
+        .values_list("body", flat=True).first()
+    )
     Announcement.objects.filter(event=event, kind=kind, language=language).delete()
     if issuer is None:
-        return get_or_draft(event, kind, language)
-    return Announcement.objects.create(
-        event=event, kind=kind, language=language, body=draft(event, kind, language, issuer)
+        announcement = get_or_draft(event, kind, language)
+    else:
+        announcement = Announcement.objects.create(
+            event=event, kind=kind, language=language, body=draft(event, kind, language, issuer)
+        )
+    audit.record(
+        actor, RESET, event, label=_label(kind, language),
+        changes=_body_changes(before, announcement.body if issuer is not None else None),
+        data={"kind": kind, "language": language,
+              "issuer": issuer.pk if issuer is not None else None},
     )
+    return announcement
+
+
+def record_download(event: Event, kind: str, language: str, fmt: str, *, actor) -> None:
+    """An organiser downloaded an announcement (or the registration QR code: kind "qr")."""
+    label = _label(kind, language) if kind != "qr" else f"QR ({language})"
+    with transaction.atomic():
+        audit.record(actor, DOWNLOADED, event, label=label,
+                     data={"kind": kind, "language": language, "format": fmt})
 
 
 def html(kind: str, body: str) -> str:

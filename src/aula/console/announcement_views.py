@@ -54,7 +54,9 @@ def edit(request, event_id, kind, lang):
     if request.method == "POST":
         form = AnnouncementForm(request.POST)
         if form.is_valid():
-            services.save_edit(event, kind, lang, form.cleaned_data["body"], request.user)
+            services.save_edit(
+                event, kind, lang, form.cleaned_data["body"], actor=request.user
+            )
             messages.success(request, _("Saved."))
             return redirect("console:announcement", event_id=event.pk, kind=kind, lang=lang)
         announcement = services.get_or_draft(event, kind, lang)
@@ -77,7 +79,7 @@ def reset(request, event_id, kind, lang):
     event, _role = event_for(request.user, event_id, Role.EDITOR)
     _check(kind, lang)
     issuer = queries.issuer_for(event, request.POST.get("issuer") or None)
-    services.reset_to_draft(event, kind, lang, issuer)
+    services.reset_to_draft(event, kind, lang, issuer, actor=request.user)
     messages.success(request, _("The text is the generated draft again."))
     return redirect("console:announcement", event_id=event.pk, kind=kind, lang=lang)
 
@@ -90,16 +92,19 @@ def download(request, event_id, kind, lang, fmt):
     body = services.get_or_draft(event, kind, lang).body
     name = services.filename(event, kind, lang, fmt)
     if fmt == "md":
-        return _attachment(body, "text/markdown; charset=utf-8", name)
-    if fmt == "html":
+        response = _attachment(body, "text/markdown; charset=utf-8", name)
+    elif fmt == "html":
         page = render_to_string("console/announcements/document.html", {
             "lang": lang, "title": str(event), "content": services.html(kind, body),
         })
-        return _attachment(page, "text/html; charset=utf-8", name)
-    if fmt == "docx":
+        response = _attachment(page, "text/html; charset=utf-8", name)
+    elif fmt == "docx":
         url = queries.registration_url(event, lang)
-        return _attachment(services.docx(body, url, lang), DOCX, name)
-    raise Http404
+        response = _attachment(services.docx(body, url, lang), DOCX, name)
+    else:
+        raise Http404
+    services.record_download(event, kind, lang, fmt, actor=request.user)
+    return response
 
 
 @require_GET
@@ -111,7 +116,10 @@ def qr(request, event_id, lang, fmt):
     url = queries.registration_url(event, lang)
     name = f"{event.project.slug}-{event.slug}-registration-qr-{lang}.{fmt}"
     if fmt == "png":
-        return _attachment(services.qr_png(url), "image/png", name)
-    if fmt == "svg":
-        return _attachment(services.qr_svg(url), "image/svg+xml", name)
-    raise Http404
+        response = _attachment(services.qr_png(url), "image/png", name)
+    elif fmt == "svg":
+        response = _attachment(services.qr_svg(url), "image/svg+xml", name)
+    else:
+        raise Http404
+    services.record_download(event, "qr", lang, fmt, actor=request.user)
+    return response
