@@ -90,3 +90,25 @@ def test_a_viewer_changes_nothing(client, project_pages):
         # Refused, or a page that only reads (and ignores what was posted).
         assert response.status_code in (200, 403, 404, 405), name
     assert snapshot() == before
+
+
+# Pages for the project's owners only: an editor or a viewer of the project is refused them.
+OWNER_PAGES = {
+    "members", "member_add", "member_invite", "member_role", "member_remove",
+    "audit_project", "audit_project_export", "audit_event", "audit_event_export",
+}
+
+
+def test_owner_pages_are_refused_to_editors_and_viewers(client, project_pages):
+    event, pages = project_pages
+    owner_pages = [(name, url) for name, url in pages if name in OWNER_PAGES]
+    assert {name for name, _url in owner_pages} == OWNER_PAGES
+    for role in (Role.EDITOR, Role.VIEWER):
+        client.force_login(organiser(f"not-owner-{role}", event.project, role))
+        for name, url in owner_pages:
+            for method in (client.get, client.post):
+                assert method(url).status_code in (403, 405), (role, name, method.__name__)
+    client.force_login(organiser("owner", event.project, Role.OWNER))
+    for name, url in owner_pages:
+        if name.startswith("audit_"):
+            assert client.get(url).status_code == 200, name

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("aula.console.urls_after")),
     path("", include("aula.console.urls_reports")),
     path("", include("aula.console.urls_announcements")),
+    path("", include("aula.console.urls_audit")),
 ]
