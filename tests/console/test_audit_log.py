@@ -102,7 +102,7 @@ def test_entries_in_words_with_changes_before_and_after(client, event, owner):
     # The role by its model's words, the choices by their labels.
     assert "role: Viewer (read only, reports) → Editor (events, registrants, messages)" in page
     # A registration: by number; its e-mail only "changed"; its status in words.
-    assert f"#{registration.pk}" in page
+    assert f"<small>Registration</small> #{registration.pk}" in page
     assert "e-mail: <em>changed</em>" in page
     assert "Confirmed → Cancelled" in page
     assert "a@example.org" not in page and "b@example.org" not in page

@@ -42,6 +42,10 @@ GROUPS = {
 }
 
 
+# Actions on an organiser's own account: on no project's record (the admin shows them).
+NOT_IN_PROJECTS = ("account.",)
+
+
 @dataclass(frozen=True)
 class Filters:
     action: str = ""  # a name or a prefix ending in "." ("registration.")
@@ -58,7 +62,7 @@ def groups() -> list[tuple[str, str]]:
     """(prefix or action name, words) for every group of declared actions."""
     found = dict(GROUPS)
     for name in sorted(declared()):
-        if "." in name:
+        if "." in name and not name.startswith(NOT_IN_PROJECTS):
             prefix = name.split(".", 1)[0] + "."
             found.setdefault(prefix, prefix.rstrip("."))
     return [(key, str(label)) for key, label in found.items()]
@@ -175,6 +179,12 @@ def readable_changes(entry: AuditEntry) -> list[Change]:
         else:
             result.append(Change(name, label, "", shown(values), False))
     return result
+
+
+def object_kind(entry: AuditEntry) -> str:
+    """The kind of object in words ("event", "registration"), or its stored name."""
+    model = _model(entry)
+    return str(model._meta.verbose_name) if model is not None else entry.target_type
 
 
 def readable_details(entry: AuditEntry) -> list[tuple[str, str]]:

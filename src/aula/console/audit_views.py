@@ -81,6 +81,7 @@ def _log_page(request, *, project, role, event=None):
             "changes": queries.readable_changes(entry),
             "details": queries.readable_details(entry),
             "event_name": names.get(entry.event_id),
+            "kind": queries.object_kind(entry),
         }
         for entry in page.object_list
     ]
