@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from aula.audit.models import AuditEntry
 from aula.campaigns import queries, services
 from aula.campaigns.models import Campaign
 from aula.console.models import Membership, Role
@@ -124,6 +125,8 @@ def test_compose_saves_a_draft_and_shows_its_preview(editor, event):
     assert "Bună Ana" in page and "Hello Bob" in page
     assert "&lt;b&gt;see&lt;/b&gt;" in page and "<b>see</b>" not in page
     assert not OutboxMessage.objects.exists()
+    (drafted,) = AuditEntry.objects.filter(action=services.DRAFTED)
+    assert (drafted.actor.username, drafted.target_id) == ("editor", str(campaign.pk))
 
 
 def test_unknown_placeholders_are_a_form_error(editor, event):
@@ -202,6 +205,11 @@ def test_send_queues_and_shows_the_progress(editor, event, django_capture_on_com
     assert OutboxMessage.objects.filter(campaign_id=campaign.pk).count() == 3
     page = editor.get(url("message", event, campaign)).content.decode()
     assert "<progress" in page and people[0].email in page
+    # On the record once, by the editor who sent it, with the group and the count.
+    (sent,) = AuditEntry.objects.filter(action=services.SENT)
+    assert (sent.actor.username, sent.event_id, sent.data) == (
+        "editor", event.pk, {"group": "all", "recipients": 3}
+    )
 
 
 def test_progress_page_reloads_until_delivered(editor, event, settings):
@@ -253,3 +261,4 @@ def test_a_stalled_campaign_can_be_continued(editor, event, django_capture_on_co
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.QUEUED
     assert OutboxMessage.objects.filter(campaign_id=campaign.pk).count() == 1
+    assert AuditEntry.objects.get(action=services.RESUMED).actor.username == "editor"
