@@ -42,8 +42,11 @@ demo: $(VENV)/.installed
 ## AULA_TEST_REDIS_URL names a Redis database (CI sets it) and says so when it does not.
 test: $(VENV)/.installed-dev system-deps lint test-sqlite test-postgres
 
+## make lint: ruff, the apps' layering (import-linter: [tool.importlinter] in pyproject.toml),
+## no model change without its migration.
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run > /dev/null
 
 # The task, outbox and page-cache tests run against RQ and the Redis cache too when

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "aula.certificates",
     "aula.reports",
     "aula.announcements",
+    "aula.campaigns",
 ]
 
 MIDDLEWARE = [

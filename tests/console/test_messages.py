@@ -5,12 +5,14 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from aula.audit.models import AuditEntry
+from aula.campaigns import queries, services
+from aula.campaigns.models import Campaign
 from aula.console.models import Membership, Role
 from aula.events.models import AgendaBlock
-from aula.messaging import campaigns
-from aula.messaging.models import Campaign, OutboxMessage
+from aula.messaging.models import OutboxMessage
+from tests.campaigns.test_campaigns import draft, register
 from tests.factories import make_block, make_event, make_project, utc
-from tests.messaging.test_campaigns import draft, register
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +125,8 @@ def test_compose_saves_a_draft_and_shows_its_preview(editor, event):
     assert "Bună Ana" in page and "Hello Bob" in page
     assert "&lt;b&gt;see&lt;/b&gt;" in page and "<b>see</b>" not in page
     assert not OutboxMessage.objects.exists()
+    (drafted,) = AuditEntry.objects.filter(action=services.DRAFTED)
+    assert (drafted.actor.username, drafted.target_id) == ("editor", str(campaign.pk))
 
 
 def test_unknown_placeholders_are_a_form_error(editor, event):
@@ -174,7 +178,7 @@ def test_a_draft_can_be_changed_a_sent_one_not(editor, event):
     assert response.status_code == 302
     campaign.refresh_from_db()
     assert (campaign.group, campaign.subject) == ("confirmed", {"en": "Changed"})
-    campaigns.send(campaign)
+    services.send(campaign, actor=None)
     response = editor.post(url("message_edit", event, campaign), form_data(subject_en="Late"))
     assert response.status_code == 302
     campaign.refresh_from_db()
@@ -191,25 +195,32 @@ def test_send_queues_and_shows_the_progress(editor, event, django_capture_on_com
         response = editor.post(url("message_send", event, campaign))
     assert response["Location"] == url("message", event, campaign)
     assert sorted(
-        OutboxMessage.objects.filter(campaign=campaign).values_list("registration_id", flat=True)
+        OutboxMessage.objects.filter(campaign_id=campaign.pk).values_list(
+            "registration_id", flat=True
+        )
     ) == [p.pk for p in people]
     # A second click sends nothing more.
     with django_capture_on_commit_callbacks(execute=True):
         editor.post(url("message_send", event, campaign))
-    assert OutboxMessage.objects.filter(campaign=campaign).count() == 3
+    assert OutboxMessage.objects.filter(campaign_id=campaign.pk).count() == 3
     page = editor.get(url("message", event, campaign)).content.decode()
     assert "<progress" in page and people[0].email in page
+    # On the record once, by the editor who sent it, with the group and the count.
+    (sent,) = AuditEntry.objects.filter(action=services.SENT)
+    assert (sent.actor.username, sent.event_id, sent.data) == (
+        "editor", event.pk, {"group": "all", "recipients": 3}
+    )
 
 
 def test_progress_page_reloads_until_delivered(editor, event, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     for _ in range(2):
         register(event)
-    campaign = campaigns.send(draft(event))
+    campaign = services.send(draft(event), actor=None)
     page = editor.get(url("message", event, campaign)).content.decode()
     assert 'http-equiv="refresh"' in page and 'max="2" value="0"' in page
-    campaigns.queue_all(campaign.pk)
-    OutboxMessage.objects.filter(campaign=campaign).update(status=OutboxMessage.Status.SENT)
+    services.queue_all(campaign.pk)
+    OutboxMessage.objects.filter(campaign_id=campaign.pk).update(status=OutboxMessage.Status.SENT)
     page = editor.get(url("message", event, campaign)).content.decode()
     assert 'http-equiv="refresh"' not in page and 'max="2" value="2"' in page
 
@@ -221,8 +232,8 @@ def test_pages_take_a_bounded_number_of_queries(
     for _ in range(60):
         register(event)
     for _ in range(3):
-        campaign = campaigns.send(draft(event))
-        campaigns.queue_all(campaign.pk)
+        campaign = services.send(draft(event), actor=None)
+        services.queue_all(campaign.pk)
     draft(event)
     with django_assert_max_num_queries(12):
         page = editor.get(url("messages", event)).content.decode()
@@ -242,11 +253,12 @@ def test_a_stalled_campaign_can_be_continued(editor, event, django_capture_on_co
     assert campaign.status == Campaign.Status.SENDING
     assert "Continue writing" not in editor.get(url("message", event, campaign)).content.decode()
     Campaign.objects.filter(pk=campaign.pk).update(
-        send_requested_at=campaign.send_requested_at - campaigns.STALLED_AFTER * 2
+        send_requested_at=campaign.send_requested_at - queries.STALLED_AFTER * 2
     )
     assert "Continue writing" in editor.get(url("message", event, campaign)).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         editor.post(url("message_send", event, campaign))
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.QUEUED
-    assert OutboxMessage.objects.filter(campaign=campaign).count() == 1
+    assert OutboxMessage.objects.filter(campaign_id=campaign.pk).count() == 1
+    assert AuditEntry.objects.get(action=services.RESUMED).actor.username == "editor"

@@ -11,9 +11,9 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import translation
 
+from aula.campaigns import services as campaigns
 from aula.console.models import Membership, Role
 from aula.core.timefmt import format_range
-from aula.messaging import campaigns
 from aula.messaging.models import OutboxMessage
 from aula.registrations import services
 from aula.registrations.models import PrivacyNotice, Registration
@@ -148,7 +148,7 @@ def test_an_organiser_in_the_romanian_console_mails_a_lithuanian_registrant_in_l
     registration = Registration.objects.get(event=event)
     assert registration.language == "lt"
     campaign = campaigns.compose(
-        event, group="all", subject={"ro": "Veste", "lt": "Žinia"},
+        event, actor=None, group="all", subject={"ro": "Veste", "lt": "Žinia"},
         body={"ro": "Dragă {first_name}, {event_time}", "lt": "Sveiki, {first_name}: {event_time}"},
     )
     with django_capture_on_commit_callbacks(execute=True):

@@ -11,8 +11,12 @@ from django.core import mail
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 
-from aula.messaging import campaigns, periodic
-from aula.messaging.models import Campaign, OutboxMessage
+from aula.campaigns import queries as campaign_queries
+from aula.campaigns import services as campaigns
+from aula.campaigns.models import Campaign
+from aula.campaigns.tasks import queue_campaign
+from aula.messaging import periodic
+from aula.messaging.models import OutboxMessage
 from aula.messaging.tasks import deliver_outbox
 from aula.registrations import services
 from aula.registrations.models import Registration
@@ -23,7 +27,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 Status = OutboxMessage.Status
 DELIVER = "aula.messaging.tasks.deliver_outbox"
 TICK = "aula.messaging.tasks.tick"
-QUEUE_CAMPAIGN = "aula.messaging.campaigns.queue_campaign"
+QUEUE_CAMPAIGN = "aula.campaigns.tasks.queue_campaign"
 
 
 def sent_kinds() -> Counter:
@@ -155,10 +159,10 @@ def test_a_message_to_a_group_reaches_each_registrant_once(queue):
     mail.outbox.clear()
 
     campaign = campaigns.compose(
-        event, group=Campaign.Group.ALL, subject={"en": "News for {first_name}"},
+        event, actor=None, group=Campaign.Group.ALL, subject={"en": "News for {first_name}"},
         body={"en": "Dear {first_name} {family_name},\n\nsee you."},
     )
-    campaigns.send(campaign)
+    campaigns.send(campaign, actor=None)
     assert [r.task.module_path for r in queue.enqueued][-1] == QUEUE_CAMPAIGN
     queue.run()  # writes the five e-mails, whose delivery it enqueues, and delivers them
     assert sent_kinds() == Counter(
@@ -167,12 +171,12 @@ def test_a_message_to_a_group_reaches_each_registrant_once(queue):
     (queued,) = queue.finished(QUEUE_CAMPAIGN)
     assert queued.status == TaskResultStatus.SUCCESSFUL and queued.return_value == 5
     campaign.refresh_from_db()
-    progress = campaigns.progress(campaign)
+    progress = campaign_queries.progress(campaign)
     assert campaign.status == Campaign.Status.QUEUED
     assert (progress.total, progress.sent, progress.finished) == (5, 5, True)
 
     # The task runs again (a retry after a worker died): nobody gets anything twice.
-    campaigns.queue_campaign.enqueue(campaign.pk)
+    queue_campaign.enqueue(campaign.pk)
     queue.run()
     assert len(mail.outbox) == 5
     assert_nothing_sent_twice()
@@ -180,7 +184,7 @@ def test_a_message_to_a_group_reaches_each_registrant_once(queue):
 
 
 def test_a_failing_task_is_recorded_and_the_worker_carries_on(queue):
-    campaigns.queue_campaign.enqueue(0)  # no such campaign
+    queue_campaign.enqueue(0)  # no such campaign
     event = make_event()
     services.register(event, person(1))
     queue.run()

@@ -5,10 +5,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from aula.campaigns import queries as campaigns
+from aula.campaigns.models import Campaign
 from aula.core.fields import TranslatedTextFormField
 from aula.core.timefmt import format_range
-from aula.messaging import campaigns
-from aula.messaging.models import Campaign
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
 SUBJECT_MAX_LENGTH = Campaign._meta.get_field("subject").text_max_length

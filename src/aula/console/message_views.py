@@ -9,11 +9,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aula.campaigns import queries as campaigns
+from aula.campaigns import services as campaign_services
+from aula.campaigns.models import Campaign
 from aula.console.message_forms import CampaignForm
 from aula.console.models import Role
 from aula.console.permissions import allows, event_for
-from aula.messaging import campaigns
-from aula.messaging.models import Campaign
+from aula.core.errors import ActionRefused
 
 LOG_PAGE_SIZE = 25
 RECIPIENTS_PAGE_SIZE = 50
@@ -67,9 +69,12 @@ def _compose(request, event, role, campaign):
         request.POST or None, initial=initial, event=event, language=get_language()
     )
     if request.method == "POST" and form.is_valid():
-        campaign = campaigns.compose(
-            event, user=request.user, campaign=campaign, **form.cleaned_data
-        )
+        try:
+            campaign = campaign_services.compose(
+                event, actor=request.user, campaign=campaign, **form.cleaned_data
+            )
+        except ActionRefused as refusal:  # sent meanwhile (in another tab)
+            messages.info(request, str(refusal))
         return redirect("console:message", event_id=event.pk, campaign_id=campaign.pk)
     return render(request, "console/messages/compose.html", _context(
         request, event, role, form=form, campaign=campaign,
@@ -103,12 +108,12 @@ def message_send(request, event_id, campaign_id):
     event, role = event_for(request.user, event_id, Role.EDITOR)
     campaign = _campaign(event, campaign_id)
     if campaigns.is_stalled(campaign):
-        campaigns.resume(campaign)
+        campaign_services.resume(campaign, actor=request.user)
         messages.success(request, _("Writing the e-mails starts again where it stopped."))
         return redirect("console:message", event_id=event.pk, campaign_id=campaign.pk)
     try:
-        campaigns.send(campaign)
-    except campaigns.CampaignError as error:
+        campaign_services.send(campaign, actor=request.user)
+    except ActionRefused as error:
         messages.info(request, str(error))
     else:
         messages.success(request, _("The message is being sent."))

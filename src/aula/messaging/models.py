@@ -5,10 +5,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
-
-from aula.core.fields import TranslatedTextField
-from aula.core.translation import localize
 
 
 class OutboxMessage(models.Model):
@@ -31,11 +27,11 @@ class OutboxMessage(models.Model):
         "events.Event", on_delete=models.SET_NULL, null=True, blank=True,
         related_name="outbox_messages", verbose_name=_("event"),
     )
-    campaign = models.ForeignKey(
-        "messaging.Campaign", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="messages", verbose_name=_("message to registrants"),
+    # Plain ids, not foreign keys: messaging must not depend on the apps that write e-mails.
+    # A message to many (the campaigns app's) is written once per registration (see Meta).
+    campaign_id = models.PositiveBigIntegerField(
+        _("message to registrants"), null=True, blank=True, db_index=True
     )
-    # A plain id, not a foreign key: messaging must not depend on the registrations app.
     registration_id = models.PositiveBigIntegerField(
         _("registration"), null=True, blank=True, db_index=True
     )
@@ -66,8 +62,8 @@ class OutboxMessage(models.Model):
         constraints = [
             # A campaign writes to each registration once, however often its task runs.
             models.UniqueConstraint(
-                fields=["campaign", "registration_id"], name="outbox_campaign_once",
-                condition=models.Q(campaign__isnull=False, registration_id__isnull=False),
+                fields=["campaign_id", "registration_id"], name="outbox_campaign_once",
+                condition=models.Q(campaign_id__isnull=False, registration_id__isnull=False),
             ),
         ]
 
@@ -92,55 +88,3 @@ class OutboxAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
-
-
-class Campaign(models.Model):
-    """An e-mail the organiser writes to a group of an event's registrants: one outbox message
-    per recipient, linked back here (``OutboxMessage.campaign``), so its delivery can be
-    followed. The texts are per language; registrants whose language has none get the event's
-    primary language."""
-
-    class Group(models.TextChoices):
-        ALL = "all", _("Everyone registered (not cancelled)")
-        CONFIRMED = "confirmed", pgettext_lazy("number of people", "Confirmed")
-        WAITING = "waiting", _("On the waiting list")
-        SESSION = "session", _("One parallel session")
-        ATTENDED = "attended", pgettext_lazy("number of people", "Attended")
-        ABSENT = "absent", _("Confirmed but did not attend")
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SENDING = "sending", _("Being queued")
-        QUEUED = "queued", _("Queued")
-
-    event = models.ForeignKey(
-        "events.Event", on_delete=models.CASCADE, related_name="campaigns",
-        verbose_name=_("event"),
-    )
-    group = models.CharField(_("recipients"), max_length=16, choices=Group.choices)
-    block = models.ForeignKey(
-        "events.AgendaBlock", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("session"),
-    )
-    subject = TranslatedTextField(_("subject"), max_length=200, blank=False)
-    body = TranslatedTextField(_("message"), multiline=True, max_length=20000, blank=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("written by"),
-    )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
-    )
-    send_requested_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    queued_at = models.DateTimeField(_("all queued at"), null=True, blank=True)
-    # Set when sending starts (the group as it was then), corrected once everything is queued.
-    recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
-
-    class Meta:
-        verbose_name = _("message to registrants")
-        verbose_name_plural = _("messages to registrants")
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return localize(self.subject, settings.LANGUAGE_CODE, settings.LANGUAGE_CODE).text

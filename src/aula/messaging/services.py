@@ -91,6 +91,8 @@ class OutgoingEmail:
     registration_id: int | None = None
     send_after: datetime | None = None
     reply_to: str = ""
+    # A message to many: at most one e-mail per (campaign_id, registration_id) is ever written.
+    campaign_id: int | None = None
 
 
 def queue_email(
@@ -168,6 +170,7 @@ def _outbox_rows(email: OutgoingEmail, now: datetime):
         language=email.language,
         event=email.event,
         registration_id=email.registration_id,
+        campaign_id=email.campaign_id,
         message_id=new_message_id(),
         next_attempt_at=max(send_after, now) if send_after else now,
         created_at=now,

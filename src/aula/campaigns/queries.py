@@ -1,40 +1,35 @@
-"""Messages from the organiser to a group of an event's registrants ("campaigns").
-
-``compose`` saves a draft, ``preview`` renders it for a sample registrant per language of the
-group, ``send`` queues it: a task (``queue_campaign``) writes one outbox message per recipient,
-batch by batch, each batch in one transaction. A message is linked to its campaign and
-registration, unique per pair, so a task that runs again (retried, or enqueued twice) skips
-whoever already has theirs: nobody gets the message twice.
+"""Reads of messages to registrants: who gets one (the groups), what it says to each of them
+(placeholders filled in, per language), the preview, the progress of sending and the log.
 
 The organiser's text is plain text with placeholders such as ``{first_name}``; in the HTML
 e-mail it is escaped and its blank lines become paragraphs.
-
-This module reads registrations (the recipients) and attendance; the messaging models do not
-depend on them.
 """
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import transaction
-from django.db.models import Count, Min, Q
+from django.db.models import Count, IntegerField, Min, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_tasks import task
 
+from aula.attendance.queries import attendees
+from aula.campaigns.models import Campaign
 from aula.core import timefmt
 from aula.core.translation import localize
-from aula.messaging.models import Campaign, OutboxMessage
-from aula.messaging.services import OutgoingEmail, one_line, queue_emails, render_email
+from aula.events.models import AgendaBlock
+from aula.messaging.models import OutboxMessage
+from aula.messaging.services import one_line, render_email
+from aula.registrations import display
+from aula.registrations.emails import has_join_link
+from aula.registrations.models import Registration
 
-TEMPLATE = "messaging/email/campaign"
-KIND = "campaign"
-BATCH_SIZE = 200
+TEMPLATE = "campaigns/email/campaign"
+# A campaign still being queued this long after sending started has probably lost its task.
 STALLED_AFTER = timedelta(minutes=10)
 
 PLACEHOLDERS = {
@@ -55,10 +50,6 @@ PLACEHOLDER = re.compile(r"\{([^{}\s]*)\}")
 # Stand-ins for placeholder values while the text is escaped (private-use characters).
 _OPEN, _CLOSE = "\ue000", "\ue001"
 _MARKER = re.compile(f"{_OPEN}([a-z_]+){_CLOSE}")
-
-
-class CampaignError(Exception):
-    """The campaign cannot be sent as it is (e.g. it was sent already)."""
 
 
 # --- Placeholders and rendering --------------------------------------------------------------
@@ -109,9 +100,6 @@ def text_language(campaign: Campaign, language: str) -> str:
 
 
 def placeholder_values(registration, event, language: str) -> dict[str, str]:
-    from aula.registrations import display
-    from aula.registrations.emails import has_join_link
-
     when = timefmt.format_range(event.starts_at, event.ends_at, event.time_zone, language)
     own = display.own_zone(registration)
     if own:
@@ -162,8 +150,6 @@ def render(campaign: Campaign, registration) -> RenderedMessage:
 
 def recipients(event, group: str, block_id: int | None = None):
     """The registrations of ``event`` in ``group``, by id; erased ones never."""
-    from aula.registrations.models import Registration
-
     Status = Registration.Status
     registrations = Registration.objects.filter(event=event, anonymised_at__isnull=True)
     if group == Campaign.Group.ALL:
@@ -179,8 +165,6 @@ def recipients(event, group: str, block_id: int | None = None):
             session_choices__block_id=block_id
         ).order_by("id")
     if group in (Campaign.Group.ATTENDED, Campaign.Group.ABSENT):
-        from aula.attendance.queries import attendees
-
         present = list(attendees(event))
         if group == Campaign.Group.ATTENDED:
             return registrations.filter(pk__in=present).order_by("id")
@@ -196,30 +180,12 @@ def campaign_recipients(campaign: Campaign):
 
 def parallel_blocks(event):
     """The sessions an organiser can write to: the event's parallel blocks."""
-    from aula.events.models import AgendaBlock
-
     return AgendaBlock.objects.filter(event=event, kind=AgendaBlock.Kind.PARALLEL).order_by(
         "starts_at", "order", "id"
     )
 
 
-# --- Compose and preview ---------------------------------------------------------------------
-
-
-def compose(
-    event, *, group: str, subject: dict, body: dict, block=None, user=None,
-    campaign: Campaign | None = None,
-) -> Campaign:
-    """Save a draft (a new one, or ``campaign`` changed). The form has checked the texts."""
-    if campaign is not None and campaign.status != Campaign.Status.DRAFT:
-        raise CampaignError(gettext("This message has been sent and can no longer change."))
-    campaign = campaign or Campaign(event=event, created_by=user)
-    campaign.group = group
-    campaign.block = block if group == Campaign.Group.SESSION else None
-    campaign.subject = subject
-    campaign.body = body
-    campaign.save()
-    return campaign
+# --- Preview ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -252,8 +218,6 @@ def preview(campaign: Campaign) -> Preview:
     first_ids = group.order_by().values("language").annotate(first=Min("id")).values_list(
         "first", flat=True
     )
-    from aula.registrations.models import Registration
-
     samples = []
     for registration in Registration.objects.filter(pk__in=list(first_ids)).only(
         *MESSAGE_FIELDS
@@ -266,34 +230,7 @@ def preview(campaign: Campaign) -> Preview:
     return Preview(sum(languages.values()), samples)
 
 
-# --- Sending ---------------------------------------------------------------------------------
-
-
-def send(campaign: Campaign) -> Campaign:
-    """Start sending a draft: count the group and enqueue the task that queues the e-mails.
-    Raises ``CampaignError`` when it is no longer a draft (sent twice by a double click)."""
-    with transaction.atomic():
-        updated = Campaign.objects.filter(
-            pk=campaign.pk, status=Campaign.Status.DRAFT
-        ).update(
-            status=Campaign.Status.SENDING, send_requested_at=timezone.now(),
-            recipient_count=campaign_recipients(campaign).count(),
-        )
-        if not updated:
-            raise CampaignError(gettext("This message has been sent already."))
-        transaction.on_commit(lambda: queue_campaign.enqueue(campaign.pk), robust=True)
-    campaign.refresh_from_db()
-    return campaign
-
-
-def resume(campaign: Campaign) -> bool:
-    """Enqueue the queueing task again for a campaign stuck half-queued (its task was lost:
-    a queue that was down, a worker killed). Harmless when the task is in fact running: the
-    next one skips everyone who has their e-mail. False when there is nothing to resume."""
-    if campaign.status != Campaign.Status.SENDING:
-        return False
-    transaction.on_commit(lambda: queue_campaign.enqueue(campaign.pk), robust=True)
-    return True
+# --- Progress and log ------------------------------------------------------------------------
 
 
 def is_stalled(campaign: Campaign, now=None) -> bool:
@@ -305,85 +242,15 @@ def is_stalled(campaign: Campaign, now=None) -> bool:
     )
 
 
-def queue_batch(campaign: Campaign, after_id: int, batch_size: int = BATCH_SIZE) -> int | None:
-    """Write the e-mails of the next ``batch_size`` recipients after registration
-    ``after_id``, in one transaction, skipping those who have theirs already. Returns the last
-    registration id of the batch, or None when there were no recipients left."""
-    with transaction.atomic():
-        # Two tasks of one campaign queue one after the other (SQLite serialises anyway).
-        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
-        batch = list(
-            campaign_recipients(campaign).filter(pk__gt=after_id).only(*MESSAGE_FIELDS)[
-                :batch_size
-            ]
-        )
-        if not batch:
-            return None
-        done = set(
-            OutboxMessage.objects.filter(
-                campaign=campaign, registration_id__in=[r.pk for r in batch]
-            ).values_list("registration_id", flat=True)
-        )
-        todo = [r for r in batch if r.pk not in done]
-        if todo:
-            _write(campaign, todo)
-        return batch[-1].pk
-
-
-def _write(campaign: Campaign, registrations: Iterable) -> None:
-    event = campaign.event
-    items = []
-    for registration in registrations:
-        registration.event = event
-        message = render(campaign, registration)
-        items.append((registration, OutgoingEmail(
-            to=registration.email, subject=message.subject, text=message.text,
-            html=message.html, kind=KIND, language=message.language, event=event,
-            registration_id=registration.pk, reply_to=event.contact_email,
-        )))
-    messages = queue_emails(email for _registration, email in items)
-    OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]).update(campaign=campaign)
-
-
-def queue_all(campaign_id: int, batch_size: int = BATCH_SIZE) -> int:
-    """Queue every recipient's e-mail; safe to run again. Returns the number of e-mails the
-    campaign has in the outbox."""
-    campaign = Campaign.objects.select_related("event__project").get(pk=campaign_id)
-    if campaign.status == Campaign.Status.DRAFT:
-        return 0
-    after_id = 0
-    while (after_id := queue_batch(campaign, after_id, batch_size)) is not None:
-        pass
-    total = OutboxMessage.objects.filter(campaign=campaign).count()
-    Campaign.objects.filter(pk=campaign.pk).update(
-        status=Campaign.Status.QUEUED, recipient_count=total,
-        queued_at=campaign.queued_at or timezone.now(),
-    )
-    return total
-
-
-@task()
-def queue_campaign(campaign_id: int) -> int:
-    """Write a campaign's e-mails into the outbox (``send`` enqueues it)."""
-    return queue_all(campaign_id)
-
-
-# --- Progress and log ------------------------------------------------------------------------
-
-
-def _status_counts(prefix: str = "") -> dict:
-    """Counts of written, waiting (queued or being sent), sent and failed e-mails, as
-    aggregates over ``OutboxMessage`` (``prefix`` "") or over a relation to it."""
+def _status_filters() -> dict[str, Q]:
+    """Which of a campaign's e-mails each count counts: written, waiting (queued or being
+    sent), sent and failed."""
     Status = OutboxMessage.Status
-    counted = prefix.removesuffix("__") or "id"
-    status = f"{prefix}status"
     return {
-        "written": Count(counted),
-        "waiting_count": Count(counted, filter=Q(**{
-            f"{status}__in": [Status.QUEUED, Status.SENDING]
-        })),
-        "sent_count": Count(counted, filter=Q(**{status: Status.SENT})),
-        "failed_count": Count(counted, filter=Q(**{status: Status.FAILED})),
+        "written": Q(),
+        "waiting_count": Q(status__in=[Status.QUEUED, Status.SENDING]),
+        "sent_count": Q(status=Status.SENT),
+        "failed_count": Q(status=Status.FAILED),
     }
 
 
@@ -407,7 +274,9 @@ class Progress:
 
 def progress(campaign: Campaign) -> Progress:
     """Counts from the outbox: one query."""
-    counts = OutboxMessage.objects.filter(campaign=campaign).aggregate(**_status_counts())
+    counts = OutboxMessage.objects.filter(campaign_id=campaign.pk).aggregate(**{
+        name: Count("id", filter=condition) for name, condition in _status_filters().items()
+    })
     return Progress(
         total=max(campaign.recipient_count, counts["written"]),
         written=counts["written"],
@@ -418,16 +287,26 @@ def progress(campaign: Campaign) -> Progress:
     )
 
 
+def _outbox_count(condition: Q):
+    """The number of the campaign's e-mails meeting ``condition``, as a subquery (the outbox
+    holds the campaign's id, not a foreign key)."""
+    counted = OutboxMessage.objects.filter(condition, campaign_id=OuterRef("pk")).order_by()
+    return Coalesce(
+        Subquery(counted.values("campaign_id").annotate(n=Count("id")).values("n")),
+        Value(0), output_field=IntegerField(),
+    )
+
+
 def campaign_log(event):
     """The event's campaigns, newest first, each with its outbox counts (one query per page)."""
     return Campaign.objects.filter(event=event).select_related("created_by", "block").annotate(
-        **_status_counts("messages__")
+        **{name: _outbox_count(condition) for name, condition in _status_filters().items()}
     ).order_by("-created_at", "-id")
 
 
 def campaign_messages(campaign: Campaign):
     """The campaign's e-mails, one per recipient, without their bodies."""
-    return OutboxMessage.objects.filter(campaign=campaign).only(
+    return OutboxMessage.objects.filter(campaign_id=campaign.pk).only(
         "id", "recipient", "language", "status", "attempts", "last_error", "sent_at",
         "created_at", "registration_id", "campaign_id",
     ).order_by("recipient", "id")

@@ -1,0 +1,185 @@
+"""Messages from the organiser to a group of an event's registrants ("campaigns"): the writes.
+
+``compose`` saves a draft, ``send`` starts sending it: a task (``tasks.queue_campaign``)
+writes one outbox message per recipient, batch by batch, each batch in one transaction. A
+message carries its campaign's and registration's ids, unique per pair, so a task that runs
+again (retried, or enqueued twice) skips whoever already has theirs: nobody gets the message
+twice. ``resume`` enqueues that task again for a campaign whose task was lost.
+
+Composing, sending and resuming are organiser actions: each runs in one transaction with its
+audit entry (the group and the number of recipients; never their addresses).
+"""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from aula.audit import services as audit
+from aula.campaigns import queries
+from aula.campaigns.models import Campaign
+from aula.core.errors import ActionRefused
+from aula.messaging.models import OutboxMessage
+from aula.messaging.services import OutgoingEmail, queue_emails
+
+KIND = "campaign"
+BATCH_SIZE = 200
+
+DRAFTED = audit.action("campaign.drafted", _("Wrote a message to registrants"))
+CHANGED = audit.action("campaign.changed", _("Changed a message to registrants"))
+SENT = audit.action("campaign.sent", _("Sent a message to registrants"))
+RESUMED = audit.action("campaign.resumed", _("Resumed sending a message to registrants"))
+
+# What the log keeps of a draft's changes; the texts only as "changed" (they can be long).
+TRACKED = ("group", "block", "subject", "body")
+TEXTS = ("subject", "body")
+
+
+class CampaignError(ActionRefused):
+    """The campaign cannot be changed or sent as it is (e.g. it was sent already)."""
+
+
+def _group_data(campaign: Campaign, count: int | None = None) -> dict:
+    data = {"group": campaign.group}
+    if campaign.group == Campaign.Group.SESSION:
+        data["block"] = campaign.block_id
+    if count is not None:
+        data["recipients"] = count
+    return data
+
+
+def compose(
+    event, *, actor, group: str, subject: dict, body: dict, block=None,
+    campaign: Campaign | None = None,
+) -> Campaign:
+    """Save a draft (a new one, or ``campaign`` changed). The form has checked the texts.
+    Refused (``CampaignError``) once the campaign is no longer a draft."""
+    with transaction.atomic():
+        if campaign is not None:
+            status = Campaign.objects.select_for_update().filter(pk=campaign.pk).values_list(
+                "status", flat=True
+            ).first()
+            if status != Campaign.Status.DRAFT:
+                raise CampaignError(
+                    gettext("This message has been sent and can no longer change.")
+                )
+            before = audit.snapshot(campaign, TRACKED)
+        else:
+            campaign, before = Campaign(event=event, created_by=actor), None
+        campaign.group = group
+        campaign.block = block if group == Campaign.Group.SESSION else None
+        campaign.subject = subject
+        campaign.body = body
+        campaign.save()
+        if before is None:
+            audit.record(actor, DRAFTED, campaign, event=event, data=_group_data(campaign))
+        else:
+            changes = audit.changes_between(
+                before, audit.snapshot(campaign, TRACKED), personal=TEXTS
+            )
+            if changes:
+                audit.record(
+                    actor, CHANGED, campaign, event=event, changes=changes,
+                    data=_group_data(campaign),
+                )
+    return campaign
+
+
+def send(campaign: Campaign, *, actor) -> Campaign:
+    """Start sending a draft: count the group and enqueue the task that queues the e-mails.
+    Refused (``CampaignError``) when it is no longer a draft (sent twice by a double click)."""
+    from aula.campaigns.tasks import queue_campaign
+
+    with transaction.atomic():
+        count = queries.campaign_recipients(campaign).count()
+        updated = Campaign.objects.filter(
+            pk=campaign.pk, status=Campaign.Status.DRAFT
+        ).update(
+            status=Campaign.Status.SENDING, send_requested_at=timezone.now(),
+            recipient_count=count,
+        )
+        if not updated:
+            raise CampaignError(gettext("This message has been sent already."))
+        audit.record(actor, SENT, campaign, data=_group_data(campaign, count))
+        transaction.on_commit(lambda: queue_campaign.enqueue(campaign.pk), robust=True)
+    campaign.refresh_from_db()
+    return campaign
+
+
+def resume(campaign: Campaign, *, actor) -> bool:
+    """Enqueue the queueing task again for a campaign stuck half-queued (its task was lost:
+    a queue that was down, a worker killed). Harmless when the task is in fact running: the
+    next one skips everyone who has their e-mail. False when there is nothing to resume."""
+    from aula.campaigns.tasks import queue_campaign
+
+    with transaction.atomic():
+        if not Campaign.objects.filter(
+            pk=campaign.pk, status=Campaign.Status.SENDING
+        ).exists():
+            return False
+        written = OutboxMessage.objects.filter(campaign_id=campaign.pk).count()
+        audit.record(
+            actor, RESUMED, campaign,
+            data={**_group_data(campaign, campaign.recipient_count), "written": written},
+        )
+        transaction.on_commit(lambda: queue_campaign.enqueue(campaign.pk), robust=True)
+    return True
+
+
+def queue_batch(campaign: Campaign, after_id: int, batch_size: int = BATCH_SIZE) -> int | None:
+    """Write the e-mails of the next ``batch_size`` recipients after registration
+    ``after_id``, in one transaction, skipping those who have theirs already. Returns the last
+    registration id of the batch, or None when there were no recipients left."""
+    with transaction.atomic():
+        # Two tasks of one campaign queue one after the other (SQLite serialises anyway).
+        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+        batch = list(
+            queries.campaign_recipients(campaign).filter(pk__gt=after_id).only(
+                *queries.MESSAGE_FIELDS
+            )[:batch_size]
+        )
+        if not batch:
+            return None
+        done = set(
+            OutboxMessage.objects.filter(
+                campaign_id=campaign.pk, registration_id__in=[r.pk for r in batch]
+            ).values_list("registration_id", flat=True)
+        )
+        todo = [r for r in batch if r.pk not in done]
+        if todo:
+            _write(campaign, todo)
+        return batch[-1].pk
+
+
+def _write(campaign: Campaign, registrations: Iterable) -> None:
+    event = campaign.event
+    emails = []
+    for registration in registrations:
+        registration.event = event
+        message = queries.render(campaign, registration)
+        emails.append(OutgoingEmail(
+            to=registration.email, subject=message.subject, text=message.text,
+            html=message.html, kind=KIND, language=message.language, event=event,
+            registration_id=registration.pk, reply_to=event.contact_email,
+            campaign_id=campaign.pk,
+        ))
+    queue_emails(emails)
+
+
+def queue_all(campaign_id: int, batch_size: int = BATCH_SIZE) -> int:
+    """Queue every recipient's e-mail; safe to run again. Returns the number of e-mails the
+    campaign has in the outbox."""
+    campaign = Campaign.objects.select_related("event__project").get(pk=campaign_id)
+    if campaign.status == Campaign.Status.DRAFT:
+        return 0
+    after_id = 0
+    while (after_id := queue_batch(campaign, after_id, batch_size)) is not None:
+        pass
+    total = OutboxMessage.objects.filter(campaign_id=campaign.pk).count()
+    Campaign.objects.filter(pk=campaign.pk).update(
+        status=Campaign.Status.QUEUED, recipient_count=total,
+        queued_at=campaign.queued_at or timezone.now(),
+    )
+    return total
