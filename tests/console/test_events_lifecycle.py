@@ -282,3 +282,14 @@ def test_moving_the_agenda_keeps_the_chosen_slots(editor, event):
     assert session.starts_at == vilnius(2030, 3, 15, 11)
     assert list(session.session_choices.values_list("slot_starts_at", flat=True)) == [
         vilnius(2030, 3, 15, 11)]
+
+
+def test_moving_the_event_before_its_registration_closes_is_said_at_the_top(editor, event):
+    Event.objects.filter(pk=event.pk).update(registration_closes_at=vilnius(2030, 3, 14, 12))
+    event.refresh_from_db()
+    response = editor.post(url("event_edit", event), edit_data(
+        event, starts_at="2030-03-14T09:00", ends_at="2030-03-14T11:00"))
+    assert response.status_code == 200
+    assert "Registration cannot close after the event ends." in response.content.decode()
+    event.refresh_from_db()
+    assert event.ends_at == vilnius(2030, 3, 14, 13) and not AuditEntry.objects.exists()

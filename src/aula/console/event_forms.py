@@ -13,6 +13,7 @@ from aula.console import event_services as services
 from aula.core.fields import TranslatedTextFormField
 from aula.core.translation import CONTENT_LANGUAGES
 from aula.events import agenda
+from aula.events.forms import UnshownFieldErrors
 from aula.events.models import AgendaBlock, AgendaItem, Event, ItemRole, Person
 from aula.projects.models import Partner
 from aula.registrations.models import PrivacyNotice, Question, RegistrationOptions
@@ -55,7 +56,7 @@ def https_urls(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
-class EventCreateForm(forms.ModelForm):
+class EventCreateForm(UnshownFieldErrors, forms.ModelForm):
     class Meta:
         model = Event
         fields = ["title", "slug", "primary_language", "time_zone", "starts_at", "ends_at",
