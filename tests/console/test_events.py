@@ -65,8 +65,6 @@ def edit_data(event, **changes):
         "starts_at": local.strftime("%Y-%m-%dT%H:%M"),
         "ends_at": event.local_end.strftime("%Y-%m-%dT%H:%M"),
         "format": event.format, "meeting_url": event.meeting_url,
-        "capacity": "" if event.capacity is None else str(event.capacity),
-        "registration_opens_at": "", "registration_closes_at": "",
         "contact_name": event.contact_name, "contact_email": event.contact_email,
         "contact_phone": "", "contact_role_en": "", "move_agenda": "on",
     }
@@ -194,14 +192,16 @@ def test_edit_errors_store_nothing(editor, event):
     assert event.ends_at == vilnius(2030, 3, 14, 13)
 
 
-def test_capacity_cannot_go_below_places_taken(editor, event):
-    registrations.register(event, person(1))
-    registrations.register(event, person(2))
-    response = editor.post(url("event_edit", event), edit_data(event, capacity="1"))
-    assert response.status_code == 200
-    assert "2 places are taken already" in response.content.decode()
+def test_the_edit_page_leaves_capacity_and_window_to_the_registration_settings(editor, event):
+    body = editor.get(url("event_edit", event)).content.decode()
+    for name in ("capacity", "registration_opens_at", "registration_closes_at"):
+        assert f'name="{name}"' not in body
+    response = editor.post(url("event_edit", event), edit_data(
+        event, capacity="1", registration_opens_at="2030-01-01T09:00",
+    ))
+    assert response.status_code == 302
     event.refresh_from_db()
-    assert event.capacity == 50
+    assert event.capacity == 50 and event.registration_opens_at is None
 
 
 # --- Publishing and cancelling ----------------------------------------------------------------
@@ -249,7 +249,7 @@ def test_cancel_confirms_with_the_number_told_then_cancels_and_mails(editor, eve
     registrations.cancel(Registration.objects.get(email="person3@example.org"))
     page = editor.get(url("event_cancel", event))
     assert page.status_code == 200
-    assert "2 registrants will be told" in page.content.decode()
+    assert "2 registrants are told by e-mail" in page.content.decode()
     assert editor.post(url("event_cancel", event)).status_code == 302
     event.refresh_from_db()
     assert event.status == Event.Status.CANCELLED and event.sequence == 1

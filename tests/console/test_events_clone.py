@@ -1,15 +1,17 @@
 """Cloning an event: the next seminar from the last one, and reminder offsets in words."""
 
 import zoneinfo
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from aula.audit.models import AuditEntry
 from aula.console import event_services as services
 from aula.console.models import Membership, Role
+from aula.events import services as event_rules
 from aula.events.models import AgendaBlock, AgendaItem, Event, ItemRole
 from aula.registrations import services as registrations
 from aula.registrations.models import (
@@ -60,7 +62,7 @@ def source():
 
 
 def test_clone_copies_content_agenda_options_and_questions_at_the_new_date(source):
-    copy = services.clone_event(source, starts_on=date(2030, 7, 2))
+    copy = event_rules.clone_event(source, actor=None, starts_on=date(2030, 7, 2))
     assert copy.pk != source.pk and copy.uid != source.uid
     assert copy.slug == f"{source.slug}-2030-07-02"
     assert copy.status == Event.Status.DRAFT and copy.sequence == 0
@@ -94,6 +96,10 @@ def test_clone_copies_content_agenda_options_and_questions_at_the_new_date(sourc
     source.refresh_from_db()
     assert source.sequence == 3 and AgendaBlock.objects.filter(event=source).count() == 3
     assert Registration.objects.filter(event=source).count() == 1
+    # One entry, on the copy, naming its source.
+    entry = AuditEntry.objects.get(action="event.cloned")
+    assert entry.event_id == copy.pk and entry.data == {"source": source.pk}
+    assert entry.changes["starts_at"] == [None, copy.starts_at.astimezone(UTC).isoformat()]
 
 
 def test_clone_page(client, source):

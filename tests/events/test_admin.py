@@ -8,9 +8,11 @@ from html import unescape
 from html.parser import HTMLParser
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from aula.audit.models import AuditEntry
 from aula.events.models import AgendaBlock, AgendaItem, Event, ItemRole, Person, check_agenda
 from aula.projects.models import Partner, Project
 from tests.factories import (
@@ -345,13 +347,11 @@ def test_event_times_entered_and_shown_in_the_event_zone(admin_client):
         project, time_zone="Europe/Vilnius",
         **block_post(0, start="10:00", end="11:15", title="Opening"),
         **management("blocks", total=1),
-        registration_closes_at_0="2021-06-10", registration_closes_at_1="09:00",
     ))
     assert response.status_code == 302, errors_of(response)
     event = Event.objects.get()
     assert event.starts_at == utc(2021, 6, 10, 7)
     assert event.ends_at == utc(2021, 6, 10, 10)
-    assert event.registration_closes_at == utc(2021, 6, 10, 6)
     opening = event.blocks.get()
     assert (opening.starts_at, opening.ends_at) == (utc(2021, 6, 10, 7), utc(2021, 6, 10, 8, 15))
 
@@ -359,7 +359,6 @@ def test_event_times_entered_and_shown_in_the_event_zone(admin_client):
     assert input_value(html, "starts_at_1") == "10:00:00"
     assert input_value(html, "ends_at_1") == "13:00:00"
     assert input_value(html, "blocks-0-starts_at_1") == "10:00:00"
-    assert input_value(html, "registration_closes_at_1") == "09:00:00"
     assert "Times on this page are in Europe/Vilnius time (UTC+03:00 at the event&#x27;s start)." \
         in html
     assert "In Europe/Vilnius time." in html
@@ -492,10 +491,11 @@ def test_moving_a_published_event_tells_each_registrant_once_with_the_new_calend
     assert not outbox("event_cancelled")
 
 
-def test_cancelling_a_published_event_removes_it_from_the_registrants_calendars(
-    admin_client, booked
-):
-    save_event(admin_client, booked, status="cancelled")
+def test_cancelling_a_published_event_removes_it_from_the_registrants_calendars(booked):
+    from aula.events import lifecycle
+
+    lifecycle.cancel(booked, actor=None)
+    booked.refresh_from_db()
     assert booked.sequence == 1
     notices = outbox("event_cancelled")
     assert len(notices) == 2
@@ -533,10 +533,11 @@ def test_a_change_that_fails_after_saving_leaves_no_email(admin_client, booked, 
     url = admin_url(Event, "change", booked.pk)
     data = form_data(admin_client.get(url), "event")
     with pytest.raises(Boom):
-        admin_client.post(url, {**data, "status": "cancelled"})
+        admin_client.post(url, {**data, "starts_at_1": "09:00"})
     booked.refresh_from_db()
-    assert booked.status == Event.Status.PUBLISHED and booked.sequence == 0
-    assert not outbox("event_cancelled")
+    assert booked.local_start.hour == 10 and booked.sequence == 0
+    assert not outbox("event_changed")
+    assert not AuditEntry.objects.exists()  # the entry rolled back with the change
 
 
 def test_a_refused_change_tells_nobody(admin_client, booked):
@@ -731,13 +732,11 @@ def test_model_clean_errors_show_on_the_event_form(admin_client):
     stranger = make_partner(make_project(), organisation="Elsewhere")
     response = admin_client.post(admin_url(Event, "add"), event_post(
         project, primary_language="lt", host_partner=str(stranger.pk),
-        registration_closes_at_0="2021-06-10", registration_closes_at_1="14:00",
     ))
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     assert errors["title"] == ["Give the title in the primary language (Lithuanian)."]
     assert errors["host_partner"] == ["Choose a partner of this event's project."]
-    assert errors["registration_closes_at"] == ["Registration cannot close after the event ends."]
     html = response.content.decode()
     assert "Give the title in the primary language (Lithuanian)." in html
 
@@ -747,13 +746,10 @@ def test_constraint_errors_show_on_the_event_form(admin_client):
     make_event(project, slug="taken")
     response = admin_client.post(admin_url(Event, "add"), event_post(
         project, slug="taken", ends_at_1="09:00",
-        registration_opens_at_0="2021-06-01", registration_opens_at_1="10:00",
-        registration_closes_at_0="2021-05-01", registration_closes_at_1="10:00",
     ))
     assert response.status_code == 200
     errors = response.context["adminform"].form.non_field_errors()
     assert "The event must end after it starts." in errors
-    assert "Registration must close after it opens." in errors
     assert "Another event of this project has this address." in errors
 
 
@@ -924,3 +920,244 @@ def test_changelist_query_count_does_not_grow_with_rows(admin_client, seminar,
         admin_client.get(admin_url(AgendaBlock, "changelist"))
     with django_assert_max_num_queries(12):
         admin_client.get(admin_url(AgendaItem, "changelist"))
+
+
+# --- the admin goes through the same rules as the console ----------------------------------
+
+
+@pytest.fixture
+def chosen():
+    """A published event in ten days with a slot of two sessions, one chosen by a registrant."""
+    from aula.registrations import services as registrations
+    from tests.registrations.factories import make_event as make_open_event
+    from tests.registrations.factories import make_slot, person
+
+    starts = (timezone.now() + timedelta(days=10)).replace(second=0, microsecond=0)
+    event = make_open_event(starts_at=starts, ends_at=starts + timedelta(hours=3))
+    sessions = make_slot(event, 10, None)
+    assert registrations.register(event, person(1, sessions=[sessions[0].pk])).accepted
+    AuditEntry.objects.all().delete()
+    return event, sessions
+
+
+def entries():
+    return list(AuditEntry.objects.order_by("id"))
+
+
+def test_the_status_is_read_only_and_changed_by_the_life_cycle_only(admin_client, seminar):
+    url = admin_url(Event, "change", seminar.pk)
+    html = admin_client.get(url).content.decode()
+    assert 'name="status"' not in html
+    Event.objects.filter(pk=seminar.pk).update(status=Event.Status.DRAFT)
+    save_event(admin_client, seminar, status="published")
+    assert seminar.status == Event.Status.DRAFT
+    assert not AuditEntry.objects.filter(action__startswith="event.publ").exists()
+
+
+def test_publishing_a_draft_without_a_privacy_notice_is_refused_in_the_admin(admin_client):
+    from aula.registrations.models import PrivacyNotice
+
+    draft = make_event(status=Event.Status.DRAFT)
+    changelist = admin_url(Event, "changelist")
+    response = admin_client.post(changelist, {"action": "publish", "_selected_action": [draft.pk]},
+                                 follow=True)
+    assert "Write a privacy notice" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Event.Status.DRAFT and not entries()
+    PrivacyNotice.objects.create(project=draft.project, event=draft, text={"en": "Notice"})
+    response = admin_client.post(changelist, {"action": "publish", "_selected_action": [draft.pk]},
+                                 follow=True)
+    assert "is published" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Event.Status.PUBLISHED
+    (entry,) = entries()
+    assert entry.action == "event.published" and entry.actor_name == "admin"
+    assert entry.changes == {"status": ["draft", "published"]}
+
+
+def test_marking_held_before_the_start_is_refused_in_the_admin(admin_client):
+    event = make_event()  # a year ahead
+    changelist = admin_url(Event, "changelist")
+    response = admin_client.post(
+        changelist, {"action": "mark_held", "_selected_action": [event.pk]}, follow=True
+    )
+    assert "has not started yet" in response.content.decode()
+    event.refresh_from_db()
+    assert event.status == Event.Status.PUBLISHED and not entries()
+    started = make_event(starts_at=timezone.now() - timedelta(hours=1))
+    admin_client.post(changelist, {"action": "mark_held", "_selected_action": [started.pk]})
+    admin_client.post(changelist, {"action": "close", "_selected_action": [started.pk]})
+    admin_client.post(changelist, {"action": "reopen", "_selected_action": [started.pk]})
+    started.refresh_from_db()
+    assert started.status == Event.Status.HELD
+    assert [e.action for e in entries()] == ["event.held", "event.closed", "event.reopened"]
+
+
+def test_capacity_and_registration_window_are_not_editable_in_the_admin(admin_client, booked):
+    url = admin_url(Event, "change", booked.pk)
+    html = admin_client.get(url).content.decode()
+    for name in ("capacity", "registration_opens_at_0", "registration_closes_at_0"):
+        assert f'name="{name}"' not in html
+    save_event(admin_client, booked, capacity="1", registration_opens_at_0="2020-01-01",
+               registration_opens_at_1="10:00")
+    assert booked.capacity == 50 and booked.registration_opens_at is None
+
+
+def test_a_chosen_block_is_not_deleted_from_its_page(admin_client, chosen):
+    _event, (taken, free) = chosen
+    url = admin_url(AgendaBlock, "delete", taken.pk)
+    for response in (admin_client.get(url, follow=True),
+                     admin_client.post(url, {"post": "yes"}, follow=True)):
+        assert "1 registrant chose this session: it cannot be deleted." in (
+            response.content.decode())
+    assert AgendaBlock.objects.filter(pk=taken.pk).exists() and not entries()
+    response = admin_client.post(admin_url(AgendaBlock, "delete", free.pk), {"post": "yes"})
+    assert response.status_code == 302
+    assert not AgendaBlock.objects.filter(pk=free.pk).exists()
+    (entry,) = entries()
+    assert entry.action == "agenda.block_deleted" and entry.event_id == free.event_id
+
+
+def test_a_chosen_block_is_not_deleted_nor_moved_on_the_event_form(admin_client, chosen):
+    event, (taken, _free) = chosen
+    url = admin_url(Event, "change", event.pk)
+    data = form_data(admin_client.get(url), "event")
+    index = next(i for i in range(2) if data[f"blocks-{i}-id"] == str(taken.pk))
+    response = admin_client.post(url, {**data, f"blocks-{index}-DELETE": "on"})
+    assert response.status_code == 200  # Django's own check of protected rows comes first
+    assert "protected" in errors_of(response) or "chose this session" in errors_of(response)
+    moved = event.local(taken.ends_at + timedelta(minutes=30)).strftime("%H:%M")
+    response = admin_client.post(url, {**data, f"blocks-{index}-ends_at_1": moved})
+    assert response.status_code == 200
+    assert "Registrants chose this session: its time and kind stay" in errors_of(response)
+    taken.refresh_from_db()
+    assert taken.ends_at == event.starts_at + timedelta(hours=2) and not entries()
+
+
+def test_a_chosen_block_keeps_its_time_on_its_page(admin_client, chosen):
+    event, (taken, _free) = chosen
+    url = admin_url(AgendaBlock, "change", taken.pk)
+    data = form_data(admin_client.get(url), "agendablock")
+    data["kind"] = "plenary"
+    data["capacity"] = ""
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "Registrants chose this session" in errors_of(response)
+    assert AgendaBlock.objects.get(pk=taken.pk).kind == "parallel" and not entries()
+
+
+def test_an_agenda_block_outside_the_event_is_refused_in_the_admin(admin_client, seminar):
+    url = admin_url(AgendaBlock, "add")
+    response = admin_client.post(url, {
+        "event": str(seminar.pk), "kind": "plenary", "order": "0",
+        "starts_at_0": "2021-06-10", "starts_at_1": "14:00",
+        "ends_at_0": "2021-06-10", "ends_at_1": "15:00",
+        **translated("title", en="Late"), **translated("description"), "capacity": "",
+        **management("items"),
+    })
+    assert response.status_code == 200
+    assert "outside" in errors_of(response) or "lies" in errors_of(response)
+    assert not seminar.blocks.filter(title__en="Late").exists() and not entries()
+
+
+def test_a_sessions_capacity_asks_registrations_first(admin_client, chosen):
+    from aula.events.services import session_capacity_changing
+
+    event, (taken, free) = chosen
+    heard = []
+
+    def refuse(sender, block, capacity, **kwargs):
+        heard.append((block.pk, block.capacity, capacity))
+        raise ValidationError("Fewer places than the people who chose it.")
+
+    session_capacity_changing.connect(refuse)
+    try:
+        url = admin_url(AgendaBlock, "change", taken.pk)
+        data = form_data(admin_client.get(url), "agendablock")
+        response = admin_client.post(url, {**data, "capacity": "5"})
+        assert response.status_code == 200
+        assert "Fewer places than the people who chose it." in errors_of(response)
+        assert AgendaBlock.objects.get(pk=taken.pk).capacity == 10 and not entries()
+        # Raised: nothing to ask.
+        response = admin_client.post(url, {**data, "capacity": "20"})
+        assert response.status_code == 302, errors_of(response)
+        assert heard == [(taken.pk, 10, 5)]
+        # Newly set, on the event's form: asked as well.
+        event_url = admin_url(Event, "change", event.pk)
+        data = form_data(admin_client.get(event_url), "event")
+        index = next(i for i in range(2) if data[f"blocks-{i}-id"] == str(free.pk))
+        response = admin_client.post(event_url, {**data, f"blocks-{index}-capacity": "3"})
+        assert response.status_code == 200
+        assert heard[-1] == (free.pk, None, 3)
+        assert AgendaBlock.objects.get(pk=free.pk).capacity is None
+    finally:
+        session_capacity_changing.disconnect(refuse)
+
+
+def test_admin_saves_and_deletes_are_on_the_record(admin_client, seminar):
+    save_event(admin_client, seminar, title_en="New title", ends_at_1="13:30",
+               contact_name="Somebody Else")
+    entry = AuditEntry.objects.get(action="event.updated")
+    assert entry.actor_name == "admin" and entry.via == "admin" and entry.event_id == seminar.pk
+    assert entry.changes["title"][1]["en"] == "New title"
+    assert entry.changes["ends_at"] == ["2021-06-10T10:00:00+00:00", "2021-06-10T10:30:00+00:00"]
+    assert entry.changes["contact_name"] == ["changed"]  # referred to, not copied
+    # Saved unchanged: no entry.
+    save_event(admin_client, seminar)
+    assert AuditEntry.objects.filter(action="event.updated").count() == 1
+
+    person_url = admin_url(Person, "add")
+    response = admin_client.post(person_url, {"name": "Ana Pop", "organisation": "",
+                                              **translated("job_title"), **translated("bio")})
+    assert response.status_code == 302, errors_of(response)
+    assert AuditEntry.objects.get(action="person.created").changes["name"] == [None, "Ana Pop"]
+
+    block = seminar.blocks.get(title__en="Closing")
+    item = make_item(block, title={"en": "Thanks"})
+    url = admin_url(AgendaItem, "change", item.pk)
+    data = form_data(admin_client.get(url), "agendaitem")
+    data.update({"roles-0-person": str(Person.objects.get(name="Ana Pop").pk),
+                 "roles-0-role": "speaker", "roles-0-order": "1"})
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, errors_of(response)
+    added = AuditEntry.objects.get(action="agenda.person_added")
+    assert added.event_id == seminar.pk and added.project_id == seminar.project_id
+
+    partner = seminar.host_partner
+    url = admin_url(Partner, "change", partner.pk)
+    data = form_data(admin_client.get(url), "partner")
+    response = admin_client.post(url, {**data, "city": "Elsewhere"})
+    assert response.status_code == 302, errors_of(response)
+    changed = AuditEntry.objects.get(action="partner.changed")
+    assert changed.project_id == seminar.project_id
+    assert changed.changes == {"city": [partner.city, "Elsewhere"]}
+
+    draft = make_event(seminar.project, status=Event.Status.DRAFT)
+    response = admin_client.post(admin_url(Event, "delete", draft.pk), {"post": "yes"})
+    assert response.status_code == 302
+    deleted = AuditEntry.objects.get(action="event.deleted")
+    assert deleted.event_id == draft.pk and deleted.target_label == str(draft)
+
+
+def test_an_event_added_in_the_admin_is_a_draft_on_the_record(admin_client):
+    project = make_project()
+    response = admin_client.post(admin_url(Event, "add"), event_post(
+        project, status="published",
+        **block_post(0), **management("blocks", total=1),
+    ))
+    assert response.status_code == 302, errors_of(response)
+    event = Event.objects.get()
+    assert event.status == Event.Status.DRAFT
+    assert [e.action for e in entries()] == ["event.created", "agenda.block_added"]
+    assert all(e.event_id == event.pk for e in entries())
+
+
+def test_moving_the_event_before_its_registration_closes_is_said_at_the_top(admin_client, booked):
+    Event.objects.filter(pk=booked.pk).update(registration_closes_at=booked.ends_at)
+    url = admin_url(Event, "change", booked.pk)
+    data = form_data(admin_client.get(url), "event")
+    data.update({"starts_at_1": "09:00", "ends_at_1": "09:30"})
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "Registration cannot close after the event ends." in (
+        response.context["adminform"].form.non_field_errors())

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from aula.console import event_services as services
 from aula.core.fields import TranslatedTextFormField
 from aula.core.translation import CONTENT_LANGUAGES
+from aula.events import agenda
+from aula.events.forms import UnshownFieldErrors
 from aula.events.models import AgendaBlock, AgendaItem, Event, ItemRole, Person
 from aula.projects.models import Partner
 from aula.registrations.models import PrivacyNotice, Question, RegistrationOptions
@@ -54,7 +56,7 @@ def https_urls(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
-class EventCreateForm(forms.ModelForm):
+class EventCreateForm(UnshownFieldErrors, forms.ModelForm):
     class Meta:
         model = Event
         fields = ["title", "slug", "primary_language", "time_zone", "starts_at", "ends_at",
@@ -91,7 +93,6 @@ class EventEditForm(EventCreateForm):
         fields = [
             "title", "summary", "description", "location", "primary_language", "slug",
             "time_zone", "starts_at", "ends_at", "format", "meeting_url", "host_partner",
-            "capacity", "registration_opens_at", "registration_closes_at",
             "contact_name", "contact_role", "contact_organisation", "contact_phone",
             "contact_email",
         ]
@@ -127,6 +128,14 @@ class CloneForm(forms.Form):
         if slug and Event.objects.filter(project_id=self.source.project_id, slug=slug).exists():
             raise ValidationError(_("Another event of this project has this address."))
         return slug
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Told to the registrants in the e-mail and shown on the event's page."),
+    )
 
 
 class EventWindowForm(forms.ModelForm):
@@ -175,7 +184,7 @@ class BlockForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.event = event
         self.instance.event = event
-        self.chosen = services.chosen_by(self.instance)
+        self.chosen = agenda.chosen_by(self.instance)
         zone_help(self)
 
     def clean(self):
@@ -195,7 +204,7 @@ class BlockForm(forms.ModelForm):
             pk=self.instance.pk, event=self.event, kind=kind, starts_at=start, ends_at=end,
             title=cleaned.get("title") or {},
         )
-        problems = services.block_problems(self.event, block)
+        problems = agenda.block_problems(self.event, block)
         if problems:
             raise ValidationError(problems, code="agenda")
         return cleaned

@@ -1,9 +1,13 @@
 """Console pages for events: create, clone, edit, agenda, registration settings, questions,
-privacy notice, publish, unpublish and cancel.
+privacy notice, and the moves of the event's life cycle (publish, back to draft, mark as held,
+close, reopen, cancel).
 
 Every view gets its project or event through ``aula.console.permissions`` (viewers read,
-editors change) and leaves the rules to ``aula.console.event_services``. Pages with times work
-in the event's zone: the view activates it while the form is read, checked and rendered.
+editors change) and leaves the rules to the domain: ``aula.events.services`` (the event),
+``aula.events.agenda`` (blocks, items, people), ``aula.events.lifecycle`` (its states), each
+called with ``actor=request.user``; ``aula.console.event_services`` for the registration pages.
+Pages with times work in the event's zone: the view activates it while the form is read,
+checked and rendered.
 """
 
 import copy
@@ -23,7 +27,11 @@ from aula.console import event_services as services
 from aula.console import queries
 from aula.console.models import Role
 from aula.console.permissions import allows, event_for, project_for
+from aula.core.errors import ActionRefused
 from aula.core.forms import apply_errors
+from aula.events import agenda as agenda_rules
+from aula.events import lifecycle
+from aula.events import services as event_rules
 from aula.events.models import (
     AgendaBlock,
     AgendaItem,
@@ -78,7 +86,7 @@ def event_new(request, project):
         form = forms.EventCreateForm(request.POST or None, project=project)
         if request.method == "POST" and form.is_valid():
             try:
-                event = services.create_event(form.instance)
+                event = event_rules.create_event(form.instance, actor=request.user)
             except ValidationError as error:
                 apply_errors(form, error)
             else:
@@ -102,8 +110,8 @@ def event_edit(request, event_id):
         form = forms.EventEditForm(request.POST or None, instance=event)
         if request.method == "POST" and form.is_valid():
             try:
-                services.update_event(
-                    form.instance, form.changed_data, old=old,
+                event_rules.update_event(
+                    form.instance, actor=request.user, old=old,
                     move_agenda=form.cleaned_data["move_agenda"],
                 )
             except ValidationError as error:
@@ -124,8 +132,9 @@ def event_clone(request, event_id):
     form = forms.CloneForm(request.POST or None, source=source)
     if request.method == "POST" and form.is_valid():
         try:
-            event = services.clone_event(
-                source, starts_on=form.cleaned_data["starts_on"], slug=form.cleaned_data["slug"]
+            event = event_rules.clone_event(
+                source, actor=request.user, starts_on=form.cleaned_data["starts_on"],
+                slug=form.cleaned_data["slug"],
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -136,46 +145,81 @@ def event_clone(request, event_id):
     return _page(request, "clone.html", source, role, form=form)
 
 
+def _back(request, event):
+    """Back where the move was asked for: the events list or the event's hub."""
+    if request.POST.get("next") == "list":
+        return redirect("console:project_events", project=event.project.slug)
+    return _to_event(event)
+
+
+def _move(request, event_id, move, done, refused=None):
+    """Run the life cycle's ``move`` on the event as the signed-in editor; refusals are shown
+    as messages (``refused`` words them, with ``%(why)s``)."""
+    event, _role = event_for(request.user, event_id, Role.EDITOR)
+    try:
+        move(event)
+    except ActionRefused as refusal:
+        messages.error(request, refused % {"why": refusal.message} if refused else refusal.message)
+    else:
+        messages.success(request, done)
+    return _back(request, event)
+
+
 @login_required
 @require_POST
 def event_publish(request, event_id):
-    event, _role = event_for(request.user, event_id, Role.EDITOR)
-    try:
-        services.publish(event, actor=request.user)
-    except services.EventActionRefused as refusal:
-        messages.error(request, _("The event is not published: %(why)s") % {
-            "why": refusal.message
-        })
-    else:
-        messages.success(request, _("The event is published."))
-    return _to_event(event)
+    return _move(request, event_id, lambda event: lifecycle.publish(event, actor=request.user),
+                 _("The event is published."), _("The event is not published: %(why)s"))
 
 
 @login_required
 @require_POST
 def event_unpublish(request, event_id):
-    event, _role = event_for(request.user, event_id, Role.EDITOR)
-    try:
-        services.unpublish(event, actor=request.user)
-    except services.EventActionRefused as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(request, _("The event is a draft again and no longer public."))
-    return _to_event(event)
+    return _move(
+        request, event_id,
+        lambda event: lifecycle.unpublish(event, actor=request.user,
+                                          active_registrations=services.active_registrations),
+        _("The event is a draft again and no longer public."),
+    )
+
+
+@login_required
+@require_POST
+def event_mark_held(request, event_id):
+    return _move(request, event_id, lambda event: lifecycle.mark_held(event, actor=request.user),
+                 _("The event is marked as held."))
+
+
+@login_required
+@require_POST
+def event_close(request, event_id):
+    return _move(request, event_id, lambda event: lifecycle.close(event, actor=request.user),
+                 _("The event is closed: attendance, certificates and the survey stay as "
+                   "they are."))
+
+
+@login_required
+@require_POST
+def event_reopen(request, event_id):
+    return _move(request, event_id, lambda event: lifecycle.reopen(event, actor=request.user),
+                 _("The event is reopened: attendance, certificates and the survey can change "
+                   "again."))
 
 
 @login_required
 def event_cancel(request, event_id):
     event, role = event_for(request.user, event_id, Role.EDITOR)
-    if request.method == "POST":
+    form = forms.CancelForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
         try:
-            services.cancel(event, actor=request.user)
-        except services.EventActionRefused as refusal:
+            lifecycle.cancel(event, actor=request.user, reason=form.cleaned_data["reason"])
+        except ActionRefused as refusal:
             messages.error(request, refusal.message)
         else:
             messages.success(request, _("The event is cancelled and its registrants are told."))
         return _to_event(event)
-    return _page(request, "cancel.html", event, role,
+    return _page(request, "cancel.html", event, role, form=form,
+                 can_cancel="cancel" in lifecycle.moves(event),
                  registrants=services.active_registrations(event))
 
 
@@ -189,12 +233,16 @@ def agenda(request, event_id):
     with timezone.override(event.tz):
         form = forms.BlockForm(request.POST or None, event=event, prefix="block")
         if request.method == "POST" and form.is_valid():
-            services.save_block(form.instance)
-            messages.success(request, _("The block is added."))
-            return redirect("console:event_agenda", event_id=event.pk)
-        blocks = services.agenda_blocks(event)
+            try:
+                agenda_rules.save_block(form.instance, actor=request.user)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("The block is added."))
+                return redirect("console:event_agenda", event_id=event.pk)
+        blocks = agenda_rules.organiser_agenda(event)
         return _page(request, "agenda.html", event, role, form=form, blocks=blocks,
-                     problems=services.agenda_problems(event, blocks))
+                     problems=agenda_rules.problems_of(event, blocks))
 
 
 def _block(event, block_id) -> AgendaBlock:
@@ -210,9 +258,13 @@ def block_edit(request, event_id, block_id):
     with timezone.override(event.tz):
         form = forms.BlockForm(request.POST or None, instance=block, event=event, prefix="block")
         if request.method == "POST" and form.is_valid():
-            services.save_block(form.instance)
-            messages.success(request, _("The block is saved."))
-            return redirect("console:event_block", event_id=event.pk, block_id=block.pk)
+            try:
+                agenda_rules.save_block(form.instance, actor=request.user)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("The block is saved."))
+                return redirect("console:event_block", event_id=event.pk, block_id=block.pk)
         block = _block(event, block_id)  # as stored, for the page's own texts
         item_form = forms.ItemForm(block=block, prefix="item")
         items = list(block.items.all())
@@ -226,8 +278,8 @@ def block_delete(request, event_id, block_id):
     event, _role = event_for(request.user, event_id, Role.EDITOR)
     block = _block(event, block_id)
     try:
-        services.delete_block(block)
-    except services.EventActionRefused as refusal:
+        agenda_rules.delete_block(block, actor=request.user)
+    except ActionRefused as refusal:
         messages.error(request, refusal.message)
         return redirect("console:event_block", event_id=event.pk, block_id=block.pk)
     messages.success(request, _("The block is deleted."))
@@ -242,9 +294,13 @@ def item_new(request, event_id, block_id):
     with timezone.override(event.tz):
         item_form = forms.ItemForm(request.POST, block=block, prefix="item")
         if item_form.is_valid():
-            item = item_form.save()
-            messages.success(request, _("The item is added."))
-            return redirect("console:event_item", event_id=event.pk, item_id=item.pk)
+            try:
+                item = agenda_rules.save_item(item_form.instance, actor=request.user)
+            except ValidationError as error:
+                apply_errors(item_form, error)
+            else:
+                messages.success(request, _("The item is added."))
+                return redirect("console:event_item", event_id=event.pk, item_id=item.pk)
         form = forms.BlockForm(instance=block, event=event, prefix="block")
         return _page(request, "block.html", event, role, agenda_block=block, form=form,
                      item_form=item_form, items=list(block.items.all()))
@@ -266,9 +322,13 @@ def item_edit(request, event_id, item_id, role_form=None, person_form=None):
         form = forms.ItemForm(request.POST if posted else None, instance=item, block=item.block,
                               prefix="item")
         if posted and form.is_valid():
-            form.save()
-            messages.success(request, _("The item is saved."))
-            return redirect("console:event_item", event_id=event.pk, item_id=item.pk)
+            try:
+                agenda_rules.save_item(form.instance, actor=request.user)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("The item is saved."))
+                return redirect("console:event_item", event_id=event.pk, item_id=item.pk)
         item = _item(event, item_id)
         people = list(Person.objects.order_by("name", "id"))
         return _page(
@@ -284,7 +344,7 @@ def item_edit(request, event_id, item_id, role_form=None, person_form=None):
 def item_delete(request, event_id, item_id):
     event, _role = event_for(request.user, event_id, Role.EDITOR)
     item = _item(event, item_id)
-    item.delete()
+    agenda_rules.delete_item(item, actor=request.user)
     messages.success(request, _("The item is deleted."))
     return redirect("console:event_block", event_id=event.pk, block_id=item.block_id)
 
@@ -297,7 +357,8 @@ def role_add(request, event_id, item_id):
     form = forms.RoleForm(request.POST, prefix="role")
     if form.is_valid():
         try:
-            services.add_role(item, form.cleaned_data["person"], form.cleaned_data["role"])
+            agenda_rules.add_role(item, form.cleaned_data["person"], form.cleaned_data["role"],
+                                  actor=request.user)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -314,7 +375,8 @@ def person_new(request, event_id, item_id):
     form = forms.PersonForm(request.POST, prefix="person")
     if form.is_valid():
         try:
-            services.add_new_person(item, form.instance, form.cleaned_data["role"])
+            agenda_rules.add_new_person(item, form.instance, form.cleaned_data["role"],
+                                        actor=request.user)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -328,7 +390,8 @@ def person_new(request, event_id, item_id):
 def role_delete(request, event_id, item_id, role_id):
     event, _role = event_for(request.user, event_id, Role.EDITOR)
     item = _item(event, item_id)
-    get_object_or_404(ItemRole, item=item, pk=role_id).delete()
+    agenda_rules.remove_role(get_object_or_404(ItemRole, item=item, pk=role_id),
+                             actor=request.user)
     messages.success(request, _("The person is removed from the item."))
     return redirect("console:event_item", event_id=event.pk, item_id=item.pk)
 

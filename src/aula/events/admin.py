@@ -3,23 +3,38 @@
 Organisers enter and read every time in the event's own zone, never in UTC: the add and change
 views of events, blocks and items activate that zone while the form is read, checked and shown,
 and every time field says which zone it is in.
+
+The admin goes through the same rules as the console: an event's status changes only by the
+life cycle's moves (admin actions calling ``aula.events.lifecycle`` as the signed-in person),
+its capacity and registration window only on the console's registration settings (read-only
+here); every save and delete writes its audit entry (``AuditedAdmin`` with the recorders of
+``aula.events.services`` and ``aula.events.agenda``); a block registrants chose keeps its time
+and kind and cannot be deleted, its capacity is checked by registrations
+(``session_capacity_changing``), and the agenda must still fit the event.
 """
 
 import zoneinfo
 from datetime import datetime
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
+from aula.core.errors import ActionRefused
 from aula.core.timefmt import format_offset
+from aula.events import agenda, lifecycle
+from aula.events import services as event_services
+from aula.events.forms import UnshownFieldErrors
 from aula.events.models import (
     AgendaBlock,
     AgendaItem,
@@ -31,10 +46,26 @@ from aula.events.models import (
     time_zone_choices,
 )
 from aula.events.services import record_event_change
-from aula.projects.admin import URL_OVERRIDES, translated_search
+from aula.projects.admin import URL_OVERRIDES, VIA, AuditedAdmin, Recorder, translated_search
 from aula.projects.models import Partner
 
 DEFAULT_ZONE = Event._meta.get_field("time_zone").get_default()
+
+EVENT_RECORDERS = {
+    Event: Recorder(
+        event_services.snapshot,
+        lambda actor, obj, before: event_services.record_saved(actor, obj, before, via=VIA),
+        lambda actor, obj: event_services.record_deleted(actor, obj, via=VIA),
+    ),
+    **{
+        model: Recorder(
+            agenda.snapshot,
+            lambda actor, obj, before: agenda.record_saved(actor, obj, before, via=VIA),
+            lambda actor, obj: agenda.record_deleted(actor, obj, via=VIA),
+        )
+        for model in (AgendaBlock, AgendaItem, ItemRole, Person)
+    },
+}
 
 
 def valid_zone(name) -> str | None:
@@ -128,7 +159,8 @@ def localized_title(obj, field="title") -> str:
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(AuditedAdmin, admin.ModelAdmin):
+    recorders = EVENT_RECORDERS
     list_display = ["name", "organisation", "job_title_display", "has_photo"]
     search_fields = ["name", "organisation", *translated_search("job_title")]
     fields = ["name", "organisation", "job_title", "bio", "photo"]
@@ -156,16 +188,35 @@ class AgendaFormSet(BaseInlineFormSet):
         event = self.instance
         if event.starts_at is None or event.ends_at is None or not valid_zone(event.time_zone):
             return  # the event form reports its own errors
-        blocks = []
+        blocks, problems = [], []
         for form in self.forms:
+            old = agenda.stored(form.instance)
             if self.can_delete and self._should_delete_form(form):
+                refusal = agenda.chosen_block_refusal(old) if old is not None else None
+                if refusal:
+                    problems.append(refusal)
                 continue
             if form.instance.pk is None and not form.has_changed():
                 continue  # an empty extra form
             blocks.append(form.instance)
-        problems = check_agenda(event, blocks)
+            problem = agenda.chosen_block_problem(form.instance, old)
+            if problem:
+                problems.append(problem)
+        problems.extend(check_agenda(event, blocks))
         if problems:
             raise ValidationError(problems, code="agenda")
+        # Inside the admin's transaction, before saving: registrations refuses a session's
+        # capacity below the people who chose it.
+        for block in blocks:
+            capacity_changing(block)
+
+
+def capacity_changing(block: AgendaBlock) -> None:
+    """``agenda.capacity_changing`` for a block of an admin form; its refusal on the form."""
+    try:
+        agenda.capacity_changing(block, agenda.stored(block))
+    except ValidationError as error:
+        raise ValidationError(error.messages, code="capacity") from error
 
 
 class AgendaBlockInline(ZoneHelpMixin, admin.StackedInline):
@@ -176,7 +227,7 @@ class AgendaBlockInline(ZoneHelpMixin, admin.StackedInline):
     fields = [("kind", "order"), ("starts_at", "ends_at"), "title", "description", "capacity"]
 
 
-class EventForm(forms.ModelForm):
+class EventForm(UnshownFieldErrors, forms.ModelForm):
     class Meta:
         model = Event
         fields = ["time_zone", "host_partner", "contact_organisation"]  # the admin adds the rest
@@ -197,9 +248,40 @@ class EventForm(forms.ModelForm):
                 field.label_from_instance = lambda partner: f"{partner} — {partner.project.name}"
 
 
+def _move_action(move, name, description, done):
+    """An admin action running the life cycle's ``move`` on each chosen event as the signed-in
+    person; each refusal is said in words, nothing else changes."""
+
+    def action(modeladmin, request, queryset):
+        for event in queryset:
+            try:
+                move(event, actor=request.user)
+            except ActionRefused as refusal:
+                modeladmin.message_user(request, f"{event}: {refusal.message}", messages.ERROR)
+            else:
+                modeladmin.message_user(request, done() % {"event": event}, messages.SUCCESS)
+
+    action.__name__ = name
+    return admin.action(description=description, permissions=["change"])(action)
+
+
+publish_events = _move_action(lifecycle.publish, "publish", _("Publish"),
+                              lambda: gettext_now("%(event)s is published."))
+mark_events_held = _move_action(lifecycle.mark_held, "mark_held", _("Mark as held"),
+                                lambda: gettext_now("%(event)s is marked as held."))
+close_events = _move_action(lifecycle.close, "close", _("Close"),
+                            lambda: gettext_now("%(event)s is closed."))
+reopen_events = _move_action(lifecycle.reopen, "reopen", _("Reopen"),
+                             lambda: gettext_now("%(event)s is reopened."))
+
+
 @admin.register(Event)
-class EventAdmin(EventZoneMixin, ZoneHelpMixin, admin.ModelAdmin):
+class EventAdmin(AuditedAdmin, EventZoneMixin, ZoneHelpMixin, admin.ModelAdmin):
     form = EventForm
+    recorders = EVENT_RECORDERS
+    # Back to draft and cancelling (with its reason, told to the registrants) are in the
+    # console, which knows the registrants.
+    actions = [publish_events, mark_events_held, close_events, reopen_events]
     inlines = [AgendaBlockInline]
     formfield_overrides = URL_OVERRIDES
     list_display = ["title_display", "project", "local_time", "status", "format"]
@@ -208,7 +290,10 @@ class EventAdmin(EventZoneMixin, ZoneHelpMixin, admin.ModelAdmin):
     list_select_related = ["project"]
     search_fields = ["slug", "project__name", "project__code", *translated_search("title")]
     date_hierarchy = "starts_at"
-    readonly_fields = ["uid", "sequence", "created_at", "updated_at"]
+    readonly_fields = [
+        "uid", "sequence", "created_at", "updated_at", "status", "cancelled_at",
+        "cancellation_reason", "capacity", "registration_opens_at", "registration_closes_at",
+    ]
     save_on_top = True
 
     @admin.display(description=_("title"), ordering="slug")
@@ -249,8 +334,12 @@ class EventAdmin(EventZoneMixin, ZoneHelpMixin, admin.ModelAdmin):
                            "meeting_url", "host_partner"],
             }),
             (_("Registration"), {
+                "description": _("Changed on the registration settings of the event in the "
+                                 "console."),
                 "fields": [("registration_opens_at", "registration_closes_at"), "capacity"],
             }),
+            *([(_("Cancellation"), {"fields": ["cancelled_at", "cancellation_reason"]})]
+              if obj is not None and obj.is_cancelled else []),
             (_("Contact"), {
                 "fields": ["contact_name", "contact_role", "contact_organisation",
                            ("contact_phone", "contact_email")],
@@ -265,20 +354,13 @@ class EventAdmin(EventZoneMixin, ZoneHelpMixin, admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         old_zone = valid_zone(form.initial.get("time_zone"))
         if change and "time_zone" in form.changed_data and old_zone:
-            keep_item_clock_times(form.instance, zoneinfo.ZoneInfo(old_zone))
+            # The event and its blocks were on the form, read in the new zone; items are edited
+            # elsewhere and keep their clock times too.
+            agenda.shift_agenda(form.instance, zoneinfo.ZoneInfo(old_zone), blocks=False)
         if change:
             # Once per save and after the agenda: the e-mails it causes show the new sessions.
             # The admin's transaction is still open, so they commit with the change or not at all.
             record_event_change(form.instance, form.changed_data)
-
-
-def keep_item_clock_times(event: Event, old_tz) -> None:
-    """After the event's zone changed, items keep their clock times as the event and its blocks
-    do (their times were all on the form, read in the new zone); items are edited elsewhere."""
-    for item in AgendaItem.objects.filter(block__event=event, starts_at__isnull=False):
-        clock = timezone.localtime(item.starts_at, old_tz).replace(tzinfo=None)
-        item.starts_at = timezone.make_aware(clock, event.tz)
-        item.save(update_fields=["starts_at"])
 
 
 # --- Agenda blocks and their items ---------------------------------------------------------
@@ -315,14 +397,20 @@ class AgendaBlockForm(forms.ModelForm):
         # Only the problems this block brings: older ones are not this form's to fix.
         known = set(map(str, check_agenda(event, others)))
         problems = [p for p in check_agenda(event, [*others, block]) if str(p) not in known]
+        problem = agenda.chosen_block_problem(block, agenda.stored(self.instance))
+        if problem:
+            problems.insert(0, problem)
         if problems:
             raise ValidationError(problems, code="agenda")
+        block.capacity = cleaned.get("capacity")
+        capacity_changing(block)
         return cleaned
 
 
 @admin.register(AgendaBlock)
-class AgendaBlockAdmin(EventZoneMixin, ZoneHelpMixin, admin.ModelAdmin):
+class AgendaBlockAdmin(AuditedAdmin, EventZoneMixin, ZoneHelpMixin, admin.ModelAdmin):
     form = AgendaBlockForm
+    recorders = EVENT_RECORDERS
     inlines = [AgendaItemInline]
     list_display = ["title_display", "event", "kind", "local_time", "capacity"]
     list_display_links = ["title_display"]
@@ -346,6 +434,14 @@ class AgendaBlockAdmin(EventZoneMixin, ZoneHelpMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ["event"] if obj is not None else []  # a block stays with its event
+
+    def delete_view(self, request, object_id, extra_context=None):
+        block = self.get_object(request, unquote(object_id))
+        refusal = agenda.chosen_block_refusal(block) if block is not None else None
+        if refusal:
+            self.message_user(request, refusal, messages.ERROR)
+            return redirect(reverse("admin:events_agendablock_change", args=[block.pk]))
+        return super().delete_view(request, object_id, extra_context)
 
     def get_fieldsets(self, request, obj=None):
         return [(None, {
@@ -372,7 +468,8 @@ class ItemRoleInline(admin.TabularInline):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(EventZoneMixin, ZoneHelpMixin, admin.ModelAdmin):
+class AgendaItemAdmin(AuditedAdmin, EventZoneMixin, ZoneHelpMixin, admin.ModelAdmin):
+    recorders = EVENT_RECORDERS
     inlines = [ItemRoleInline]
     list_display = ["title_display", "block", "event", "local_start", "people_display"]
     list_display_links = ["title_display"]

@@ -81,6 +81,27 @@ def publish_problems(event: Event) -> list[str]:
     return problems
 
 
+def moves(event: Event, now: datetime | None = None) -> list[str]:
+    """The moves ``event`` allows now, by the name of their function here ("publish",
+    "unpublish", "mark_held", "close", "reopen", "cancel"), as the console offers them: marking
+    it held only once it has started; publishing may still be refused for its problems."""
+    allowed = TRANSITIONS[event.status]
+    names = []
+    if Status.PUBLISHED in allowed:
+        names.append("publish")
+    if Status.DRAFT in allowed:
+        names.append("unpublish")
+    if Status.HELD in allowed and event.status == Status.PUBLISHED and event.has_started(now):
+        names.append("mark_held")
+    if Status.CLOSED in allowed:
+        names.append("close")
+    if Status.HELD in allowed and event.status == Status.CLOSED:
+        names.append("reopen")
+    if Status.CANCELLED in allowed:
+        names.append("cancel")
+    return names
+
+
 # --- What each state allows --------------------------------------------------------------------
 
 
@@ -184,7 +205,9 @@ def cancel(event: Event, *, actor, reason: str = "") -> Event:
 @transaction.atomic
 def mark_held(event: Event, *, actor, now: datetime | None = None) -> Event:
     event = _locked(event)
-    _refuse_unless(event, Status.HELD, _("Only a published event can be marked as held."))
+    # Not _refuse_unless: closed → held is reopening, a move of its own (``reopen``).
+    if event.status != Status.PUBLISHED:
+        raise ActionRefused(_("Only a published event can be marked as held."))
     if not event.has_started(now):
         raise ActionRefused(_("The event has not started yet: it can be marked as held once "
                               "it has."))

@@ -1,18 +1,32 @@
-"""Events' writes that other apps react to: the one place that says an event's schedule or status
-changed.
+"""The event's own writes: create, update and clone an event, shift its agenda in time, and the
+one place that says an event's schedule or status changed.
 
-Whoever saves an event (the admin, the demo loader) calls ``record_event_change`` once, after
-the event and its agenda are saved. It raises the calendar revision and sends the signals below;
-other apps listen to them (registrations e-mails the registrants), so events imports none of them.
+Each organiser action is one function taking the acting person as ``actor`` (None for Aula
+itself), run in one transaction that also writes its audit entry (``aula.audit``) with the
+changed fields before and after. The console, the admin and the demo loader call them.
+
+Whoever saves an event's time or status calls ``record_event_change`` once, after the event and
+its agenda are saved. It raises the calendar revision and sends the signals below; other apps
+listen to them (registrations e-mails the registrants), so events imports none of them.
+
+The agenda's own writes (blocks, items, people in roles) are in ``aula.events.agenda``; the moves
+between an event's states in ``aula.events.lifecycle``.
 """
 
+import zoneinfo
 from collections.abc import Iterable
+from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.dispatch import Signal
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy
 
-from aula.events.models import Event
+from aula.audit import services as audit
+from aula.events.agenda import clock_delta, shift, shift_agenda
+from aula.events.models import AgendaBlock, Event, ItemRole, check_agenda
 
 # A change to these moves the event in time.
 SCHEDULE_FIELDS = frozenset({"starts_at", "ends_at", "time_zone"})
@@ -27,6 +41,26 @@ event_cancelled = Signal()  # the event's status became cancelled
 # that changes a parallel session's capacity, before the block is saved: registrations locks the
 # event's counter and raises ValidationError when fewer places than the people who chose it.
 session_capacity_changing = Signal()
+# Sent with ``source=`` and ``copy=`` (both saved) inside the transaction of ``clone_event``,
+# after the event and its agenda are copied: registrations copies its options, questions and
+# privacy notice. A receiver that raises undoes the copy.
+event_cloned = Signal()
+
+CREATED = audit.action("event.created", gettext_lazy("Created the event"))
+UPDATED = audit.action("event.updated", gettext_lazy("Changed the event"))
+CLONED = audit.action("event.cloned", gettext_lazy("Copied the event as the next one"))
+DELETED = audit.action("event.deleted", gettext_lazy("Deleted the event"))
+
+# The fields whose changes the log records (not the status: its moves have entries of their
+# own; not the calendar revision, nor the times Django keeps).
+AUDITED_FIELDS = (
+    "project", "slug", "primary_language", "title", "summary", "description", "format",
+    "location", "time_zone", "starts_at", "ends_at", "registration_opens_at",
+    "registration_closes_at", "capacity", "meeting_url", "host_partner", "contact_name",
+    "contact_role", "contact_organisation", "contact_phone", "contact_email",
+)
+# The contact person's own details: the log says they changed, without copying them.
+PERSONAL_FIELDS = ("contact_name", "contact_phone", "contact_email")
 
 
 def record_event_change(event: Event, changed_fields: Iterable[str]) -> bool:
@@ -49,3 +83,151 @@ def record_event_change(event: Event, changed_fields: Iterable[str]) -> bool:
         elif changed & SCHEDULE_FIELDS and event.status == Event.Status.PUBLISHED:
             event_rescheduled.send(sender=Event, event=event)
     return True
+
+
+# --- The record of an event's changes ----------------------------------------------------------
+
+
+def snapshot(event: Event) -> dict:
+    return audit.snapshot(event, AUDITED_FIELDS)
+
+
+def record_saved(actor, event: Event, before: dict | None, *, via: str = "", data=None):
+    """The entry for ``event`` (saved) created (``before`` None) or changed from ``before``
+    (a ``snapshot``); nothing when no audited field changed. Inside the save's transaction.
+    The console's actions below call it; so does the admin for what its forms save."""
+    changes = audit.changes_between(before or {}, snapshot(event), personal=PERSONAL_FIELDS)
+    if before is not None and not changes:
+        return None
+    return audit.record(actor, CREATED if before is None else UPDATED, event, changes=changes,
+                        via=via, data=data)
+
+
+def agenda_problems(event: Event) -> list[str]:
+    blocks = list(AgendaBlock.objects.filter(event=event))
+    for block in blocks:
+        block.event = event
+    return [str(problem) for problem in check_agenda(event, blocks)]
+
+
+# --- Create and update -------------------------------------------------------------------------
+
+
+def free_slug(project, wanted: str, exclude_pk=None) -> str:
+    """``wanted`` as an address name no other event of ``project`` has (``-2``, ``-3``…)."""
+    base = (slugify(wanted) or "event")[:70]
+    taken = set(
+        Event.objects.filter(project=project, slug__startswith=base)
+        .exclude(pk=exclude_pk).values_list("slug", flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+@transaction.atomic
+def create_event(event: Event, *, actor) -> Event:
+    """Save a new event (always a draft) built by a form."""
+    if not event.slug:
+        event.slug = free_slug(event.project, event.text("title", event.primary_language).text)
+    event.status = Event.Status.DRAFT
+    event.full_clean()
+    event.save()
+    record_saved(actor, event, None)
+    return event
+
+
+def update_event(event: Event, *, actor, old: Event, move_agenda: bool = False) -> Event:
+    """Save the changes to ``event`` (``old`` is the event as it was, e.g. ``copy.copy`` taken
+    before the form wrote to it). With ``move_agenda`` the agenda follows a moved start (and the
+    slots registrants chose with it); the agenda must still fit either way. Raises
+    ValidationError (nothing saved) when it does not."""
+    before = snapshot(old)
+    with transaction.atomic():
+        event.full_clean()
+        event.save()
+        moved = event.starts_at != old.starts_at or event.time_zone != old.time_zone
+        if move_agenda and moved:
+            old_tz = zoneinfo.ZoneInfo(old.time_zone)
+            shift_agenda(event, old_tz, clock_delta(old.starts_at, old_tz, event.starts_at,
+                                                    event.tz))
+        problems = agenda_problems(event)
+        if problems:
+            raise ValidationError(problems)  # undoes the save and the move
+        entry = record_saved(actor, event, before)
+        if entry is not None:
+            record_event_change(event, entry.changes)
+    return event
+
+
+# --- Cloning -----------------------------------------------------------------------------------
+
+
+def _copy(instance, **changes):
+    instance.pk = None
+    instance.id = None
+    instance._state.adding = True
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    return instance
+
+
+@transaction.atomic
+def clone_event(source: Event, *, actor, starts_on: date, slug: str = "") -> Event:
+    """The next seminar from ``source``: its content and agenda (blocks, items, people in roles)
+    as a draft starting on ``starts_on`` at the same clock time in the event's zone, the
+    registration window moved by as many days. New address and calendar identifier, revision
+    0, no registrations. ``event_cloned`` lets registrations copy what is its own (options,
+    questions, the privacy notice)."""
+    tz = source.tz
+    delta = timedelta(days=(starts_on - source.local_start.date()).days)
+
+    def moved(moment):
+        return shift(moment, tz, tz, delta)
+
+    blocks = list(
+        AgendaBlock.objects.filter(event=source)
+        .prefetch_related("items__roles")
+        .order_by("starts_at", "order", "id")
+    )
+    source = Event.objects.get(pk=source.pk)
+    event = _copy(
+        Event.objects.get(pk=source.pk),
+        slug=slug or free_slug(source.project, f"{source.slug}-{starts_on.isoformat()}"),
+        uid=Event._meta.get_field("uid").get_default(), status=Event.Status.DRAFT, sequence=0,
+        starts_at=moved(source.starts_at), ends_at=moved(source.ends_at),
+        registration_opens_at=moved(source.registration_opens_at),
+        registration_closes_at=moved(source.registration_closes_at),
+        cancelled_at=None, cancellation_reason="",
+    )
+    event.full_clean()
+    event.save()
+    for block in blocks:
+        items = list(block.items.all())
+        _copy(block, event=event, starts_at=moved(block.starts_at), ends_at=moved(block.ends_at))
+        block.save()
+        for item in items:
+            roles = list(item.roles.all())
+            _copy(item, block=block, starts_at=moved(item.starts_at))
+            item.save()
+            ItemRole.objects.bulk_create(
+                [ItemRole(item=item, person_id=r.person_id, role=r.role, order=r.order)
+                 for r in roles]
+            )
+    event_cloned.send(sender=Event, source=source, copy=event)
+    audit.record(actor, CLONED, event, changes=audit.changes_between({}, snapshot(event),
+                                                                    personal=PERSONAL_FIELDS),
+                 data={"source": source.pk})
+    return event
+
+
+# --- Deleting (the admin only) -----------------------------------------------------------------
+
+
+def record_deleted(actor, event: Event, *, via: str = ""):
+    """The entry for ``event`` about to be deleted (call it before the delete)."""
+    return audit.record(actor, DELETED, event,
+                        changes=audit.changes_between(snapshot(event), {},
+                                                      personal=PERSONAL_FIELDS), via=via)

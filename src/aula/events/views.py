@@ -159,7 +159,8 @@ def _event_context(event: Event) -> dict:
         "when": format_when(event),
         "starts_utc": utc_iso(event.starts_at),
         "ends_utc": utc_iso(event.ends_at),
-        "is_past": event.is_past(),
+        # Held or closed (the organiser said so, or it ended): it has taken place.
+        "is_past": event.is_past() or event.is_held or event.is_closed,
         **_event_addresses(event),
     }
 

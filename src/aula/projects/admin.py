@@ -1,14 +1,21 @@
-"""Admin for projects and their partner organisations."""
+"""Admin for projects and their partner organisations, and ``AuditedAdmin``: every save and
+delete made in the admin writes its audit entry, in the admin's own transaction."""
+
+from collections.abc import Callable
+from typing import NamedTuple
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from aula.core.translation import CONTENT_LANGUAGES
+from aula.projects import services
 from aula.projects.models import Partner, Project
+
+VIA = "admin"
 
 
 def translated_search(field: str) -> list[str]:
@@ -26,6 +33,69 @@ def lead_constraint_message():
 
 # Addresses typed without a scheme are https (Django 6's default; no deprecation warning now).
 URL_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
+
+
+class Recorder(NamedTuple):
+    """How the record of a model is written: its audited fields (``snapshot``), a save
+    (``saved(actor, obj, before)``, ``before`` None for a new one) and a delete
+    (``deleted(actor, obj)``, before it happens). The domain apps provide them."""
+
+    snapshot: Callable
+    saved: Callable
+    deleted: Callable
+
+
+class AuditedAdmin:
+    """For a ModelAdmin: its saves and deletes, and those of its inlines, write audit entries
+    through ``recorders`` (model → ``Recorder``) in the admin's transaction (the admin runs the
+    add, change and delete pages in one; a bulk delete gets one here)."""
+
+    recorders: dict[type, Recorder] = {}
+
+    def _stored(self, obj):
+        return type(obj)._default_manager.filter(pk=obj.pk).first() if obj.pk else None
+
+    def save_model(self, request, obj, form, change):
+        recorder = self.recorders[type(obj)]
+        stored = self._stored(obj) if change else None
+        before = recorder.snapshot(stored) if stored is not None else None
+        super().save_model(request, obj, form, change)
+        recorder.saved(request.user, obj, before)
+
+    def delete_model(self, request, obj):
+        self.recorders[type(obj)].deleted(request.user, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                self.recorders[type(obj)].deleted(request.user, obj)
+            super().delete_queryset(request, queryset)
+
+    def save_formset(self, request, form, formset, change):
+        recorder = self.recorders.get(formset.model)
+        if recorder is None:
+            return super().save_formset(request, form, formset, change)
+        pks = [f.instance.pk for f in formset.initial_forms if f.instance.pk is not None]
+        stored = {obj.pk: obj for obj in formset.model._default_manager.filter(pk__in=pks)}
+        for f in formset.initial_forms:
+            if formset.can_delete and formset._should_delete_form(f) and f.instance.pk in stored:
+                recorder.deleted(request.user, stored[f.instance.pk])
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            recorder.saved(request.user, obj, None)
+        for obj, _fields in formset.changed_objects:
+            recorder.saved(request.user, obj, recorder.snapshot(stored[obj.pk]))
+
+
+PROJECT_RECORDERS = {
+    model: Recorder(
+        services.snapshot,
+        lambda actor, obj, before: services.record_saved(actor, obj, before, via=VIA),
+        lambda actor, obj: services.record_deleted(actor, obj, via=VIA),
+    )
+    for model in (Project, Partner)
+}
 
 
 class PartnerFormSet(BaseInlineFormSet):
@@ -85,7 +155,8 @@ class PartnerInline(admin.StackedInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(AuditedAdmin, admin.ModelAdmin):
+    recorders = PROJECT_RECORDERS
     list_display = [
         "name", "code", "programme", "primary_language", "starts_on", "ends_on", "partner_count",
     ]
@@ -113,7 +184,8 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(AuditedAdmin, admin.ModelAdmin):
+    recorders = PROJECT_RECORDERS
     list_display = ["organisation", "city", "country", "project", "role", "ecoc_year"]
     list_filter = ["role", "project", "country"]
     list_select_related = ["project"]

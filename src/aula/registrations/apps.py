@@ -28,6 +28,9 @@ class RegistrationsConfig(AppConfig):
         events.event_cancelled.connect(
             services.on_event_cancelled, dispatch_uid="registrations.notify_event_cancelled"
         )
+        # A copied event gets the source's options, questions and privacy notice.
+        from aula.registrations import cloning
+        events.event_cloned.connect(cloning.copy_registration_setup, dispatch_uid="reg.clone")
         # The event page's registration box depends on the privacy notice (rendered per
         # request; the bump keeps every cached copy consistent all the same).
         from aula.projects.models import Project
