@@ -15,7 +15,7 @@ from django.urls import reverse
 from aula.messaging.models import OutboxMessage
 from aula.registrations import services
 from aula.registrations.models import CapacityCounter, Registration, SessionChoice
-from aula.registrations.services import Result
+from aula.registrations.services import Result, capacity
 from tests.registrations.factories import make_event, make_slot, person
 
 Status = Registration.Status
@@ -219,7 +219,7 @@ def test_a_retried_cancellation_counts_once(monkeypatch):
 
     event = make_event(capacity=1)
     services.register(event, person(1))
-    original = services._adjust
+    original = capacity._adjust
     failures = []
 
     def fail_once(*args, **kwargs):
@@ -228,7 +228,7 @@ def test_a_retried_cancellation_counts_once(monkeypatch):
             raise OperationalError("database is locked")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_adjust", fail_once)
+    monkeypatch.setattr(capacity, "_adjust", fail_once)
     services.cancel(Registration.objects.get())  # the first attempt fails and is retried
     assert failures and counter(event) == 0
     assert services.register(event, person(2)).result == Result.CONFIRMED
@@ -244,7 +244,7 @@ def test_a_retried_registration_starts_afresh(monkeypatch):
     from django.db import OperationalError
 
     event = make_event(capacity=1)
-    original = services.emails.send
+    original = capacity.emails.send
     failures = []
 
     def fail_once(*args, **kwargs):
@@ -256,8 +256,8 @@ def test_a_retried_registration_starts_afresh(monkeypatch):
     def someone_else_meanwhile(_seconds):
         assert services.register(event, person(2)).result == Result.CONFIRMED
 
-    monkeypatch.setattr(services.emails, "send", fail_once)
-    monkeypatch.setattr(services, "time", SimpleNamespace(sleep=someone_else_meanwhile))
+    monkeypatch.setattr(capacity.emails, "send", fail_once)
+    monkeypatch.setattr(capacity, "time", SimpleNamespace(sleep=someone_else_meanwhile))
     outcome = services.register(event, person(1))
     assert failures and outcome.result == Result.WAITING
     registration = Registration.objects.get(email="person1@example.org")

@@ -28,6 +28,12 @@ class RegistrationsConfig(AppConfig):
         events.event_cancelled.connect(
             services.on_event_cancelled, dispatch_uid="registrations.notify_event_cancelled"
         )
+        # A parallel session's capacity is changed under the event's counter lock and refused
+        # below the places taken in it (services.capacity).
+        events.session_capacity_changing.connect(
+            services.on_session_capacity_changing,
+            dispatch_uid="registrations.session_capacity_changing",
+        )
         # The event page's registration box depends on the privacy notice (rendered per
         # request; the bump keeps every cached copy consistent all the same).
         from aula.projects.models import Project
