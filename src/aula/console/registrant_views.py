@@ -1,6 +1,6 @@
 """Console pages: the registrants of an event. Thin: permissions through ``event_for``, reads
 from ``registrant_queries``, writes through ``registrations.services`` and
-``registrant_services``."""
+``registrations.imports`` (each with the organiser as ``actor``: the audit log records it)."""
 
 import zoneinfo
 
@@ -16,10 +16,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_countries import countries
 
-from aula.console import exports, registrant_queries, registrant_services
+from aula.console import exports, registrant_queries
 from aula.console.models import Role
 from aula.console.permissions import allows, event_for
 from aula.console.registrant_forms import AddRegistrantForm, ImportConfirmForm, ImportUploadForm
+from aula.registrations import imports as registrant_services
 from aula.registrations import queries as registration_queries
 from aula.registrations import services
 from aula.registrations.models import OrganisationType, Registration
@@ -111,7 +112,7 @@ def add(request, event_id):
                 form.add_error("email", _("This address is already registered for the event."))
             else:
                 try:
-                    outcome = services.register(event, data)
+                    outcome = services.register(event, data, actor=request.user)
                 except ValidationError as error:
                     form.apply_errors(error)
                 else:
@@ -176,7 +177,7 @@ def import_confirm(request, event_id):
         messages.error(request, _("The preview has expired. Upload the file again."))
         return redirect("console:registrants_import", event_id=event.pk)
     try:
-        result = registrant_services.run_import(event, content)
+        result = registrant_services.run_import(event, content, actor=request.user)
     except registrant_services.ImportFileError as failure:
         messages.error(request, failure.message)
         return redirect("console:registrants_import", event_id=event.pk)
@@ -193,7 +194,7 @@ def cancel(request, event_id, registration_id):
     event, role = event_for(request.user, event_id, Role.EDITOR)
     registration = _registrant_or_404(event, registration_id)
     try:
-        promoted = services.cancel(registration)
+        promoted = services.cancel(registration, actor=request.user)
     except RegistrationError as error:
         messages.error(request, error.message)
     else:
@@ -212,7 +213,7 @@ def promote(request, event_id, registration_id):
     event, role = event_for(request.user, event_id, Role.EDITOR)
     registration = _registrant_or_404(event, registration_id)
     try:
-        services.promote(registration)
+        services.promote(registration, actor=request.user)
     except SessionFull:
         messages.error(request, _("A session this registrant chose is full."))
     except NoPlace:
@@ -230,7 +231,7 @@ def resend(request, event_id, registration_id):
     event, role = event_for(request.user, event_id, Role.EDITOR)
     registration = _registrant_or_404(event, registration_id)
     try:
-        registrant_services.resend_confirmation(registration)
+        services.resend_confirmation(registration, actor=request.user)
     except RegistrationError as error:
         messages.error(request, error.message)
     else:
@@ -255,5 +256,35 @@ def export(request, event_id, fmt):
             exports.xlsx_file(event, filters), as_attachment=True, filename=filename,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
+    exports.record(request.user, event, fmt, filters)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_POST
+def confirm(request, event_id, registration_id):
+    """Confirm a held place by hand (the organiser vouches for the address)."""
+    event, role = event_for(request.user, event_id, Role.EDITOR)
+    registration = _registrant_or_404(event, registration_id)
+    try:
+        services.confirm_by_hand(registration, actor=request.user)
+    except RegistrationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The place is confirmed; the registrant is told by e-mail."))
+    return _back_to(event, registration)
+
+
+@login_required
+@require_POST
+def erase(request, event_id, registration_id):
+    """Erase the registrant's personal data (at their request, GDPR Art. 17)."""
+    event, role = event_for(request.user, event_id, Role.EDITOR)
+    registration = _registrant_or_404(event, registration_id)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm the erasure: it cannot be undone."))
+    else:
+        services.erase(registration, actor=request.user)
+        messages.success(request, _("The registrant's personal data is erased."))
+    return _back_to(event, registration)

@@ -20,4 +20,8 @@ urlpatterns = [
          name="registrant_promote"),
     path("e/<int:event_id>/registrants/<int:registration_id>/resend/", views.resend,
          name="registrant_resend"),
+    path("e/<int:event_id>/registrants/<int:registration_id>/confirm/", views.confirm,
+         name="registrant_confirm"),
+    path("e/<int:event_id>/registrants/<int:registration_id>/erase/", views.erase,
+         name="registrant_erase"),
 ]
