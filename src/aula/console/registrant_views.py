@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_countries import countries
 
 from aula.console import exports, registrant_queries
@@ -240,6 +240,7 @@ def resend(request, event_id, registration_id):
 
 
 @login_required
+@require_safe
 def export(request, event_id, fmt):
     event, role = event_for(request.user, event_id, Role.VIEWER)
     if fmt not in ("csv", "xlsx"):
@@ -256,7 +257,8 @@ def export(request, event_id, fmt):
             exports.xlsx_file(event, filters), as_attachment=True, filename=filename,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    exports.record(request.user, event, fmt, filters)
+    if request.method == "GET":  # a HEAD downloads nothing
+        exports.record(request.user, event, fmt, filters)
     response["Cache-Control"] = "private, no-store"
     return response
 
