@@ -391,6 +391,8 @@ def all_urls(event, registration):
         url("registrants_import_confirm", event), url("registrant_cancel", event, registration),
         url("registrant_promote", event, registration),
         url("registrant_resend", event, registration),
+        url("registrant_confirm", event, registration),
+        url("registrant_erase", event, registration),
     ]
     return reads, writes
 
