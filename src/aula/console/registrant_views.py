@@ -20,9 +20,8 @@ from aula.console import exports, registrant_queries
 from aula.console.models import Role
 from aula.console.permissions import allows, event_for
 from aula.console.registrant_forms import AddRegistrantForm, ImportConfirmForm, ImportUploadForm
-from aula.registrations import imports as registrant_services
+from aula.registrations import imports, services
 from aula.registrations import queries as registration_queries
-from aula.registrations import services
 from aula.registrations.models import OrganisationType, Registration
 from aula.registrations.services import NoPlace, RegistrationError, Result, SessionFull
 
@@ -108,7 +107,7 @@ def add(request, event_id):
         form = AddRegistrantForm(request.POST, **form_kwargs)
         if form.is_valid():
             data = form.registration_data()
-            if registrant_services.already_registered(event, data.email):
+            if imports.already_registered(event, data.email):
                 form.add_error("email", _("This address is already registered for the event."))
             else:
                 try:
@@ -118,7 +117,7 @@ def add(request, event_id):
                 else:
                     if outcome.accepted and outcome.registration is not None:
                         messages.success(request, str(
-                            registrant_services.OUTCOME_WORDS[outcome.result]
+                            imports.OUTCOME_WORDS[outcome.result]
                         ))
                         return _back_to(event, outcome.registration)
                     if outcome.accepted:  # registered meanwhile by someone else
@@ -128,7 +127,7 @@ def add(request, event_id):
                     else:
                         if outcome.result == Result.SESSION_FULL:
                             form.mark_full(outcome.full_sessions)
-                        form.add_error(None, str(registrant_services.OUTCOME_WORDS[outcome.result]))
+                        form.add_error(None, str(imports.OUTCOME_WORDS[outcome.result]))
     else:
         form = AddRegistrantForm(**form_kwargs)
     return render(request, "console/registrants/add.html", _context(event, role, form=form))
@@ -144,10 +143,10 @@ def import_file(request, event_id):
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            content = upload.read(registrant_services.MAX_IMPORT_BYTES + 1)
+            content = upload.read(imports.MAX_IMPORT_BYTES + 1)
             try:
-                preview = registrant_services.parse(event, content)
-            except registrant_services.ImportFileError as failure:
+                preview = imports.parse(event, content)
+            except imports.ImportFileError as failure:
                 error = failure.message
             else:
                 if preview.valid_rows:
@@ -158,8 +157,8 @@ def import_file(request, event_id):
         form = ImportUploadForm()
     return render(request, "console/registrants/import.html", _context(
         event, role, form=form, preview=preview, error=error, confirm=confirm,
-        required_columns=registrant_services.REQUIRED_COLUMNS,
-        optional_columns=registrant_services.OPTIONAL_COLUMNS,
+        required_columns=imports.REQUIRED_COLUMNS,
+        optional_columns=imports.OPTIONAL_COLUMNS,
         questions=registration_queries.questions(event),
         sessions=registrant_queries.sessions_of(event),
         organisation_types=OrganisationType.choices,
@@ -177,8 +176,8 @@ def import_confirm(request, event_id):
         messages.error(request, _("The preview has expired. Upload the file again."))
         return redirect("console:registrants_import", event_id=event.pk)
     try:
-        result = registrant_services.run_import(event, content, actor=request.user)
-    except registrant_services.ImportFileError as failure:
+        result = imports.run_import(event, content, actor=request.user)
+    except imports.ImportFileError as failure:
         messages.error(request, failure.message)
         return redirect("console:registrants_import", event_id=event.pk)
     imported = [row for row in result.rows if row.valid]
