@@ -165,3 +165,57 @@ def test_a_refused_import_file_records_nothing(event, editor):
     with pytest.raises(imports.ImportFileError):
         imports.run_import(event, b"nothing,useful\n", actor=editor)
     assert entries() == []
+
+
+# --- Correcting, switching and exporting from the console ------------------------------------
+
+
+def test_the_organiser_corrects_the_details_for_the_registrant(client, event, editor):
+    registration = services.register(event, person(1)).registration
+    client.force_login(editor)
+    assert client.get(url("registrant_edit", event, registration)).status_code == 200
+    data = {
+        "first_name": "Ana-Maria", "family_name": "Popescu", "organisation": "Timișoara 2023",
+        "organisation_type": "RegionalPublicAuthority", "country": "RO", "language": "ro",
+        "job_title": "",
+    }
+    response = client.post(url("registrant_edit", event, registration), data)
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.first_name == "Ana-Maria" and registration.language == "ro"
+    (entry,) = entries("registration.details_updated")
+    assert entry.actor == editor and entry.changes["first_name"] == ["changed"]
+    assert entry.changes["language"] == ["en", "ro"]
+    response = client.post(url("registrant_edit", event, registration), {**data, "country": "XX"})
+    assert response.status_code == 200  # refused: nothing stored, nothing recorded
+    assert len(entries()) == 1
+
+
+def test_the_organiser_switches_sessions_where_there_is_room(client, editor):
+    event = make_event()
+    a, b, c = make_slot(event, 10, 10, 1)
+    other = services.register(event, person(2, sessions=[c.pk])).registration
+    registration = services.register(event, person(1, sessions=[a.pk])).registration
+    client.force_login(organiser("e2", event.project, Role.EDITOR))
+    key = f"slot_{int(a.starts_at.timestamp())}"
+    client.post(url("registrant_sessions", event, registration), {key: str(c.pk)})  # full
+    assert registration.session_choices.get().block == a
+    client.post(url("registrant_sessions", event, registration), {key: str(b.pk)})
+    assert registration.session_choices.get().block == b
+    (entry,) = entries("registration.session_switched")
+    assert entry.changes == {"session": [a.pk, b.pk]}
+    assert other.session_choices.get().block == c
+
+
+def test_the_organiser_downloads_a_registrants_data_and_it_is_recorded(client, event, editor):
+    registration = services.register(event, person(1)).registration
+    client.force_login(editor)
+    response = client.get(url("registrant_data", event, registration))
+    assert response.status_code == 200
+    assert json.loads(response.content)["registration"]["email"] == "person1@example.org"
+    (entry,) = entries("download")
+    assert entry.actor == editor and entry.data["what"] == "registration.data"
+    viewer = organiser("viewer", event.project, Role.VIEWER)
+    client.force_login(viewer)
+    assert client.get(url("registrant_data", event, registration)).status_code == 403
+    assert len(entries()) == 1

@@ -2,15 +2,16 @@
 from ``registrant_queries``, writes through ``registrations.services`` and
 ``registrations.imports`` (each with the organiser as ``actor``: the audit log records it)."""
 
+import json
 import zoneinfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -22,6 +23,7 @@ from aula.console.permissions import allows, event_for
 from aula.console.registrant_forms import AddRegistrantForm, ImportConfirmForm, ImportUploadForm
 from aula.registrations import imports, services
 from aula.registrations import queries as registration_queries
+from aula.registrations.forms import DetailsForm, SessionsForm
 from aula.registrations.models import OrganisationType, Registration
 from aula.registrations.services import NoPlace, RegistrationError, Result, SessionFull
 
@@ -289,3 +291,84 @@ def erase(request, event_id, registration_id):
         services.erase(registration, actor=request.user)
         messages.success(request, _("The registrant's personal data is erased."))
     return _back_to(event, registration)
+
+
+def _sessions_form(registration, data=None):
+    slots = registration_queries.parallel_slots(registration.event)
+    if not slots or registration.status == Registration.Status.CANCELLED:
+        return None
+    return SessionsForm(
+        data, registration=registration, slots=slots,
+        session_left=registration_queries.session_places_left(registration.event, slots),
+        # On the waiting list a session is a wish and takes no place: any may be chosen.
+        disable_full=registration.takes_place,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, event_id, registration_id):
+    """Correct a registrant's details, answers and consents for them (``update_details``)."""
+    event, role = event_for(request.user, event_id, Role.EDITOR)
+    registration = _registrant_or_404(event, registration_id)
+    if registration.anonymised_at:
+        raise Http404
+    registration.event = event
+    form = DetailsForm(request.POST or None, registration=registration)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_details(registration, form.changes(), actor=request.user)
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(request, _("The registrant's details are saved."))
+            return _back_to(event, registration)
+    return _render_in_zone(request, "console/registrants/edit.html", _context(
+        event, role, registration=registration, form=form,
+        sessions_form=_sessions_form(registration),
+    ))
+
+
+@login_required
+@require_POST
+def sessions(request, event_id, registration_id):
+    """Move the registrant to other parallel sessions (``switch_session``: full ones refused
+    for someone with a place)."""
+    event, role = event_for(request.user, event_id, Role.EDITOR)
+    registration = _registrant_or_404(event, registration_id)
+    registration.event = event
+    form = _sessions_form(registration, request.POST)
+    if form is None or not form.is_valid():
+        messages.error(request, _("Choose one session at each time."))
+        return redirect("console:registrant_edit", event_id=event.pk,
+                        registration_id=registration.pk)
+    blocks = {block.pk: block for slot in form.slots for block in slot.blocks}
+    try:
+        for block_id in form.changed_blocks():
+            services.switch_session(registration, blocks[block_id], actor=request.user)
+    except SessionFull:
+        messages.error(request, _("That session is full."))
+    except RegistrationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The sessions are saved."))
+    return _back_to(event, registration)
+
+
+@login_required
+@require_safe
+def data(request, event_id, registration_id):
+    """Everything stored about the registrant (a request under GDPR Art. 15 answered by the
+    organiser); the download is recorded."""
+    event, role = event_for(request.user, event_id, Role.EDITOR)
+    registration = _registrant_or_404(event, registration_id)
+    registration.event = event
+    content = json.dumps(services.export_data(registration), ensure_ascii=False, indent=2)
+    if request.method == "GET":
+        services.record_data_export(registration, actor=request.user)
+    response = HttpResponse(content, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"registration-{registration.pk}-{event.slug}.json"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -24,4 +24,10 @@ urlpatterns = [
          name="registrant_confirm"),
     path("e/<int:event_id>/registrants/<int:registration_id>/erase/", views.erase,
          name="registrant_erase"),
+    path("e/<int:event_id>/registrants/<int:registration_id>/edit/", views.edit,
+         name="registrant_edit"),
+    path("e/<int:event_id>/registrants/<int:registration_id>/sessions/", views.sessions,
+         name="registrant_sessions"),
+    path("e/<int:event_id>/registrants/<int:registration_id>/data.json", views.data,
+         name="registrant_data"),
 ]

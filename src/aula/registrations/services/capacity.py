@@ -755,7 +755,9 @@ def after_event_capacity_changed(event: Event, old_capacity: int | None) -> None
 
 
 def _session_taken(block_id: int) -> int:
-    return _count_taken(0, block_id)
+    return SessionChoice.objects.filter(
+        block_id=block_id, registration__status__in=Registration.PLACE_TAKING
+    ).count()
 
 
 def check_session_capacity(block: AgendaBlock, capacity: int | None) -> None:

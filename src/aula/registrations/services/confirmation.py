@@ -2,7 +2,6 @@
 where a registrant stands.
 """
 
-
 from datetime import datetime
 
 from django.utils import timezone

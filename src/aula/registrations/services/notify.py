@@ -1,5 +1,4 @@
-"""E-mails to every registrant when the event moved or was cancelled.
-"""
+"""E-mails to every registrant when the event moved or was cancelled."""
 
 from aula.events.models import Event
 from aula.registrations import emails

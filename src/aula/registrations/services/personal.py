@@ -2,7 +2,6 @@
 (Art. 15 and 20), and the join link's count.
 """
 
-
 from collections.abc import Mapping
 from datetime import datetime
 

@@ -1,6 +1,4 @@
-"""Reminders before the event, written in batches under the event's lock.
-"""
-
+"""Reminders before the event, written in batches under the event's lock."""
 
 import logging
 from datetime import datetime, timedelta

@@ -1,6 +1,4 @@
-"""Checking what a registrant gives: answers, sessions, the registration as a whole.
-"""
-
+"""Checking what a registrant gives: answers, sessions, the registration as a whole."""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
