@@ -278,7 +278,10 @@ def _interleave(registrations: list, cuts: list) -> list:
     return jobs
 
 
-def test_registrations_racing_capacity_cuts_never_overbook():
+@pytest.mark.parametrize("round_", range(3))
+def test_registrations_racing_capacity_cuts_never_overbook(round_):
+    """Three rounds: a cut that commits while registrations wait for the lock must be seen by
+    each of them (on PostgreSQL, read after the lock, not joined to the locking statement)."""
     from django.core.exceptions import ValidationError
 
     event = make_event(capacity=40)
@@ -300,9 +303,6 @@ def test_registrations_racing_capacity_cuts_never_overbook():
     assert found["confirmed"] == counter(event) <= event.capacity
     assert found["confirmed"] + found["waiting"] == 60
     assert answers.count("cut") + answers.count("refused") == len(cuts)
-    # Every cut that went through was at or above the places taken then: the final capacity is
-    # the last one accepted, and nothing was confirmed beyond it.
-    assert event.capacity in {35, 30, 25, 20, 15, 10, 5, 40}
 
 
 def test_registrations_racing_session_cuts_never_overbook_the_session():

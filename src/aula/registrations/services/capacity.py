@@ -187,11 +187,14 @@ def _lock_event(event_id: int) -> CapacityCounter:
     ``of=("self",)``: the event row itself stays unlocked, so organisers and pages are never
     queued behind registrations. A missing counter is created from a count of the rows (the
     unique constraint settles two creating at once).
+
+    The event is read in a statement of its own once the lock is held, never joined to the
+    locking one: on PostgreSQL a ``SELECT … FOR UPDATE`` that waited for the lock re-reads the
+    locked row only, and a joined event would be the one from before the wait — without the
+    capacity cut that committed meanwhile (READ COMMITTED: a new statement sees every commit).
     """
-    query = (
-        CapacityCounter.objects.select_for_update(of=("self",))
-        .select_related("event")
-        .filter(event_id=event_id, block__isnull=True)
+    query = CapacityCounter.objects.select_for_update(of=("self",)).filter(
+        event_id=event_id, block__isnull=True
     )
     counter = query.first()
     if counter is None:
@@ -200,6 +203,7 @@ def _lock_event(event_id: int) -> CapacityCounter:
             ignore_conflicts=True,
         )
         counter = query.first()
+    counter.event = Event.objects.get(pk=event_id)
     return counter
 
 
