@@ -66,3 +66,26 @@ def test_register_read_the_confirmation_and_cancel(page, live_server, settings):
     registration.refresh_from_db()
     assert registration.status == Registration.Status.CANCELLED
     expect(page.locator("body")).to_contain_text(re.compile("anulat", re.I))
+
+
+def test_the_join_link_takes_a_browser_to_the_meeting_and_counts_once(page, live_server):
+    """In a real browser the join page's script posts at once: the person lands in the meeting
+    and is counted once; the GET alone (what a mail scanner does) counted nothing."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from aula.registrations import services
+    from aula.registrations.models import Registration
+    from tests.registrations.factories import make_event, person
+
+    now = timezone.now()
+    meeting = f"{live_server.url}/meeting-room/"
+    event = make_event(starts_at=now - timedelta(minutes=10), ends_at=now + timedelta(hours=2),
+                       meeting_url=meeting)
+    registration = services.register(event, person(), now=now - timedelta(days=1)).registration
+    assert registration.status == Registration.Status.CONFIRMED
+    page.goto(f"{live_server.url}/j/{registration.token}")
+    page.wait_for_url(meeting)
+    registration.refresh_from_db()
+    assert registration.join_count == 1

@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from aula.audit.models import AuditEntry
-from aula.console import event_services as services
 from aula.console.models import Membership, Role
 from aula.events import services as event_rules
 from aula.events.models import AgendaBlock, AgendaItem, Event, ItemRole
 from aula.registrations import services as registrations
+from aula.registrations import setup as registration_setup
 from aula.registrations.models import (
     PrivacyNotice,
     Question,
@@ -131,19 +131,19 @@ def test_clone_page(client, source):
     (" 3 Days ", [4320]),
 ])
 def test_reminders_are_parsed_to_minutes(text, minutes):
-    assert services.parse_reminders(text) == minutes
+    assert registration_setup.parse_reminders(text) == minutes
 
 
 @pytest.mark.parametrize("text", ["soon", "1 fortnight", "0", "-5", "61 days", "1.5 hours",
                                   "day"])
 def test_bad_reminders_are_refused_in_words(text):
     with pytest.raises(ValidationError) as error:
-        services.parse_reminders(text)
+        registration_setup.parse_reminders(text)
     assert "“" in error.value.messages[0]
 
 
 def test_reminders_in_words():
-    assert services.format_reminders([10080, 1440, 90, 60, 1]) == (
+    assert registration_setup.format_reminders([10080, 1440, 90, 60, 1]) == (
         "1 week, 1 day, 90 minutes, 1 hour, 1 minute"
     )
-    assert services.format_reminders([]) == ""
+    assert registration_setup.format_reminders([]) == ""

@@ -391,6 +391,10 @@ def all_urls(event, registration):
         url("registrants_import_confirm", event), url("registrant_cancel", event, registration),
         url("registrant_promote", event, registration),
         url("registrant_resend", event, registration),
+        url("registrant_confirm", event, registration),
+        url("registrant_erase", event, registration),
+        url("registrant_sessions", event, registration),
+        url("registrant_edit", event, registration),
     ]
     return reads, writes
 
@@ -421,7 +425,9 @@ def test_a_viewer_reads_but_changes_nothing(client, event, viewer):
         assert client.get(address).status_code == 200, address
     for address in writes:
         assert client.post(address).status_code == 403, address
-    for address in (url("registrant_add", event), url("registrants_import", event)):
+    for address in (url("registrant_add", event), url("registrants_import", event),
+                    url("registrant_edit", event, registration),
+                    url("registrant_data", event, registration)):
         assert client.get(address).status_code == 403, address
     registration.refresh_from_db()
     assert registration.status == Status.WAITING

@@ -10,10 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from aula.console import exports, registrant_services
+from aula.console import exports
 from aula.console.models import Role
 from aula.console.registrant_forms import ImportConfirmForm
 from aula.messaging.models import OutboxMessage
+from aula.registrations import imports as registrant_services
 from aula.registrations import services
 from aula.registrations.models import Question, Registration
 from tests.console.test_registrants import bulk, organiser, url

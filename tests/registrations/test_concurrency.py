@@ -15,7 +15,7 @@ from django.urls import reverse
 from aula.messaging.models import OutboxMessage
 from aula.registrations import services
 from aula.registrations.models import CapacityCounter, Registration, SessionChoice
-from aula.registrations.services import Result
+from aula.registrations.services import Result, capacity
 from tests.registrations.factories import make_event, make_slot, person
 
 Status = Registration.Status
@@ -219,7 +219,7 @@ def test_a_retried_cancellation_counts_once(monkeypatch):
 
     event = make_event(capacity=1)
     services.register(event, person(1))
-    original = services._adjust
+    original = capacity._adjust
     failures = []
 
     def fail_once(*args, **kwargs):
@@ -228,7 +228,7 @@ def test_a_retried_cancellation_counts_once(monkeypatch):
             raise OperationalError("database is locked")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_adjust", fail_once)
+    monkeypatch.setattr(capacity, "_adjust", fail_once)
     services.cancel(Registration.objects.get())  # the first attempt fails and is retried
     assert failures and counter(event) == 0
     assert services.register(event, person(2)).result == Result.CONFIRMED
@@ -244,7 +244,7 @@ def test_a_retried_registration_starts_afresh(monkeypatch):
     from django.db import OperationalError
 
     event = make_event(capacity=1)
-    original = services.emails.send
+    original = capacity.emails.send
     failures = []
 
     def fail_once(*args, **kwargs):
@@ -256,11 +256,96 @@ def test_a_retried_registration_starts_afresh(monkeypatch):
     def someone_else_meanwhile(_seconds):
         assert services.register(event, person(2)).result == Result.CONFIRMED
 
-    monkeypatch.setattr(services.emails, "send", fail_once)
-    monkeypatch.setattr(services, "time", SimpleNamespace(sleep=someone_else_meanwhile))
+    monkeypatch.setattr(capacity.emails, "send", fail_once)
+    monkeypatch.setattr(capacity, "time", SimpleNamespace(sleep=someone_else_meanwhile))
     outcome = services.register(event, person(1))
     assert failures and outcome.result == Result.WAITING
     registration = Registration.objects.get(email="person1@example.org")
     assert registration.status == Status.WAITING and registration.confirmed_at is None
     assert statuses(event) == {"confirmed": 1, "waiting": 1, "held": 0, "cancelled": 0}
     assert counter(event) == 1
+
+
+# --- Capacity cuts racing registrations ---------------------------------------------------------
+
+
+def _interleave(registrations: list, cuts: list) -> list:
+    """Cuts spread evenly among the registrations, so they land while places are taken."""
+    step = max(1, len(registrations) // (len(cuts) + 1))
+    jobs = list(registrations)
+    for index, cut in enumerate(cuts, start=1):
+        jobs.insert(min(len(jobs), index * step + index - 1), cut)
+    return jobs
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_registrations_racing_capacity_cuts_never_overbook(round_):
+    """Three rounds: a cut that commits while registrations wait for the lock must be seen by
+    each of them (on PostgreSQL, read after the lock, not joined to the locking statement)."""
+    from django.core.exceptions import ValidationError
+
+    event = make_event(capacity=40)
+
+    def job(item):
+        kind, value = item
+        if kind == "register":
+            return services.register(event, person(value)).result
+        try:
+            services.change_event_capacity(event, value, actor=None)
+        except ValidationError:
+            return "refused"
+        return "cut"
+
+    cuts = [("cut", capacity) for capacity in (35, 30, 25, 20, 15, 10, 5)]
+    answers = in_threads(job, _interleave([("register", n) for n in range(60)], cuts))
+    event.refresh_from_db()
+    found = statuses(event)
+    assert found["confirmed"] == counter(event) <= event.capacity
+    assert found["confirmed"] + found["waiting"] == 60
+    assert answers.count("cut") + answers.count("refused") == len(cuts)
+
+
+def test_registrations_racing_session_cuts_never_overbook_the_session():
+    """Both ways a session's capacity changes: ``change_session_capacity`` and the agenda's
+    own save, which sends ``session_capacity_changing`` inside its transaction."""
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from aula.events import services as event_services
+    from aula.events.models import AgendaBlock
+
+    event = make_event(capacity=200)
+    a, b = make_slot(event, 30, 200)
+
+    def agenda_save(capacity):
+        with transaction.atomic():
+            block = AgendaBlock.objects.get(pk=a.pk)
+            event_services.session_capacity_changing.send(
+                sender=AgendaBlock, block=block, capacity=capacity
+            )
+            block.capacity = capacity
+            block.save(update_fields=["capacity"])
+
+    def job(item):
+        kind, value = item
+        if kind == "register":
+            return services.register(event, person(value, sessions=[a.pk])).result
+        try:
+            if kind == "cut":
+                services.change_session_capacity(a, value, actor=None)
+            else:
+                agenda_save(value)
+        except ValidationError:
+            return "refused"
+        return "cut"
+
+    cuts = [("cut" if n % 2 else "agenda", capacity)
+            for n, capacity in enumerate((25, 20, 15, 12, 10, 8))]
+    answers = in_threads(job, _interleave([("register", n) for n in range(50)], cuts))
+    a.refresh_from_db()
+    in_a = SessionChoice.objects.filter(
+        block=a, registration__status__in=Registration.PLACE_TAKING
+    ).count()
+    assert in_a == counter(event, a) <= a.capacity
+    assert answers.count("cut") + answers.count("refused") == len(cuts)
+    assert Registration.objects.filter(event=event).count() == in_a == counter(event)

@@ -1,4 +1,5 @@
-"""The join link /j/<token>: confirmed registrants reach the meeting, at the right time only."""
+"""The join link /j/<token>: confirmed registrants reach the meeting, at the right time only.
+Opening the link records nothing (mail scanners open every link); the page's POST records."""
 
 from datetime import timedelta
 
@@ -30,14 +31,14 @@ def test_open_from_30_minutes_before_the_start_records_and_redirects(client, reg
     event = registration.event
     first = event.starts_at - timedelta(minutes=30)
     with time_machine.travel(first, tick=False):
-        response = client.get(join_link(registration))
-    assert response.status_code == 302
+        response = client.post(join_link(registration))
+    assert response.status_code == 303
     assert response["Location"] == MEETING_URL
     assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
     later = event.starts_at + timedelta(hours=1)
     with time_machine.travel(later, tick=False):
-        assert client.get(join_link(registration))["Location"] == MEETING_URL
+        assert client.post(join_link(registration))["Location"] == MEETING_URL
     registration.refresh_from_db()
     assert registration.join_count == 2
     assert registration.first_joined_at == first
@@ -64,7 +65,7 @@ def test_the_window_follows_the_events_setting(client):
     with time_machine.travel(event.starts_at - timedelta(minutes=10), tick=False):
         assert client.get(join_link(registration)).status_code == 200
     with time_machine.travel(event.starts_at - timedelta(minutes=5), tick=False):
-        assert client.get(join_link(registration)).status_code == 302
+        assert client.post(join_link(registration)).status_code == 303
 
 
 def test_after_the_end_the_event_has_ended(client, registration):
@@ -78,7 +79,7 @@ def test_after_the_end_the_event_has_ended(client, registration):
 def test_cancelled_and_unknown_links_are_404(client, registration):
     services.cancel(registration)
     with time_machine.travel(registration.event.starts_at, tick=False):
-        response = client.get(join_link(registration))
+        response = client.post(join_link(registration))
         assert response.status_code == 404
         assert MEETING_URL not in response.content.decode()
         assert client.get("/j/" + "z" * 43).status_code == 404
@@ -95,7 +96,7 @@ def test_waiting_and_held_registrants_cannot_join(client):
     held = services.register(held_event, person(3)).registration
     for registration in (waiting, held):
         with time_machine.travel(registration.event.starts_at, tick=False):
-            response = client.get(join_link(registration))
+            response = client.post(join_link(registration))
         assert response.status_code == 403
         assert MEETING_URL not in response.content.decode()
 
@@ -112,7 +113,7 @@ def test_no_meeting_address_yet(client):
     event = make_event(meeting_url="")
     registration = services.register(event, person()).registration
     with time_machine.travel(event.starts_at, tick=False):
-        response = client.get(join_link(registration))
+        response = client.post(join_link(registration))
     assert response.status_code == 200
     assert "not ready yet" in response.content.decode()
     registration.refresh_from_db()
@@ -130,3 +131,57 @@ def test_meeting_url_never_on_public_pages(client, registration):
     ]
     for page in pages:
         assert MEETING_URL not in client.get(page).content.decode(), page
+
+
+def test_a_scanner_opening_the_link_records_nothing(client, registration):
+    """GET and HEAD without cookies (what mail scanners and link previews do): a page with a
+    button that posts back and a script that presses it; no join counted, no meeting address."""
+    scanner = client.__class__(enforce_csrf_checks=True)
+    with time_machine.travel(registration.event.starts_at, tick=False):
+        for method in (scanner.get, scanner.head, scanner.get):
+            response = method(join_link(registration))
+            assert response.status_code == 200
+            assert MEETING_URL not in response.content.decode()
+            assert "Location" not in response
+        page = scanner.get(join_link(registration)).content.decode()
+    assert '<form method="post" data-autosubmit>' in page
+    assert "registrations/registrations.js" in page and "<script>" not in page
+    registration.refresh_from_db()
+    assert registration.join_count == 0 and registration.first_joined_at is None
+
+
+def test_the_post_records_once_and_needs_no_cookie(registration):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)  # the token is the secret, not a CSRF cookie
+    with time_machine.travel(registration.event.starts_at, tick=False):
+        assert browser.get(join_link(registration)).status_code == 200
+        response = browser.post(join_link(registration))
+    assert response.status_code == 303 and response["Location"] == MEETING_URL
+    registration.refresh_from_db()
+    assert registration.join_count == 1
+    assert registration.first_joined_at == registration.event.starts_at
+
+
+def test_a_post_outside_the_window_records_nothing(client, registration):
+    event = registration.event
+    for moment in (event.starts_at - timedelta(hours=2), event.ends_at):
+        with time_machine.travel(moment, tick=False):
+            response = client.post(join_link(registration))
+        assert response.status_code == 200
+        assert MEETING_URL not in response.content.decode()
+    registration.refresh_from_db()
+    assert registration.join_count == 0
+
+
+def test_the_joins_feed_the_attendance_import(client, registration):
+    """Attendance counts whoever used the join link: the POST's record is what it reads."""
+    from aula.attendance import queries as attendance_queries
+
+    event = registration.event
+    with time_machine.travel(event.starts_at, tick=False):
+        client.get(join_link(registration))
+    assert registration.pk not in attendance_queries.attendees(event)
+    with time_machine.travel(event.starts_at, tick=False):
+        client.post(join_link(registration))
+    assert attendance_queries.attendees(event) == {registration.pk: None}

@@ -17,7 +17,7 @@ from aula.registrations.models import (
     Registration,
     RegistrationOptions,
 )
-from aula.registrations.services import Result
+from aula.registrations.services import Result, capacity, personal
 from tests.registrations.factories import (
     MEETING_URL,
     make_event,
@@ -149,7 +149,7 @@ def test_the_locked_decision_gets_its_own_email_when_the_snapshot_guessed_wrong(
     if snapshot == "free":
         services.register(event, person(1))  # full now, but the snapshot will say free
     monkeypatch.setattr(
-        services.queries, "places_taken", lambda e: 1 if snapshot == "full" else 0
+        capacity.queries, "places_taken", lambda e: 1 if snapshot == "full" else 0
     )
     outcome = services.register(event, person(2))
     expected = Result.CONFIRMED if snapshot == "full" else Result.WAITING
@@ -704,7 +704,7 @@ def test_an_erasure_that_fails_leaves_the_outbox_as_it_was(event, monkeypatch):
     def broken():
         raise RuntimeError("no randomness today")
 
-    monkeypatch.setattr(services, "new_token", broken)  # fails after the outbox was cleared
+    monkeypatch.setattr(personal, "new_token", broken)  # fails after the outbox was cleared
     with pytest.raises(RuntimeError):
         services.erase(registration)
     (confirmation,) = mails()

@@ -17,6 +17,8 @@ from datetime import UTC, datetime, timedelta, tzinfo
 
 from django.utils.translation import gettext as _
 
+from aula.core import spreadsheets
+
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
 SOURCES = ("zoom", "teams", "webex")
@@ -125,30 +127,13 @@ def name_candidates(name: str, first_name: str = "", last_name: str = "") -> lis
 # --- Text, dates, durations -----------------------------------------------------------------
 
 def decode(data: bytes) -> str:
-    if data.startswith(b"\xff\xfe"):
-        encodings = ["utf-16-le"]
-        data = data[2:]
-    elif data.startswith(b"\xfe\xff"):
-        encodings = ["utf-16-be"]
-        data = data[2:]
-    elif data.startswith(b"\xef\xbb\xbf"):
-        encodings = ["utf-8"]
-        data = data[3:]
-    else:
-        sample = data[:4000]
-        if sample and sample.count(b"\x00") > len(sample) // 4:
-            # UTF-16 without a byte-order mark: the zero bytes tell which half is first.
-            odd = sample[1::2].count(b"\x00")
-            even = sample[0::2].count(b"\x00")
-            encodings = ["utf-16-le" if odd >= even else "utf-16-be"]
-        else:
-            encodings = ["utf-8", "cp1252"]
-    for encoding in encodings:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ReportError(_("The file's characters could not be read (an unknown encoding)."))
+    """The report's text (``core.spreadsheets.decode``; older Windows exports in cp1252)."""
+    try:
+        return spreadsheets.decode(data, legacy=("cp1252",))
+    except spreadsheets.UnreadableText:
+        raise ReportError(
+            _("The file's characters could not be read (an unknown encoding).")
+        ) from None
 
 
 MONTHS = sorted([

@@ -9,13 +9,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aula.console import event_services as services
 from aula.core.fields import TranslatedTextFormField
 from aula.core.translation import CONTENT_LANGUAGES
 from aula.events import agenda
 from aula.events.forms import UnshownFieldErrors
 from aula.events.models import AgendaBlock, AgendaItem, Event, ItemRole, Person
 from aula.projects.models import Partner
+from aula.registrations import setup as registration_setup
 from aula.registrations.models import PrivacyNotice, Question, RegistrationOptions
 
 
@@ -164,12 +164,12 @@ class RegistrationOptionsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reminders"].initial = services.format_reminders(
+        self.fields["reminders"].initial = registration_setup.format_reminders(
             self.instance.reminder_offsets_minutes
         )
 
     def clean_reminders(self):
-        offsets = services.parse_reminders(self.cleaned_data.get("reminders", ""))
+        offsets = registration_setup.parse_reminders(self.cleaned_data.get("reminders", ""))
         self.instance.reminder_offsets_minutes = offsets
         return offsets
 
@@ -287,22 +287,17 @@ class QuestionForm(forms.ModelForm):
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.event = event
-        self.initial["choices"] = services.lines_from_choices(
+        self.initial["choices"] = registration_setup.lines_from_choices(
             self.instance.choices, CONTENT_LANGUAGES
         )
 
     def clean_kind(self):
         kind = self.cleaned_data.get("kind")
-        if self.instance.pk and kind != self.instance.kind:
-            answered = services.answers_to(self.instance)
-            if answered:
-                raise ValidationError(_(
-                    "Registrants answered this question already: its kind stays as it is."
-                ))
+        registration_setup.check_kind_change(self.instance, kind)
         return kind
 
     def clean_choices(self):
-        return services.choices_from_lines(
+        return registration_setup.choices_from_lines(
             self.cleaned_data.get("choices") or {}, self.instance.choices
         )
 

@@ -5,7 +5,7 @@ close, reopen, cancel).
 Every view gets its project or event through ``aula.console.permissions`` (viewers read,
 editors change) and leaves the rules to the domain: ``aula.events.services`` (the event),
 ``aula.events.agenda`` (blocks, items, people), ``aula.events.lifecycle`` (its states), each
-called with ``actor=request.user``; ``aula.console.event_services`` for the registration pages.
+called with ``actor=request.user``; ``aula.registrations.setup`` for the registration pages.
 Pages with times work in the event's zone: the view activates it while the form is read,
 checked and rendered.
 """
@@ -23,7 +23,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from aula.console import event_forms as forms
-from aula.console import event_services as services
 from aula.console import queries
 from aula.console.models import Role
 from aula.console.permissions import allows, event_for, project_for
@@ -42,6 +41,7 @@ from aula.events.models import (
     time_zone_choices,
 )
 from aula.registrations import queries as registration_queries
+from aula.registrations import setup as registration_setup
 from aula.registrations.models import Question, RegistrationOptions
 
 DEFAULT_ZONE = Event._meta.get_field("time_zone").get_default()
@@ -123,7 +123,7 @@ def event_edit(request, event_id):
             event = old  # the page's title and facts as stored, not as typed
         return _page(request, "edit.html", event, role, zone=zone, form=form,
                      zones=time_zone_choices(),
-                     registrants=services.active_registrations(event))
+                     registrants=registration_queries.active_registrations(event))
 
 
 @login_required
@@ -178,7 +178,7 @@ def event_unpublish(request, event_id):
     return _move(
         request, event_id,
         lambda event: lifecycle.unpublish(event, actor=request.user,
-                                          active_registrations=services.active_registrations),
+                                          active_registrations=registration_queries.active_registrations),
         _("The event is a draft again and no longer public."),
     )
 
@@ -220,7 +220,7 @@ def event_cancel(request, event_id):
         return _to_event(event)
     return _page(request, "cancel.html", event, role, form=form,
                  can_cancel="cancel" in lifecycle.moves(event),
-                 registrants=services.active_registrations(event))
+                 registrants=registration_queries.active_registrations(event))
 
 
 # --- Agenda -----------------------------------------------------------------------------------
@@ -410,7 +410,9 @@ def registration_settings(request, event_id):
         options_form = forms.RegistrationOptionsForm(data, instance=options, prefix="options")
         if data is not None and window.is_valid() and options_form.is_valid():
             try:
-                services.save_registration_settings(window.instance, old, options_form.instance)
+                registration_setup.save_registration_settings(
+                    window.instance, options_form.instance, actor=request.user
+                )
             except ValidationError as error:
                 apply_errors(window, error)
             else:
@@ -428,9 +430,13 @@ def questions(request, event_id):
     event, role = event_for(request.user, event_id, Role.EDITOR)
     form = forms.QuestionForm(request.POST or None, event=event)
     if request.method == "POST" and form.is_valid():
-        services.save_question(form.instance)
-        messages.success(request, _("The question is added."))
-        return redirect("console:event_questions", event_id=event.pk)
+        try:
+            registration_setup.save_question(form.instance, actor=request.user)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The question is added."))
+            return redirect("console:event_questions", event_id=event.pk)
     return _page(request, "questions.html", event, role, form=form,
                  questions=registration_queries.questions(event))
 
@@ -447,9 +453,13 @@ def question_edit(request, event_id, question_id):
     question = _question(event, question_id)
     form = forms.QuestionForm(request.POST or None, instance=question, event=event)
     if request.method == "POST" and form.is_valid():
-        services.save_question(form.instance)
-        messages.success(request, _("The question is saved."))
-        return redirect("console:event_questions", event_id=event.pk)
+        try:
+            registration_setup.save_question(form.instance, actor=request.user)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The question is saved."))
+            return redirect("console:event_questions", event_id=event.pk)
     return _page(request, "question.html", event, role, form=form,
                  question=_question(event, question_id))
 
@@ -458,7 +468,9 @@ def question_edit(request, event_id, question_id):
 @require_POST
 def question_move(request, event_id, question_id, direction):
     event, _role = event_for(request.user, event_id, Role.EDITOR)
-    services.move_question(_question(event, question_id), -1 if direction == "up" else 1)
+    registration_setup.move_question(
+        _question(event, question_id), -1 if direction == "up" else 1, actor=request.user
+    )
     return redirect("console:event_questions", event_id=event.pk)
 
 
@@ -467,8 +479,8 @@ def question_move(request, event_id, question_id, direction):
 def question_delete(request, event_id, question_id):
     event, _role = event_for(request.user, event_id, Role.EDITOR)
     try:
-        services.delete_question(_question(event, question_id))
-    except services.EventActionRefused as refusal:
+        registration_setup.delete_question(_question(event, question_id), actor=request.user)
+    except ActionRefused as refusal:
         messages.error(request, refusal.message)
     else:
         messages.success(request, _("The question is deleted."))
@@ -485,7 +497,9 @@ def privacy_notice(request, event_id):
     initial = {"text": current.text} if current else None
     form = forms.PrivacyNoticeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        result = services.new_privacy_notice(event, form.cleaned_data["text"])
+        result = registration_setup.new_privacy_notice(
+            event, form.cleaned_data["text"], actor=request.user
+        )
         if result.created:
             messages.success(request, _("Version %(version)d of the privacy notice is saved; "
                                         "earlier registrants keep the version they accepted.")
@@ -493,7 +507,7 @@ def privacy_notice(request, event_id):
         else:
             messages.info(request, _("The notice is unchanged: no new version."))
         return redirect("console:event_privacy", event_id=event.pk)
-    accepted = services.notice_acceptances(current)
+    accepted = registration_setup.notice_acceptances(current)
     return _page(request, "privacy.html", event, role, form=form, current=current,
                  accepted=accepted, accepted_text=ngettext(
                      "%(count)d registrant accepted this version.",

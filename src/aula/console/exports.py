@@ -4,7 +4,8 @@ question) and every consent with its version and time.
 Rows are read in batches by primary key (``values``, never model instances), each batch with one
 more query for its sessions, and written out as they come: memory stays flat at 100,000
 registrants. Every text cell that a spreadsheet would take for a formula (= + - @, or a tab or
-carriage return first) gets a leading single quote.
+carriage return first) gets a leading single quote (``core.spreadsheets.safe``). Every download
+is recorded in the audit log (``record``): the file holds personal data.
 """
 
 import csv
@@ -17,17 +18,17 @@ from django.utils import timezone, translation
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from aula.attendance import queries as attendance_queries
+from aula.audit import services as audit
 from aula.console import registrant_queries
 from aula.console.registrant_queries import Filters, answer_text, filtered
+from aula.core.spreadsheets import safe
 from aula.events.models import Event
 from aula.registrations import queries as registration_queries
 from aula.registrations.models import OrganisationType, Registration, SessionChoice
 
 BATCH_SIZE = 2000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 FIELDS = (
     "id", "status", "email", "first_name", "family_name", "organisation", "organisation_type",
@@ -37,18 +38,6 @@ FIELDS = (
     "consent_recording", "consent_recording_at", "consent_newsletter", "consent_newsletter_at",
     "anonymised_at",
 )
-
-
-def safe(value):
-    """A cell value no spreadsheet runs as a formula (and without the control characters that
-    XLSX cannot hold)."""
-    if value.__class__ is not str or not value:
-        return value
-    if not value.isprintable():
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _moment(value, zone) -> str:
@@ -126,6 +115,15 @@ def rows(event: Event, filters: Filters | None = None) -> Iterator[list]:
                 _moment(r["anonymised_at"], zone),
             ]
             yield [safe(cell) for cell in row]
+
+
+def record(actor, event: Event, fmt: str, filters: Filters | None = None) -> None:
+    """Record the download of the registrant list (personal data) in the audit log."""
+    query = (filters or Filters()).as_query()
+    # The search text may be a person's name: the log says there was one, not what it was.
+    searched = bool(query.pop("q", ""))
+    audit.record_download(actor, f"registrants.{fmt}", event=event, project=event.project_id,
+                          data={"filters": query, "searched": searched})
 
 
 class _Echo:

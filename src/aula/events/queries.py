@@ -94,6 +94,11 @@ class Slot:
         """More than one parallel session: the visitor picks one."""
         return self.is_parallel and len(self.blocks) > 1
 
+    @property
+    def key(self) -> str:
+        """Stable form-field name of the slot (the registration form's choice of session)."""
+        return f"slot_{int(self.starts_at.timestamp())}"
+
 
 def agenda(event: Event) -> list[Slot]:
     """The event's agenda in time order, grouped into slots, with the items of every block and

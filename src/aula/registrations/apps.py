@@ -31,6 +31,12 @@ class RegistrationsConfig(AppConfig):
         # A copied event gets the source's options, questions and privacy notice.
         from aula.registrations import cloning
         events.event_cloned.connect(cloning.copy_registration_setup, dispatch_uid="reg.clone")
+        # A parallel session's capacity is changed under the event's counter lock and refused
+        # below the places taken in it (services.capacity).
+        events.session_capacity_changing.connect(
+            services.on_session_capacity_changing,
+            dispatch_uid="registrations.session_capacity_changing",
+        )
         # The event page's registration box depends on the privacy notice (rendered per
         # request; the bump keeps every cached copy consistent all the same).
         from aula.projects.models import Project

@@ -65,6 +65,12 @@ class OrganisationType(models.TextChoices):
     OTHER = "Other", _("Other")
 
 
+# The reminder horizon: a reminder goes out at most this many minutes (60 days) before the
+# start. The one home of this rule: the options' check, the setup's parser and the scheduler's
+# look-ahead (services.reminders) all read it.
+REMINDER_MAX_MINUTES = 60 * 24 * 60
+
+
 def default_reminder_offsets() -> list[int]:
     return [1440, 60]
 
@@ -123,7 +129,7 @@ class RegistrationOptions(models.Model):
     def clean(self):
         offsets = self.reminder_offsets_minutes
         if not isinstance(offsets, list) or not all(
-            isinstance(n, int) and 0 < n <= 60 * 24 * 60 for n in offsets
+            isinstance(n, int) and 0 < n <= REMINDER_MAX_MINUTES for n in offsets
         ):
             raise ValidationError(
                 {"reminder_offsets_minutes": _("Give a list of minutes, e.g. [1440, 60].")}

@@ -5,7 +5,7 @@ the event's lock.
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from aula.core.translation import localize
 from aula.events.models import AgendaBlock, Event
+from aula.events.queries import Slot
 from aula.registrations.models import (
     CapacityCounter,
     PrivacyNotice,
@@ -33,20 +34,6 @@ class Window(StrEnum):
     CLOSED = "closed"
 
 
-@dataclass
-class Slot:
-    """Parallel sessions sharing one start and end; a registrant chooses one of them."""
-
-    starts_at: datetime
-    ends_at: datetime
-    blocks: list[AgendaBlock] = field(default_factory=list)
-
-    @property
-    def key(self) -> str:
-        """Stable form-field name of the slot."""
-        return f"slot_{int(self.starts_at.timestamp())}"
-
-
 def public_event(project_slug: str, event_slug: str) -> Event | None:
     """A published (or cancelled) event by its address; drafts do not exist publicly."""
     return (
@@ -59,6 +46,15 @@ def public_event(project_slug: str, event_slug: str) -> Event | None:
 
 def options_for(event: Event) -> RegistrationOptions:
     return RegistrationOptions.for_event(event)
+
+
+def active_registrations(event: Event) -> int:
+    """Registrants who would hear of a change: a place, a held place or on the waiting list."""
+    return Registration.objects.filter(
+        event=event, anonymised_at__isnull=True,
+        status__in=[Registration.Status.CONFIRMED, Registration.Status.HELD,
+                    Registration.Status.WAITING],
+    ).count()
 
 
 def publish_problems(event: Event) -> list[str]:

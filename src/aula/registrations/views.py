@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from aula.core import pagecache, timefmt
@@ -31,6 +32,8 @@ from aula.registrations.models import Registration
 from aula.registrations.services import Result
 
 THANKS_RESULTS = {Result.CONFIRMED, Result.HELD, Result.WAITING}
+# What the audit log says of changes the registrant makes on their own page (no actor).
+VIA = "registrant"
 
 
 def private(response):
@@ -275,7 +278,7 @@ def personal(request, registration):
         form = DetailsForm(request.POST, registration=registration)
         if form.is_valid():
             try:
-                services.update_details(registration, form.changes())
+                services.update_details(registration, form.changes(), via=VIA)
             except ValidationError as error:
                 form.apply_errors(error)
             else:
@@ -303,7 +306,7 @@ def sessions(request, registration):
         blocks = {block.pk: block for slot in form.slots for block in slot.blocks}
         try:
             for block_id in form.changed_blocks():
-                services.switch_session(registration, blocks[block_id])
+                services.switch_session(registration, blocks[block_id], via=VIA)
         except services.SessionFull:
             messages.error(request, _("That session has just filled up. Choose another."))
         except services.RegistrationError as error:
@@ -344,7 +347,7 @@ def cancel(request, registration):
         return redirect("registrations:personal", token=registration.token)
     if request.method == "POST":
         try:
-            services.cancel(registration)
+            services.cancel(registration, via=VIA)
         except services.RegistrationError as error:
             messages.error(request, error.message)
         else:
@@ -357,7 +360,7 @@ def cancel(request, registration):
 @personal_link
 def erase(request, registration):
     if request.method == "POST":
-        services.erase(registration)
+        services.erase(registration, via=VIA)
         return redirect("registrations:erased")
     return render(
         request, "registrations/erase.html",
@@ -391,6 +394,7 @@ def calendar(request, registration):
 @personal_link
 def data(request, registration):
     content = json.dumps(services.export_data(registration), ensure_ascii=False, indent=2)
+    services.record_data_export(registration, via=VIA)
     response = HttpResponse(content, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
         True, f"registration-{registration.event.slug}.json"
@@ -401,10 +405,16 @@ def data(request, registration):
 # --- The join link ---------------------------------------------------------------------------
 
 
-@require_safe
+@csrf_exempt  # the token in the address is the secret; a POST from any browser is welcome
+@require_http_methods(["GET", "HEAD", "POST"])
 def join(request, token):
     """Confirmed registrants reach the meeting from shortly before the start until the end.
-    The meeting address only ever appears in this redirect's Location header."""
+
+    Opening the link records nothing: mail scanners and link previews open every link in an
+    e-mail, and would count as people joining. The page has a button that posts back (a small
+    script presses it at once in a real browser); only the POST records the join and
+    redirects to the meeting. The meeting address only ever appears in that redirect's
+    Location header."""
     registration = queries.registration_by_token(token)
     if registration is None or registration.is_cancelled:
         return private(render(request, "registrations/unknown.html", status=404))
@@ -424,8 +434,11 @@ def _join(request, registration):
     if state == queries.JoinState.OPEN:
         if not event.meeting_url:
             return render(request, "registrations/join.html", {**context, "state": "no_url"})
+        if request.method != "POST":
+            return render(request, "registrations/join.html", {**context, "state": "ready"})
         services.record_join(registration, now=now)
-        return HttpResponseRedirect(event.meeting_url)
+        # 303: the browser follows with a GET, and the meeting never sees this form's POST.
+        return HttpResponseRedirect(event.meeting_url, status=303)
     if state == queries.JoinState.EARLY:
         opens = queries.join_opens_at(event, options)
         own = display.own_zone(registration)

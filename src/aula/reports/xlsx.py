@@ -12,16 +12,8 @@ from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from aula.core.spreadsheets import safe
 from aula.reports.queries import ReportDocument
-
-DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe(value):
-    """A cell value that no spreadsheet program evaluates."""
-    if isinstance(value, str) and value.startswith(DANGEROUS_START):
-        return "'" + value
-    return value
 
 
 def sheet_title(title: str) -> str:

@@ -6,6 +6,9 @@
  *                          so screen readers announce it.
  * [data-countdown="N"]     counts N seconds down as H:MM:SS (from the server's clock, not the
  *                          device's) and reloads the page at zero: the join link then opens.
+ * form[data-autosubmit]    is submitted at once (the join link: a real browser goes straight
+ *                          on to the meeting, while link scanners, which run no script, only
+ *                          see the page and are not counted as people joining).
  */
 (function () {
   "use strict";
@@ -53,10 +56,20 @@
     });
   }
 
+  function autosubmit() {
+    var form = document.querySelector("form[data-autosubmit]");
+    // Once per page view: coming back to the page (the back button) does not join again.
+    if (form && !form.hasAttribute("data-submitted")) {
+      form.setAttribute("data-submitted", "");
+      form.submit();
+    }
+  }
+
   function start() {
     fillTimeZone();
     focusTarget();
     countdowns();
+    autosubmit();
   }
 
   if (document.readyState === "loading") {

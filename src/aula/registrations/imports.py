@@ -1,6 +1,8 @@
-"""The console's writes about registrants: adding by hand, importing a CSV file, resending the
-e-mail that matches a registrant's status. Every change of who holds a place goes through
-``aula.registrations.services`` (capacity, waiting list, e-mails); nothing here decides that.
+"""Registrants added by the organiser: one by hand (``already_registered``, ``OUTCOME_WORDS``)
+or many from a CSV file (``parse`` checks it and writes nothing; ``run_import`` registers every
+valid row). Every change of who holds a place goes through ``services.register`` (capacity,
+waiting list, e-mails, and an audit entry per row); the import as a whole gets one more entry
+with its row counts.
 """
 
 import csv
@@ -10,16 +12,19 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import transaction
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext_lazy
 
+from aula.audit import services as audit
+from aula.core import spreadsheets
 from aula.events.models import Event
-from aula.registrations import emails, services
 from aula.registrations import queries as registration_queries
+from aula.registrations import services
 from aula.registrations.forms import PersonForm
 from aula.registrations.models import Question, Registration
-from aula.registrations.services import RegistrationData, RegistrationError, Result
+from aula.registrations.services import RegistrationData, Result
 
 Status = Registration.Status
 
@@ -42,37 +47,6 @@ def already_registered(event: Event, email: str) -> bool:
         Registration.objects.filter(event_id=event.pk, email=services.normalise_email(email))
         .exclude(status=Status.CANCELLED).exists()
     )
-
-
-# --- Resending ------------------------------------------------------------------------------
-
-
-def resend_confirmation(registration: Registration) -> str:
-    """Queue again the e-mail that says where the registrant stands: the confirmation (with the
-    calendar file) for a place, the request to confirm the address for a held place, the
-    waiting-list e-mail for the waiting list. Returns the e-mail's name. Raises
-    ``RegistrationError`` for a cancelled or erased registration."""
-    registration = Registration.objects.select_related("event", "event__project").get(
-        pk=registration.pk
-    )
-    event = registration.event
-    if registration.anonymised_at or registration.status == Status.CANCELLED:
-        raise RegistrationError(_("A cancelled or erased registration gets no e-mail."))
-    blocks = [choice.block for choice in registration_queries.chosen_sessions(registration)]
-    options = registration_queries.options_for(event)
-    if registration.status == Status.CONFIRMED:
-        name, extra = "confirmation", {
-            "attachments": [emails.calendar_attachment(registration, event)]
-        }
-    elif registration.status == Status.HELD:
-        name, extra = "please_confirm", {"promoted": False}
-    else:
-        name, extra = "waiting", {"needs_confirmation": options.double_opt_in and
-                                  registration.email_confirmed_at is None}
-    services.run_in_transaction(
-        lambda: emails.queue(name, registration, event, blocks=blocks, **extra)
-    )
-    return name
 
 
 # --- Import ---------------------------------------------------------------------------------
@@ -118,16 +92,17 @@ def question_column(question: Question) -> str:
 
 
 def decode(content: bytes) -> str:
+    """The file's text (``core.spreadsheets.decode``: UTF-8 or UTF-16, with or without a
+    byte-order mark; no guessing of legacy encodings, which would garble names)."""
     if len(content) > MAX_IMPORT_BYTES:
         raise ImportFileError(_("The file is larger than 1 MB. Split it into smaller files."))
     try:
-        # utf-8-sig drops a byte-order mark (as Excel writes it) and reads plain UTF-8 alike.
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
+        return spreadsheets.decode(content)
+    except spreadsheets.UnreadableText as error:
         raise ImportFileError(_(
             "The file is not UTF-8 text (the byte at position %(position)s cannot be read). "
             "Save it as “CSV UTF-8” and upload it again."
-        ) % {"position": error.start}) from error
+        ) % {"position": error.position if error.position is not None else 0}) from error
 
 
 def _separator(header_line: str) -> str:
@@ -307,14 +282,19 @@ OUTCOME_WORDS = {
 }
 
 
-def run_import(event: Event, content: bytes) -> ImportPreview:
-    """Check the file again and register every valid row through
-    ``registrations.services.register`` (capacity and waiting list apply, each registrant gets
-    their e-mail). Raises ``ImportFileError`` like ``parse``: nothing is imported then."""
+IMPORTED = audit.action("registrations.imported", gettext_lazy("Imported registrants"))
+
+
+def run_import(event: Event, content: bytes, *, actor) -> ImportPreview:
+    """Check the file again and register every valid row through ``services.register``
+    (capacity and waiting list apply, each registrant gets their e-mail, each registration its
+    audit entry in its own transaction: an import of 300 rows must not hold the event's lock for
+    all of them). Then one entry for the import with its row counts. Raises
+    ``ImportFileError`` like ``parse``: nothing is imported then."""
     preview = parse(event, content)
     for row in preview.valid_rows:
         try:
-            outcome = services.register(event, row.data)
+            outcome = services.register(event, row.data, actor=actor, via="import")
         except ValidationError as error:
             row.errors.extend(error.messages)
             continue
@@ -324,4 +304,14 @@ def run_import(event: Event, content: bytes) -> ImportPreview:
         row.outcome = str(OUTCOME_WORDS[outcome.result])
         if not outcome.accepted:
             row.errors.append(row.outcome)
+    counts = Counter(row.outcome for row in preview.rows if row.valid)
+    with transaction.atomic():
+        audit.record(actor, IMPORTED, event, data={
+            "rows": len(preview.rows),
+            "imported": len(preview.valid_rows),
+            "rejected": len(preview.rejected_rows),
+            "confirmed": counts[str(OUTCOME_WORDS[Result.CONFIRMED])],
+            "held": counts[str(OUTCOME_WORDS[Result.HELD])],
+            "waiting": counts[str(OUTCOME_WORDS[Result.WAITING])],
+        })
     return preview

@@ -1,0 +1,825 @@
+"""Capacity: take a place, wait for one, give it back, move between sessions, change a capacity.
+
+The one rule everything here keeps: an event never has more places taken (held or confirmed)
+than its capacity, nor a parallel session more than its own, whatever runs at the same time.
+Every write that changes who holds a place first locks the event's ``CapacityCounter`` row
+(``select_for_update``: PostgreSQL queues the others on that row; SQLite needs no row lock because
+settings open every transaction IMMEDIATE, which already lets one writer in at a time). The lock
+is held until commit, so the work done while holding it is kept small: validation, the calendar
+file and everything else that does not depend on the decision happen before it.
+
+E-mails are written into the outbox inside the same transaction, so one exists exactly when the
+change it reports committed; so is the audit entry of an action someone took (``actor``: the
+organiser, None for the registrant on their own page or for Aula itself, told apart by ``via``).
+
+A capacity change takes the same lock: the event's (``change_event_capacity``) or a parallel
+session's (``change_session_capacity``, and ``on_session_capacity_changing`` for the agenda's own
+save) is refused below the places taken, counted under the lock, so no registration can slip in
+between the count and the save.
+"""
+
+import copy
+import logging
+import random
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from aula.audit import services as audit
+from aula.core.errors import ActionRefused
+from aula.events.models import AgendaBlock, Event
+from aula.registrations import emails, queries
+from aula.registrations.models import (
+    CapacityCounter,
+    Registration,
+    RegistrationOptions,
+    SessionChoice,
+)
+from aula.registrations.services.validation import (
+    RegistrationData,
+    _new_registration,
+    clean_sessions,
+)
+
+logger = logging.getLogger(__name__)
+
+Status = Registration.Status
+T = TypeVar("T")
+
+# SQLite's busy timeout (20 s) normally absorbs contention; should "database is locked" still
+# come through, or PostgreSQL report a deadlock, the whole transaction is tried again.
+TRANSACTION_ATTEMPTS = 5
+# Someone re-submitting a registered address gets their link again, at most this often: the form
+# must not become a way to flood a registrant's mailbox.
+EXISTING_REMINDER_INTERVAL = 600
+
+
+class Result(StrEnum):
+    CONFIRMED = "confirmed"
+    HELD = "held"
+    WAITING = "waiting"
+    FULL = "full"
+    SESSION_FULL = "session_full"
+    NOT_OPEN = "not_open"
+    CLOSED = "closed"
+    EVENT_CANCELLED = "event_cancelled"
+    UNAVAILABLE = "unavailable"
+
+
+ACCEPTED = frozenset({Result.CONFIRMED, Result.HELD, Result.WAITING})
+
+
+@dataclass(frozen=True)
+class RegistrationOutcome:
+    """What became of a registration attempt. For an address already registered the result is
+    what a new registrant would get now, and ``registration`` is None: pages render outcomes
+    from ``result`` alone, so nobody can find out who is registered."""
+
+    result: Result
+    registration: Registration | None = None
+    full_sessions: tuple[int, ...] = ()
+    existing: bool = False  # for tests and logs; views must not look at it
+
+    @property
+    def accepted(self) -> bool:
+        return self.result in ACCEPTED
+
+
+class RegistrationError(ActionRefused):
+    """A change the rules do not allow; ``message`` is for the person who asked."""
+
+    def __init__(self, message=None):
+        super().__init__(message or _("This change is not possible."))
+
+
+class NoPlace(RegistrationError):
+    def __init__(self, message=None):
+        super().__init__(message or _("There is no free place."))
+
+
+class SessionFull(RegistrationError):
+    def __init__(self, blocks: Iterable[int], message=None):
+        self.blocks = tuple(blocks)
+        super().__init__(message or _("This session is full."))
+
+
+class _Refused(Exception):
+    def __init__(self, outcome: RegistrationOutcome):
+        self.outcome = outcome
+
+
+class _AlreadyRegistered(Exception):
+    pass
+
+
+class _Unprepared(Exception):
+    """The locked decision needs an e-mail that was not rendered beforehand."""
+
+    def __init__(self, result: Result):
+        self.result = result
+
+
+# What the audit log calls each action of this module.
+ADDED = audit.action("registration.added", _("Registered someone by hand"))
+CANCELLED = audit.action("registration.cancelled", _("Cancelled a registration"))
+PROMOTED = audit.action("registration.promoted", _("Gave a waiting registrant a place"))
+SESSION_SWITCHED = audit.action("registration.session_switched",
+                                _("Moved a registrant to another session"))
+EVENT_CAPACITY_CHANGED = audit.action("event.capacity_changed", _("Changed the event's capacity"))
+SESSION_CAPACITY_CHANGED = audit.action("session.capacity_changed",
+                                        _("Changed a session's capacity"))
+
+
+# --- Transactions and counters --------------------------------------------------------------
+
+
+def _retryable(exc: OperationalError) -> bool:
+    text = str(exc).lower()
+    return any(
+        words in text
+        for words in ("database is locked", "deadlock detected", "could not serialize")
+    )
+
+
+def run_in_transaction(func: Callable[[], T]) -> T:
+    """``func()`` in one transaction, tried again after lock contention that the database gave
+    up on. Inside an outer transaction there is nothing to retry: the error goes up."""
+    for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                return func()
+        except OperationalError as exc:
+            if (
+                attempt == TRANSACTION_ATTEMPTS
+                or not _retryable(exc)
+                or transaction.get_connection().in_atomic_block
+            ):
+                raise
+            logger.warning("Registration transaction retried (%s): %s", attempt, exc)
+            time.sleep(random.uniform(0.02, 0.1) * attempt)
+    raise AssertionError("unreachable")
+
+
+def _count_taken(event_id: int, block_id: int | None = None) -> int:
+    if block_id is None:
+        return Registration.objects.filter(
+            event_id=event_id, status__in=Registration.PLACE_TAKING
+        ).count()
+    return SessionChoice.objects.filter(
+        block_id=block_id, registration__status__in=Registration.PLACE_TAKING
+    ).count()
+
+
+def _lock_event(event_id: int) -> CapacityCounter:
+    """Lock the event's counter row and return it, with the event as it is now.
+
+    ``of=("self",)``: the event row itself stays unlocked, so organisers and pages are never
+    queued behind registrations. A missing counter is created from a count of the rows (the
+    unique constraint settles two creating at once).
+
+    The event is read in a statement of its own once the lock is held, never joined to the
+    locking one: on PostgreSQL a ``SELECT … FOR UPDATE`` that waited for the lock re-reads the
+    locked row only, and a joined event would be the one from before the wait — without the
+    capacity cut that committed meanwhile (READ COMMITTED: a new statement sees every commit).
+    """
+    query = CapacityCounter.objects.select_for_update(of=("self",)).filter(
+        event_id=event_id, block__isnull=True
+    )
+    counter = query.first()
+    if counter is None:
+        CapacityCounter.objects.bulk_create(
+            [CapacityCounter(event_id=event_id, taken=_count_taken(event_id))],
+            ignore_conflicts=True,
+        )
+        counter = query.first()
+    counter.event = Event.objects.get(pk=event_id)
+    return counter
+
+
+def _session_counters(event_id: int, block_ids: Iterable[int]) -> dict[int, CapacityCounter]:
+    """Counters of parallel sessions, with their block. Only read and written under the event's
+    lock, so they need no lock of their own."""
+    block_ids = set(block_ids)
+    if not block_ids:
+        return {}
+    def fetch():
+        query = CapacityCounter.objects.select_related("block").filter(block_id__in=block_ids)
+        return {counter.block_id: counter for counter in query}
+
+    found = fetch()
+    missing = block_ids - found.keys()
+    if missing:
+        CapacityCounter.objects.bulk_create(
+            [
+                CapacityCounter(event_id=event_id, block_id=pk, taken=_count_taken(event_id, pk))
+                for pk in sorted(missing)
+            ],
+            ignore_conflicts=True,
+        )
+        found = fetch()
+    return found
+
+
+def _left(counter: CapacityCounter, capacity: int | None) -> int | None:
+    return None if capacity is None else capacity - counter.taken
+
+
+def _full_sessions(sessions: dict[int, CapacityCounter]) -> tuple[int, ...]:
+    return tuple(
+        sorted(
+            pk for pk, counter in sessions.items()
+            if counter.block.capacity is not None and counter.taken >= counter.block.capacity
+        )
+    )
+
+
+def _adjust(counter: CapacityCounter, sessions: Iterable[CapacityCounter], delta: int) -> None:
+    """Move the event's and the sessions' counters by ``delta`` (in the database and here), in
+    one statement: it runs under the event's lock, where every round trip counts."""
+    sessions = list(sessions)
+    CapacityCounter.objects.filter(pk__in=[counter.pk, *(s.pk for s in sessions)]).update(
+        taken=F("taken") + delta
+    )
+    for moved in (counter, *sessions):
+        moved.taken += delta
+
+
+def _decide(
+    event: Event, options: RegistrationOptions, taken: int, full_sessions: tuple[int, ...]
+) -> tuple[Result, tuple[int, ...]]:
+    """What a registrant gets, given the places taken and the chosen sessions that are full."""
+    if event.capacity is None or taken < event.capacity:
+        if full_sessions:
+            return Result.SESSION_FULL, full_sessions
+        return (Result.HELD if options.double_opt_in else Result.CONFIRMED), ()
+    if options.waiting_list:
+        return Result.WAITING, ()
+    return Result.FULL, ()
+
+
+def why_closed(event: Event, now: datetime) -> Result | None:
+    """Why nobody can register now, or None."""
+    if event.status == Event.Status.CANCELLED:
+        return Result.EVENT_CANCELLED
+    if event.status != Event.Status.PUBLISHED:
+        return Result.UNAVAILABLE
+    window = queries.registration_window(event, now)
+    if window == queries.Window.NOT_OPEN:
+        return Result.NOT_OPEN
+    if window == queries.Window.CLOSED:
+        return Result.CLOSED
+    return None
+
+
+def _place(registration: Registration, status: str, options: RegistrationOptions, now) -> None:
+    """Set the status and the timestamps that go with it."""
+    registration.status = status
+    if status == Status.CONFIRMED:
+        registration.confirmed_at = now
+        registration.hold_expires_at = None
+    elif status == Status.HELD:
+        registration.hold_expires_at = now + timedelta(hours=options.hold_hours)
+    elif status == Status.WAITING:
+        registration.waiting_since = now
+
+
+
+# --- Registering ----------------------------------------------------------------------------
+
+
+def register(
+    event: Event, data, *, now: datetime | None = None,
+    setup: queries.RegistrationSetup | None = None, taken: int | None = None,
+    actor=None, via: str = "",
+) -> RegistrationOutcome:
+    """Register someone for ``event``: a place if there is one (held until the address is
+    confirmed when the event asks for that), else the waiting list, else a refusal.
+
+    ``data``: a ``RegistrationData`` or a mapping of its fields. Raises ``ValidationError`` for
+    invalid data (nothing stored). An address already registered takes no second place: its
+    owner is e-mailed their personal link and the outcome looks like a new registration's.
+    ``setup``: the event's notice, options, sessions and questions when the caller has read
+    them already (the form has); ``taken``: likewise the places taken (a snapshot: it only
+    picks which e-mail to render before the lock). ``actor``: the organiser adding someone by
+    hand (or importing, ``via="import"``): the audit log records it in the registration's
+    transaction. The public form passes none: the registration row is its own record.
+    """
+    now = now or timezone.now()
+    data = RegistrationData.of(data)
+    refusal = why_closed(event, now)
+    if refusal is not None:
+        return RegistrationOutcome(refusal)
+    setup = setup or queries.registration_setup(event)
+    notice = setup.notice
+    if notice is None:
+        # A public body may not collect personal data without telling people how it uses it.
+        logger.warning("Registration for event %s refused: no privacy notice", event.pk)
+        return RegistrationOutcome(Result.UNAVAILABLE)
+    options = setup.options
+    blocks = clean_sessions(setup.slots, data.sessions)
+    registration = _new_registration(event, data, notice, setup.questions, now)
+
+    previous = (
+        Registration.objects.filter(event=event, email=registration.email)
+        .only("id", "status").first()
+    )
+    if previous is not None and previous.status != Status.CANCELLED:
+        return _already_registered(event, _full(previous), options, blocks)
+
+    # Rendered before the lock: the lock is held until commit and every registration of the
+    # event queues behind it (see performance.md). Only the e-mail of the outcome the places
+    # left now point to; should the locked decision differ, the lock is let go, that e-mail is
+    # rendered and the registration tried again.
+    taken = queries.places_taken(event) if taken is None else taken
+    expected, _sessions = _decide(event, options, taken, ())
+    prepared = _prepare_emails(event, registration, blocks, options, now, {expected})
+    previous_id = previous.pk if previous else None
+    for _attempt in range(3):
+        try:
+            return run_in_transaction(
+                lambda: _register_locked(event, registration, blocks, options, prepared, now,
+                                         previous_id=previous_id, actor=actor, via=via)
+            )
+        except _Unprepared as missing:
+            prepared.update(
+                _prepare_emails(event, registration, blocks, options, now, {missing.result})
+            )
+        except _Refused as refused:
+            return refused.outcome
+        except (_AlreadyRegistered, IntegrityError):
+            # Registered meanwhile: under the lock, or (IntegrityError) by a write that
+            # bypassed it.
+            existing = (
+                Registration.objects.filter(event=event, email=registration.email)
+                .exclude(status=Status.CANCELLED).first()
+            )
+            if existing is None:
+                raise
+            return _already_registered(event, existing, options, blocks)
+    raise AssertionError("the outcome changed three times while its e-mail was rendered")
+
+
+def _full(registration: Registration) -> Registration:
+    return Registration.objects.get(pk=registration.pk)
+
+
+def _prepare_emails(event, registration, blocks, options, now, results) -> dict:
+    """The e-mail of each outcome in ``results``, rendered (refusals have none)."""
+    prepared = {}
+
+    def placed(status):
+        candidate = copy.copy(registration)
+        _place(candidate, status, options, now)
+        return candidate
+
+    if Result.HELD in results:
+        prepared[Result.HELD] = emails.prepare(
+            "please_confirm", placed(Status.HELD), event, blocks=blocks, promoted=False
+        )
+    if Result.CONFIRMED in results:
+        prepared[Result.CONFIRMED] = emails.prepare(
+            "confirmation", placed(Status.CONFIRMED), event, blocks=blocks,
+            attachments=[emails.calendar_attachment(registration, event)],
+        )
+    if Result.WAITING in results:
+        prepared[Result.WAITING] = emails.prepare(
+            "waiting", placed(Status.WAITING), event, blocks=blocks,
+            needs_confirmation=options.double_opt_in,
+        )
+    return prepared
+
+
+def _register_locked(
+    event, unsaved, blocks, options, prepared, now, *, previous_id=None, actor=None, via=""
+) -> RegistrationOutcome:
+    """The locked section: decide, write, queue the prepared e-mail. Keep it short."""
+    # A fresh copy per attempt: a retried transaction must not inherit the id or timestamps
+    # of the attempt that was rolled back.
+    registration = copy.copy(unsaved)
+    counter = _lock_event(event.pk)
+    current = counter.event
+    refusal = why_closed(current, now)
+    if refusal is not None:
+        raise _Refused(RegistrationOutcome(refusal))
+    if previous_id is not None:
+        # Re-read under the lock: every status change of the event's registrations holds it.
+        status = Registration.objects.filter(pk=previous_id).values_list("status", flat=True)
+        if status.first() != Status.CANCELLED:
+            raise _AlreadyRegistered
+    sessions = _session_counters(event.pk, [block.pk for block in blocks])
+    result, full = _decide(current, options, counter.taken, _full_sessions(sessions))
+    if result not in ACCEPTED:
+        raise _Refused(RegistrationOutcome(result, full_sessions=full))
+    if result not in prepared:
+        raise _Unprepared(result)  # before any write: nothing to undo
+
+    _place(registration, result.value, options, now)
+    if previous_id is not None:
+        # Registering again after cancelling: the same row (one per address), all data fresh.
+        registration.pk = previous_id
+        SessionChoice.objects.filter(registration_id=previous_id).delete()
+        registration.save(force_update=True)
+    else:
+        # No check for the address first: the unique constraint is the check (IntegrityError,
+        # handled by the caller), which saves a query while holding the lock.
+        registration.save(force_insert=True)
+    if blocks:
+        SessionChoice.objects.bulk_create(
+            SessionChoice(registration=registration, block=block, slot_starts_at=block.starts_at)
+            for block in blocks
+        )
+    if registration.takes_place:
+        _adjust(counter, sessions.values(), +1)
+    emails.send(prepared[result], registration, event)
+    if actor is not None or via:
+        audit.record(actor, ADDED, registration, event=current, via=via,
+                     data={"status": registration.status,
+                           "sessions": [block.pk for block in blocks]})
+    return RegistrationOutcome(result, registration)
+
+
+def _already_registered(event, existing, options, blocks) -> RegistrationOutcome:
+    """The outcome a new registrant would get now (read without the lock: it only picks the
+    words of the page), and their personal link to the address's owner."""
+    taken = queries.places_taken(event)
+    left = queries.session_places_left(event)
+    full = tuple(sorted(block.pk for block in blocks if left.get(block.pk) == 0))
+    result, full = _decide(event, options, taken, full)
+    if result in ACCEPTED and cache.add(
+        f"aula:registration-reminder:{existing.pk}", True, EXISTING_REMINDER_INTERVAL
+    ):
+        existing.event = event
+        chosen = [choice.block for choice in queries.chosen_sessions(existing)]
+        run_in_transaction(lambda: emails.queue("existing", existing, event, blocks=chosen))
+    return RegistrationOutcome(result, None, full, existing=True)
+
+
+# --- Giving places back and filling them ------------------------------------------------------
+
+
+def _event_for_mail(event_id: int) -> Event:
+    return Event.objects.select_related("project").get(pk=event_id)
+
+
+def _choices(registration: Registration) -> list[SessionChoice]:
+    return list(registration.session_choices.select_related("block"))
+
+
+def _promote(registration, event, options, counter, sessions, now) -> None:
+    """Give a waiting registrant a place (the caller checked there is one) and tell them."""
+    confirmed_address = registration.email_confirmed_at is not None
+    status = Status.HELD if options.double_opt_in and not confirmed_address else Status.CONFIRMED
+    _place(registration, status, options, now)
+    registration.waiting_since = None
+    registration.save(
+        update_fields=["status", "confirmed_at", "hold_expires_at", "waiting_since"]
+    )
+    blocks = [choice.block for choice in _choices(registration)]
+    _adjust(counter, [sessions[block.pk] for block in blocks], +1)
+    registration.event = event
+    if status == Status.CONFIRMED:
+        emails.queue(
+            "promotion", registration, event, blocks=blocks,
+            attachments=[emails.calendar_attachment(registration, event)],
+        )
+    else:
+        emails.queue("please_confirm", registration, event, blocks=blocks, promoted=True)
+
+
+def _fill_free_places(event_id, options, counter, now) -> list[Registration]:
+    """Promote waiting registrants, oldest first, while there are free places. Someone whose
+    chosen session is full is passed over (they keep their position) for the next in line."""
+    current = counter.event
+    if current.status != Event.Status.PUBLISHED or now >= current.ends_at:
+        return []
+    if current.capacity is not None and counter.taken >= current.capacity:
+        return []
+    candidates = list(
+        Registration.objects.filter(event_id=event_id, status=Status.WAITING)
+        .filter(queries.promotable_filter(options))
+        .order_by("waiting_since", "id")
+        .prefetch_related("session_choices")
+    )
+    if not candidates:
+        return []
+    block_ids = {c.block_id for r in candidates for c in r.session_choices.all()}
+    sessions = _session_counters(event_id, block_ids)
+    event = _event_for_mail(event_id)
+    promoted = []
+    for registration in candidates:
+        if current.capacity is not None and counter.taken >= current.capacity:
+            break
+        wanted = [sessions[c.block_id] for c in registration.session_choices.all()]
+        if any(s.block.capacity is not None and s.taken >= s.block.capacity for s in wanted):
+            continue
+        _promote(registration, event, options, counter, sessions, now)
+        promoted.append(registration)
+    return promoted
+
+
+def fill_free_places(event: Event, *, now: datetime | None = None) -> list[Registration]:
+    """Promote from the waiting list into every free place (after the organiser raised the
+    capacity, say), whatever the promotion setting."""
+    now = now or timezone.now()
+    options = queries.options_for(event)
+
+    def locked():
+        return _fill_free_places(event.pk, options, _lock_event(event.pk), now)
+
+    return run_in_transaction(locked)
+
+
+def cancel(
+    registration: Registration, *, actor=None, via: str = "", now: datetime | None = None
+) -> list[Registration]:
+    """Cancel a registration; its place (if it had one) goes to the next in line when promotion
+    is automatic. Returns the registrants promoted. Cancelling twice changes nothing (and
+    records nothing)."""
+    now = now or timezone.now()
+    options = queries.options_for(registration.event)
+
+    def locked():
+        counter = _lock_event(registration.event_id)
+        current = Registration.objects.get(pk=registration.pk)
+        if current.status == Status.CANCELLED:
+            return []
+        if counter.event.is_past(now):
+            raise RegistrationError(_("The event is over: there is nothing left to cancel."))
+        old = current.status
+        _withdraw(current, counter, now)
+        promoted = []
+        event = _event_for_mail(current.event_id)
+        current.event = event
+        emails.queue("cancellation", current, event)
+        if options.promotion == RegistrationOptions.Promotion.AUTOMATIC:
+            promoted = _fill_free_places(current.event_id, options, counter, now)
+        audit.record(actor, CANCELLED, current, event=event, via=via,
+                     changes={"status": [old, current.status]},
+                     data={"promoted": [r.pk for r in promoted]} if promoted else None)
+        return promoted
+
+    promoted = run_in_transaction(locked)
+    registration.refresh_from_db()
+    return promoted
+
+
+def _withdraw(registration: Registration, counter: CapacityCounter, now) -> None:
+    """Mark cancelled and give back the places it held (the caller holds the lock)."""
+    had_place = registration.takes_place
+    registration.status = Status.CANCELLED
+    registration.cancelled_at = now
+    registration.hold_expires_at = None
+    registration.waiting_since = None
+    registration.save(update_fields=["status", "cancelled_at", "hold_expires_at", "waiting_since"])
+    if had_place:
+        block_ids = registration.session_choices.values_list("block_id", flat=True)
+        sessions = _session_counters(registration.event_id, block_ids)
+        _adjust(counter, sessions.values(), -1)
+
+
+def promote(
+    registration: Registration, *, actor=None, via: str = "", now: datetime | None = None
+) -> Registration:
+    """Give a waiting registrant a place by hand. Raises ``NoPlace`` or ``SessionFull`` when
+    that would overbook, ``RegistrationError`` when they are not waiting."""
+    now = now or timezone.now()
+    options = queries.options_for(registration.event)
+
+    def locked():
+        counter = _lock_event(registration.event_id)
+        current = Registration.objects.get(pk=registration.pk)
+        if current.status != Status.WAITING:
+            raise RegistrationError(_("Only someone on the waiting list can be promoted."))
+        event = counter.event
+        if event.is_past(now) or event.status != Event.Status.PUBLISHED:
+            raise RegistrationError(_("The event is over or not open."))
+        if event.capacity is not None and counter.taken >= event.capacity:
+            raise NoPlace
+        block_ids = [choice.block_id for choice in _choices(current)]
+        sessions = _session_counters(current.event_id, block_ids)
+        full = _full_sessions(sessions)
+        if full:
+            raise SessionFull(full)
+        _promote(current, _event_for_mail(current.event_id), options, counter, sessions, now)
+        audit.record(actor, PROMOTED, current, event=event, via=via,
+                     changes={"status": [Status.WAITING, current.status]})
+        return current
+
+    promoted = run_in_transaction(locked)
+    registration.refresh_from_db()
+    return promoted
+
+
+def switch_session(
+    registration: Registration, block: AgendaBlock, *, actor=None, via: str = "",
+    now: datetime | None = None,
+) -> Registration:
+    """Move the registrant to another parallel session of the same slot. With a place, only
+    where the new session has room (``SessionFull`` otherwise)."""
+    now = now or timezone.now()
+    options = queries.options_for(registration.event)
+
+    def locked():
+        counter = _lock_event(registration.event_id)
+        current = Registration.objects.get(pk=registration.pk)
+        if current.status == Status.CANCELLED or counter.event.is_past(now):
+            raise RegistrationError(_("This registration can no longer change sessions."))
+        target = AgendaBlock.objects.filter(
+            pk=block.pk, event_id=current.event_id, kind=AgendaBlock.Kind.PARALLEL
+        ).first()
+        if target is None:
+            raise RegistrationError(_("Choose among this event's sessions."))
+        old = next(
+            (
+                choice for choice in _choices(current)
+                if (choice.block.starts_at, choice.block.ends_at)
+                == (target.starts_at, target.ends_at)
+            ),
+            None,
+        )
+        if old is not None and old.block_id == target.pk:
+            return current
+        old_block_id = old.block_id if old is not None else None
+        if current.takes_place:
+            sessions = _session_counters(
+                current.event_id, [target.pk] + ([old.block_id] if old else [])
+            )
+            new = sessions[target.pk]
+            if target.capacity is not None and new.taken >= target.capacity:
+                raise SessionFull([target.pk])
+            _adjust_sessions(new, +1)
+            if old is not None:
+                _adjust_sessions(sessions[old.block_id], -1)
+        if old is not None:
+            old.block = target
+            old.slot_starts_at = target.starts_at
+            old.save(update_fields=["block", "slot_starts_at"])
+        else:
+            SessionChoice.objects.create(
+                registration=current, block=target, slot_starts_at=target.starts_at
+            )
+        if (
+            old is not None and current.takes_place
+            and options.promotion == RegistrationOptions.Promotion.AUTOMATIC
+        ):
+            # Someone waiting only for the session just left may now fit.
+            _fill_free_places(current.event_id, options, counter, now)
+        audit.record(actor, SESSION_SWITCHED, current, event=counter.event, via=via,
+                     changes={"session": [old_block_id, target.pk]})
+        return current
+
+    return run_in_transaction(locked)
+
+
+def _adjust_sessions(counter: CapacityCounter, delta: int) -> None:
+    CapacityCounter.objects.filter(pk=counter.pk).update(taken=F("taken") + delta)
+    counter.taken += delta
+
+
+
+
+# --- Changing a capacity ----------------------------------------------------------------------
+
+
+def _below_taken(taken: int):
+    return ValidationError({"capacity": ngettext(
+        "%(taken)d place is taken already: the capacity cannot be lower.",
+        "%(taken)d places are taken already: the capacity cannot be lower.",
+        taken,
+    ) % {"taken": taken}})
+
+
+def check_event_capacity(event_id: int, capacity: int | None) -> CapacityCounter:
+    """Lock the event's counter and refuse (``ValidationError`` on ``capacity``) a capacity
+    below the places taken, counted from the rows under the lock. Returns the locked counter:
+    the caller saves the new capacity before the lock goes, at commit. Call it inside a
+    transaction (``change_event_capacity`` does)."""
+    counter = _lock_event(event_id)
+    if capacity is not None:
+        taken = _count_taken(event_id)
+        if capacity < taken:
+            raise _below_taken(taken)
+    return counter
+
+
+def change_event_capacity(
+    event: Event, capacity: int | None, *, actor, now: datetime | None = None
+) -> list[Registration]:
+    """Set the event's capacity (None: no limit) under the counter's lock: refused below the
+    places taken; when raised and promotion is automatic, the waiting list fills the new places
+    in the same transaction. Returns the registrants promoted."""
+    now = now or timezone.now()
+    options = queries.options_for(event)
+
+    def locked():
+        counter = check_event_capacity(event.pk, capacity)
+        current = counter.event
+        old = current.capacity
+        if old == capacity:
+            return []
+        current.capacity = capacity
+        current.save(update_fields=["capacity", "updated_at"])
+        audit.record(actor, EVENT_CAPACITY_CHANGED, current, changes={"capacity": [old, capacity]})
+        raised = capacity is None or (old is not None and capacity > old)
+        if raised and options.promotion == RegistrationOptions.Promotion.AUTOMATIC:
+            return _fill_free_places(event.pk, options, counter, now)
+        return []
+
+    promoted = run_in_transaction(locked)
+    event.capacity = capacity
+    return promoted
+
+
+def after_event_capacity_changed(event: Event, old_capacity: int | None) -> None:
+    """For a save of the event that changed its capacity after ``check_event_capacity``
+    (the console's event form): a raised capacity lets the waiting list move up once the save
+    has committed (automatic promotion)."""
+    raised = event.capacity is None or (old_capacity is not None and event.capacity > old_capacity)
+    options = queries.options_for(event)
+    if raised and options.promotion == RegistrationOptions.Promotion.AUTOMATIC:
+        transaction.on_commit(lambda: fill_free_places(event))
+
+
+# A session's capacity bounds the places taken in it (held or confirmed), like the event's:
+# the session's counter counts those and nothing else. People on the waiting list who chose the
+# session do not count: promotion passes over anyone whose chosen session is full, so they can
+# never overbook it, and counting them would forbid cutting a session with a long waiting list
+# for no gain (they would simply stay waiting). Cutting below the places taken is refused.
+
+
+def _session_taken(block_id: int) -> int:
+    return SessionChoice.objects.filter(
+        block_id=block_id, registration__status__in=Registration.PLACE_TAKING
+    ).count()
+
+
+def check_session_capacity(block: AgendaBlock, capacity: int | None) -> None:
+    """Lock the event's counter and refuse (``ValidationError`` on ``capacity``) a session
+    capacity below the places taken in the session, counted under the lock. Call it inside
+    the transaction that saves the block; locking the same row again in that transaction (as
+    ``change_session_capacity`` does before) is harmless."""
+    _lock_event(block.event_id)
+    if capacity is None or block.pk is None:
+        return
+    taken = _session_taken(block.pk)
+    if capacity < taken:
+        raise _below_taken(taken)
+
+
+def _raised(old: int | None, new: int | None) -> bool:
+    return new is None and old is not None or (
+        new is not None and old is not None and new > old
+    )
+
+
+def on_session_capacity_changing(sender, block: AgendaBlock, capacity: int | None,
+                                 **kwargs) -> None:
+    """Receiver of ``events.services.session_capacity_changing`` (sent inside the agenda's
+    save, before the block is saved). A raised capacity lets the waiting list move up once the
+    save has committed."""
+    check_session_capacity(block, capacity)
+    if block.pk is not None and _raised(block.capacity, capacity):
+        event = Event.objects.get(pk=block.event_id)
+        options = queries.options_for(event)
+        if options.promotion == RegistrationOptions.Promotion.AUTOMATIC:
+            transaction.on_commit(lambda: fill_free_places(event))
+
+
+def change_session_capacity(
+    block: AgendaBlock, capacity: int | None, *, actor, now: datetime | None = None
+) -> AgendaBlock:
+    """Set a parallel session's capacity under the event's counter lock: refused below the
+    places taken in it; raised, the waiting list fills the new places (automatic promotion)."""
+    now = now or timezone.now()
+
+    def locked():
+        counter = _lock_event(block.event_id)
+        current = AgendaBlock.objects.get(pk=block.pk)
+        check_session_capacity(current, capacity)
+        old = current.capacity
+        if old == capacity:
+            return current
+        current.capacity = capacity
+        current.full_clean()
+        current.save(update_fields=["capacity"])
+        audit.record(actor, SESSION_CAPACITY_CHANGED, current, event=counter.event,
+                     changes={"capacity": [old, capacity]})
+        options = queries.options_for(counter.event)
+        if _raised(old, capacity) and options.promotion == RegistrationOptions.Promotion.AUTOMATIC:
+            _fill_free_places(block.event_id, options, counter, now)
+        return current
+
+    saved = run_in_transaction(locked)
+    block.capacity = capacity
+    return saved
