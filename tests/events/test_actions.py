@@ -14,7 +14,14 @@ from aula.audit.models import AuditEntry
 from aula.core.errors import ActionRefused
 from aula.events import agenda, services
 from aula.events.models import AgendaBlock, AgendaItem, Event, Person
-from tests.factories import add_role, make_block, make_event, make_item, make_person
+from tests.factories import (
+    add_role,
+    clear_audit_log,
+    make_block,
+    make_event,
+    make_item,
+    make_person,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -192,7 +199,7 @@ def test_deleting_a_chosen_block_is_refused(user):
     event = make_open_event()
     chosen, free = make_slot(event, None, None)
     registrations.register(event, person(1, sessions=[chosen.pk]))
-    AuditEntry.objects.all().delete()
+    clear_audit_log()
     with pytest.raises(ActionRefused, match="1 registrant chose this session"):
         agenda.delete_block(chosen, actor=user)
     assert AgendaBlock.objects.filter(pk=chosen.pk).exists() and not AuditEntry.objects.exists()

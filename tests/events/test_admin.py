@@ -17,6 +17,7 @@ from aula.events.models import AgendaBlock, AgendaItem, Event, ItemRole, Person,
 from aula.projects.models import Partner, Project
 from tests.factories import (
     add_role,
+    clear_audit_log,
     make_block,
     make_event,
     make_item,
@@ -936,7 +937,7 @@ def chosen():
     event = make_open_event(starts_at=starts, ends_at=starts + timedelta(hours=3))
     sessions = make_slot(event, 10, None)
     assert registrations.register(event, person(1, sessions=[sessions[0].pk])).accepted
-    AuditEntry.objects.all().delete()
+    clear_audit_log()
     return event, sessions
 
 

@@ -768,10 +768,11 @@ def check_session_capacity(block: AgendaBlock, capacity: int | None) -> None:
     """Lock the event's counter and refuse (``ValidationError`` on ``capacity``) a session
     capacity below the places taken in the session, counted under the lock. Call it inside
     the transaction that saves the block; locking the same row again in that transaction (as
-    ``change_session_capacity`` does before) is harmless."""
-    _lock_event(block.event_id)
+    ``change_session_capacity`` does before) is harmless. A new block (of an event perhaps
+    not saved yet) has nobody in it: nothing to lock or check."""
     if capacity is None or block.pk is None:
         return
+    _lock_event(block.event_id)
     taken = _session_taken(block.pk)
     if capacity < taken:
         raise _below_taken(taken)
