@@ -39,7 +39,7 @@ def _entries(name):
     return list(AuditEntry.objects.filter(action=name))
 
 
-# --- the report's times ------------------------------------------------------------------------
+# --- the report's times -------------------------------------------------------------------
 
 
 def test_a_report_of_june_2021_is_refused_for_an_event_in_2027():
@@ -89,7 +89,7 @@ def test_the_override_changes_nothing_for_a_report_that_matches(event):
 
 @pytest.mark.parametrize(("hours_after_end", "accepted"), [(1.9, True), (2.1, False)])
 def test_the_margin_is_two_hours(hours_after_end, accepted):
-    assert services.TIME_MARGIN == timedelta(hours=2)
+    assert timedelta(hours=2) == services.TIME_MARGIN
     # The samples end at 17:31 UTC; the event ends ``hours_after_end`` before they start.
     report_start = datetime(2021, 6, 15, 15, 58, tzinfo=UTC)
     ends = report_start - timedelta(hours=hours_after_end)
@@ -108,7 +108,7 @@ def test_a_report_with_durations_only_cannot_be_checked_and_passes(event):
     assert batch.report_starts_at is None and batch.times_overridden is False
 
 
-# --- the life cycle ------------------------------------------------------------------------------
+# --- the life cycle -------------------------------------------------------------------------
 
 
 def _in_state(event, state):
@@ -160,7 +160,7 @@ def test_a_held_event_takes_attendance(event, ana):
     assert _import(event, ana).pk
 
 
-# --- on the record ---------------------------------------------------------------------------------
+# --- on the record ----------------------------------------------------------------------------
 
 
 def test_every_action_is_recorded_with_its_actor_and_no_name(event, ana):

@@ -12,8 +12,7 @@ from aula.console.models import Role
 from aula.feedback import queries, services
 from aula.feedback.models import Rating, Survey, SurveyQuestion, SurveyResponse
 from aula.registrations.models import Registration
-from tests.certificates.factories import make_registration, organiser
-from tests.certificates.factories import make_started_event
+from tests.certificates.factories import make_registration, make_started_event, organiser
 from tests.factories import make_event
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +23,8 @@ def survey():
     event = make_started_event()
     services.add_question(event, actor=None, text={"en": "The content"}, order=1)
     services.add_question(event, actor=None, text={"en": "The speakers"}, order=2)
-    return services.save_settings(event, actor=None, intro={"en": "Tell us."}, is_open=True, closes_at=None)
+    return services.save_settings(event, actor=None, intro={"en": "Tell us."}, is_open=True,
+                                  closes_at=None)
 
 
 def questions(survey):

@@ -6,8 +6,6 @@ event's life cycle allows (``ActionRefused``, shown as it is), the audit entries
 a certificate downloaded by an organiser.
 """
 
-import zoneinfo
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,13 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from aula.audit import services as audit
 from aula.certificates import queries as certificate_queries
 from aula.certificates import services as certificate_services
 from aula.certificates.forms import RuleForm
 from aula.certificates.models import CertificateRule
 from aula.certificates.views import pdf_response
 from aula.console.models import Role
-from aula.audit import services as audit
 from aula.console.permissions import event_for
 from aula.core.errors import ActionRefused
 from aula.core.forms import apply_errors
@@ -72,8 +70,8 @@ def material_add_document(request, event_id):
         data = form.cleaned_data
         try:
             material_services.add_document(
-                event, actor=request.user, title=data["title"], upload=data["file"], order=data["order"],
-                published=data["published"],
+                event, actor=request.user, title=data["title"], upload=data["file"],
+                order=data["order"], published=data["published"],
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -92,8 +90,8 @@ def material_add_link(request, event_id):
         data = form.cleaned_data
         try:
             material_services.add_link(
-                event, actor=request.user, title=data["title"], url=data["url"], order=data["order"],
-                published=data["published"],
+                event, actor=request.user, title=data["title"], url=data["url"],
+                order=data["order"], published=data["published"],
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -169,7 +167,7 @@ def _feedback_page(request, event, role, *, settings_form=None, question_form=No
                    status=200):
     survey = feedback_queries.survey_of(event)
     if settings_form is None:
-        settings_form = SettingsForm(initial={
+        settings_form = SettingsForm(event=event, initial={
             "intro": survey.intro, "is_open": survey.is_open,
             "closes_at": _local_input(survey.closes_at, event),
         } if survey else {})
@@ -193,17 +191,13 @@ def feedback(request, event_id):
 @require_POST
 def feedback_settings(request, event_id):
     event, role = event_for(request.user, event_id, Role.EDITOR)
-    form = SettingsForm(request.POST)
+    form = SettingsForm(request.POST, event=event)
     if form.is_valid():
-        closes_at = form.cleaned_data["closes_at"]
-        if closes_at is not None:
-            # The input is in the event's zone, whatever zone the server is in.
-            naive = closes_at.replace(tzinfo=None)
-            closes_at = naive.replace(tzinfo=zoneinfo.ZoneInfo(event.time_zone))
+        data = form.cleaned_data
         try:
             feedback_services.save_settings(
-                event, actor=request.user, intro=form.cleaned_data["intro"], is_open=form.cleaned_data["is_open"],
-                closes_at=closes_at,
+                event, actor=request.user, intro=data["intro"], is_open=data["is_open"],
+                closes_at=data["closes_at"],
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -223,7 +217,8 @@ def feedback_question_add(request, event_id):
     if form.is_valid():
         try:
             feedback_services.add_question(
-                event, actor=request.user, text=form.cleaned_data["text"], order=form.cleaned_data["order"]
+                event, actor=request.user, text=form.cleaned_data["text"],
+                order=form.cleaned_data["order"],
             )
         except ValidationError as error:
             apply_errors(form, error)

@@ -28,7 +28,6 @@ from aula.feedback.models import (
 )
 from aula.registrations.models import Registration
 
-
 SETTINGS_SAVED = audit.action("feedback.settings_saved",
                               gettext_lazy("Saved the feedback survey's settings"))
 QUESTION_ADDED = audit.action("feedback.question_added",
