@@ -29,8 +29,7 @@ def event():
 @pytest.fixture
 def present(monkeypatch):
     minutes: dict[int, int | None] = {}
-    monkeypatch.setattr("aula.certificates.queries.attendees", lambda event: dict(minutes))
-    monkeypatch.setattr("aula.attendance.queries.attendees",
+    monkeypatch.setattr("aula.certificates.queries.attendees",
                         lambda event, ids=None: dict(minutes))
     return minutes
 

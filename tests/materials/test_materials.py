@@ -204,6 +204,7 @@ def test_every_change_of_materials_is_recorded():
                              url="https://video.example/x")
     services.update(link, actor=ed, title={"en": "Recording"}, order=3, published=True,
                     url="https://video.example/y")
+    document_id = document.pk
     services.delete(document, actor=ed)
     entries = list(AuditEntry.objects.order_by("id"))
     assert [e.action for e in entries] == [services.ADDED, services.ADDED, services.CHANGED,
@@ -212,7 +213,7 @@ def test_every_change_of_materials_is_recorded():
     assert entries[0].data["filename"] == "final-report-v2.pdf"
     assert entries[2].changes == {"order": [0, 3], "published": [False, True],
                                   "url": ["https://video.example/x", "https://video.example/y"]}
-    assert entries[3].target_id == str(document.pk)
+    assert entries[3].target_id == str(document_id)
 
 
 def test_a_refused_material_leaves_no_entry():

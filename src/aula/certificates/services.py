@@ -49,7 +49,7 @@ PERSONAL_FIELDS = ("holder_name",)
 
 
 def _locked_event(event: Event) -> Event:
-    locked = Event.objects.select_for_update().select_related(
+    locked = Event.objects.select_for_update(of=("self",)).select_related(
         "project", "host_partner"
     ).get(pk=event.pk)
     require_after_seminar(locked)
@@ -152,26 +152,22 @@ def _reissuable(event: Event):
 def reissue(certificate: Certificate, *, actor, now: datetime | None = None) -> Certificate:
     """Write the certificate's record again from the registration and the event as they are
     now (minutes from the current attendance list when the person is on it). Same code."""
-    from aula.attendance.queries import attendees
-
     now = now or timezone.now()
     with transaction.atomic():
         event = _locked_event(certificate.event)
         certificate = _reissuable(event).get(pk=certificate.pk)
-        changes = _reissue(certificate, event, attendees(event, [certificate.registration_id]),
-                           now)
+        present = queries.attendees(event, [certificate.registration_id])
+        changes = _reissue(certificate, event, present, now)
         audit.record(actor, REISSUED, certificate, event=event, changes=changes)
     return certificate
 
 
 def reissue_all(event: Event, *, actor, now: datetime | None = None) -> int:
     """Reissue every (not revoked) certificate of the event; returns how many."""
-    from aula.attendance.queries import attendees
-
     now = now or timezone.now()
     with transaction.atomic():
         event = _locked_event(event)
-        present = attendees(event)
+        present = queries.attendees(event)
         certificates = list(_reissuable(event))
         changed = sum(1 for c in certificates if _reissue(c, event, present, now))
         audit.record(actor, REISSUED_ALL, event, data={
