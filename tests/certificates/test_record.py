@@ -277,3 +277,27 @@ def test_erasure_blanks_the_frozen_name(client, event, present):
     certificate.refresh_from_db()
     assert certificate.holder_name == ""
     assert _verify(client, certificate).status_code == 404
+
+
+def test_a_withdrawn_certificate_cannot_be_reissued(event, present):
+    certificate = issue_one(event, present)
+    erase(certificate.registration)
+    with pytest.raises(ActionRefused, match="cannot be reissued"):
+        services.reissue(certificate, actor=None)
+    assert not AuditEntry.objects.filter(action=services.REISSUED).exists()
+
+
+def test_issue_reissue_and_revoke_with_the_real_attendance(event):
+    # The whole path: a mark by hand, the rule allowing it, issue, reissue, cancel.
+    from aula.attendance import services as attendance
+
+    registration = make_registration(event)
+    attendance.mark_present(event, registration.pk, actor=None)
+    services.save_rule(event, actor=None, minimum_minutes=60, allow_unknown_duration=True)
+    assert services.issue_all(event, actor=None).created == 1
+    certificate = Certificate.objects.get()
+    assert certificate.minutes is None
+    services.reissue(certificate, actor=None)
+    lifecycle.cancel(event, actor=None)
+    certificate.refresh_from_db()
+    assert certificate.is_revoked

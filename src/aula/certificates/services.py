@@ -21,11 +21,13 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aula.audit import services as audit
 from aula.certificates import queries
 from aula.certificates.models import Certificate, CertificateRule
+from aula.core.errors import ActionRefused
 from aula.core.translation import localize
 from aula.events.lifecycle import require_after_seminar
 from aula.events.models import Event
@@ -155,7 +157,11 @@ def reissue(certificate: Certificate, *, actor, now: datetime | None = None) -> 
     now = now or timezone.now()
     with transaction.atomic():
         event = _locked_event(certificate.event)
-        certificate = _reissuable(event).get(pk=certificate.pk)
+        found = _reissuable(event).filter(pk=certificate.pk).first()
+        if found is None:
+            raise ActionRefused(_("This certificate was revoked or withdrawn: it cannot be "
+                                  "reissued."))
+        certificate = found
         present = queries.attendees(event, [certificate.registration_id])
         changes = _reissue(certificate, event, present, now)
         audit.record(actor, REISSUED, certificate, event=event, changes=changes)
