@@ -203,6 +203,18 @@ def on_event_cancelled(sender, event: Event, **kwargs) -> None:
     revoke_for_cancelled_event(event)
 
 
+def download_for_organiser(certificate: Certificate, *, actor) -> bytes:
+    """The PDF of a certificate downloaded by an organiser: personal data, so recorded. A
+    revoked certificate has no PDF any more."""
+    from aula.certificates.document import certificate_pdf
+
+    if certificate.revoked_at:
+        raise ActionRefused(_("This certificate was revoked: it has no PDF any more."))
+    audit.record_download(actor, "certificate", event=certificate.event,
+                          data={"certificate": certificate.pk, "code": certificate.code})
+    return certificate_pdf(certificate)
+
+
 def forget_registration(registration: Registration) -> int:
     """On erasure: the name frozen on the certificate goes too (it no longer verifies)."""
     return Certificate.objects.filter(registration=registration).update(holder_name="")

@@ -10,8 +10,10 @@ from aula.certificates import document, queries
 from aula.registrations.views import personal_link
 
 
-def pdf_response(certificate) -> HttpResponse:
-    response = HttpResponse(document.certificate_pdf(certificate), content_type="application/pdf")
+def pdf_response(certificate, content: bytes | None = None) -> HttpResponse:
+    if content is None:
+        content = document.certificate_pdf(certificate)
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=document.filename(certificate)
     )

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from aula.audit import services as audit
 from aula.certificates import queries as certificate_queries
 from aula.certificates import services as certificate_services
 from aula.certificates.forms import RuleForm
@@ -335,6 +334,6 @@ def certificate_pdf(request, event_id, certificate_id):
     certificate = certificate_queries.in_event(event, certificate_id)
     if certificate is None:
         raise Http404
-    audit.record_download(request.user, "certificate", event=event,
-                          data={"certificate": certificate.pk, "code": certificate.code})
-    return pdf_response(certificate)
+    return pdf_response(
+        certificate, certificate_services.download_for_organiser(certificate, actor=request.user)
+    )
