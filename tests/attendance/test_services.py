@@ -23,7 +23,7 @@ def event():
 
 
 def _import(event, layout, **options):
-    return services.import_report(event, f"{layout}.csv", sample(layout), **options)
+    return services.import_report(event, f"{layout}.csv", sample(layout), actor=None, **options)
 
 
 def _matches(batch):
@@ -119,11 +119,14 @@ def test_two_tools_for_the_same_meeting_count_overlaps_once(event):
 
 
 def test_adding_a_second_day_adds_its_minutes(event):
+    event.ends_at = datetime(2021, 6, 16, 19, tzinfo=UTC)  # a seminar of two days
+    event.save()
     ana = register(event, "Ana", "Pop", "ana@example.org")
     day = ("Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes)\n"
            "Ana,ana@example.org,06/{d}/2021 05:00:00 PM,06/{d}/2021 06:00:00 PM,60\n")
-    services.import_report(event, "day1.csv", day.format(d=15).encode())
-    services.import_report(event, "day2.csv", day.format(d=16).encode(), replace=False)
+    services.import_report(event, "day1.csv", day.format(d=15).encode(), actor=None)
+    services.import_report(event, "day2.csv", day.format(d=16).encode(), actor=None,
+                           replace=False)
     assert queries.attendees(event) == {ana.pk: 120}
 
 
@@ -132,7 +135,7 @@ def test_a_bad_file_imports_nothing_and_keeps_the_previous_import(event):
     _import(event, "zoom-meeting")
     broken = sample("zoom-meeting").replace(b"06/15/2021 06:24:02 PM", b"06/15/2021 noon")
     with pytest.raises(ReportError, match="Line 14"):
-        services.import_report(event, "broken.csv", broken)
+        services.import_report(event, "broken.csv", broken, actor=None)
     assert ImportBatch.objects.filter(event=event).count() == 1
     assert AttendanceRecord.objects.filter(event=event).count() == 9
 
@@ -141,23 +144,24 @@ def test_hand_match_and_its_carry_over_on_reimport(event):
     kasia = register(event, "Katarzyna", "Nowak", "kasia@example.org")
     batch = _import(event, "zoom-meeting")
     row = batch.records.get(name="Kasia (iPad)")
-    services.match_by_hand(row, services.registration_by_email(event, " KASIA@example.org"))
+    services.match_by_hand(row, services.registration_by_email(event, " KASIA@example.org"),
+                            actor=None)
     assert queries.attendees(event) == {kasia.pk: 30}
     batch = _import(event, "zoom-meeting")
     assert _matches(batch)["Kasia (iPad)"] == (Match.HAND, kasia.pk)
-    services.unmatch(batch.records.get(name="Kasia (iPad)"))
+    services.unmatch(batch.records.get(name="Kasia (iPad)"), actor=None)
     assert queries.attendees(event) == {}
 
 
 def test_a_refused_name_match_stays_refused_on_reimport(event):
     cast = register_cast(event)
     batch = _import(event, "teams-legacy")
-    services.unmatch(batch.records.get(name="Jonas Weber"))
+    services.unmatch(batch.records.get(name="Jonas Weber"), actor=None)
     batch = _import(event, "teams-legacy")
     assert _matches(batch)["Jonas Weber"] == (Match.NONE, None)
     assert _matches(batch)["Ivana Horvat"] == (Match.NAME, cast["ivana"].pk)
     # Matching by hand after all wins over the refusal.
-    services.match_by_hand(batch.records.get(name="Jonas Weber"), cast["jonas"])
+    services.match_by_hand(batch.records.get(name="Jonas Weber"), cast["jonas"], actor=None)
     batch = _import(event, "teams-legacy")
     assert _matches(batch)["Jonas Weber"] == (Match.HAND, cast["jonas"].pk)
 
@@ -168,25 +172,26 @@ def test_hand_match_refuses_another_events_registrant(event):
     with pytest.raises(ValidationError):
         services.registration_by_email(event, "kasia@example.org")
     with pytest.raises(ValidationError):
-        services.match_by_hand(batch.records.first(), other)
+        services.match_by_hand(batch.records.first(), other, actor=None)
 
 
 def test_manual_marks_and_join_link_clicks_are_present_without_minutes(event):
     cast = register_cast(event)
     cast["priya"].first_joined_at = datetime(2021, 6, 15, 16, tzinfo=UTC)
     cast["priya"].save()
-    services.mark_present(event, cast["jonas"].pk)
-    services.mark_present(event, cast["jonas"].pk)  # twice is once
+    services.mark_present(event, cast["jonas"].pk, actor=None)
+    services.mark_present(event, cast["jonas"].pk, actor=None)  # twice is once
     assert AttendanceRecord.objects.filter(source=Source.MANUAL).count() == 1
     assert queries.attendees(event) == {cast["priya"].pk: None, cast["jonas"].pk: None}
     _import(event, "webex")
     assert queries.attendees(event)[cast["jonas"].pk] == 45  # the report knows the minutes
-    services.unmark_present(event, cast["jonas"].pk)
+    services.unmark_present(event, cast["jonas"].pk, actor=None)
     assert queries.attendees(event)[cast["jonas"].pk] == 45
-    services.unmark_present(event, cast["priya"].pk)  # a click is not a mark
+    services.unmark_present(event, cast["priya"].pk, actor=None)  # a click is not a mark
     assert queries.attendees(event)[cast["priya"].pk] is None
     with pytest.raises(ValidationError):
-        services.mark_present(event, register(make_event(), "A", "B", "a@example.org").pk)
+        services.mark_present(event, register(make_event(), "A", "B", "a@example.org").pk,
+                              actor=None)
 
 
 def test_attendees_costs_two_queries_whatever_the_numbers(event):
@@ -202,7 +207,7 @@ def test_attendees_costs_two_queries_whatever_the_numbers(event):
 def test_overview_lists_everyone_with_sources(event):
     cast = register_cast(event)
     _import(event, "zoom-meeting")
-    services.mark_present(event, cast["priya"].pk)
+    services.mark_present(event, cast["priya"].pk, actor=None)
     overview = queries.overview(event)
     rows = {row.registration.pk: row for row in overview["rows"]}
     assert overview["present"] == 8 and overview["registered"] == 8

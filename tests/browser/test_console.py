@@ -2,6 +2,7 @@
 registrants, imports the Zoom attendance report and downloads the participation report."""
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -87,7 +88,9 @@ def test_organiser_runs_the_seminar_from_the_console(page, live_server):
     expect(page.locator("progress")).to_be_visible()
     assert OutboxMessage.objects.filter(campaign_id__isnull=False).count() == 5
 
-    # The Zoom webinar's attendee report.
+    # The Zoom webinar's attendee report, once the seminar took place (on the sample's day).
+    Event.objects.filter(pk=event.pk).update(starts_at=datetime(2021, 6, 15, 15, tzinfo=UTC),
+                                             ends_at=datetime(2021, 6, 15, 18, tzinfo=UTC))
     page.goto(f"{live_server.url}/en/console/e/{event.pk}/")
     page.get_by_role("link", name=re.compile("^Attendance")).click()
     page.get_by_label("Attendance report").set_input_files(

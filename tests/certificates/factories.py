@@ -35,3 +35,14 @@ def organiser(project=None, role=None, name=None):
     if project is not None:
         Membership.objects.create(user=user, project=project, role=role)
     return user
+
+
+def make_started_event(**fields):
+    """A published event that started yesterday: attendance, certificates and the survey are
+    open (``events.lifecycle.after_seminar_refusal`` is None)."""
+    from datetime import UTC, datetime, timedelta
+
+    from tests.factories import make_event
+
+    start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(days=1)
+    return make_event(starts_at=fields.pop("starts_at", start), **fields)

@@ -5,14 +5,13 @@ from django.urls import reverse
 
 from aula.certificates.models import Certificate
 from aula.console.models import Role
-from tests.certificates.factories import make_registration, organiser
-from tests.factories import make_event
+from tests.certificates.factories import make_registration, make_started_event, organiser
 
 pytestmark = pytest.mark.django_db
 
 
 def test_issue_list_and_download(client, monkeypatch):
-    event = make_event()
+    event = make_started_event()
     ana = make_registration(event, first_name="Ana", family_name="<i>Pop</i>")
     ion = make_registration(event, first_name="Ion", family_name="Short")
     monkeypatch.setattr("aula.certificates.queries.attendees",
@@ -24,7 +23,7 @@ def test_issue_list_and_download(client, monkeypatch):
     for _ in range(2):
         response = client.post(reverse("console:certificates_issue", kwargs=e), follow=True)
         assert response.status_code == 200
-    assert "0 new, 0 updated, 1 unchanged" in response.content.decode()
+    assert "0 new, 1 already issued" in response.content.decode()
     certificate = Certificate.objects.get()
     page = client.get(reverse("console:certificates", kwargs=e)).content.decode()
     assert "&lt;i&gt;Pop&lt;/i&gt;" in page and "<i>Pop</i>" not in page

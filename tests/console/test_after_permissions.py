@@ -20,10 +20,10 @@ pytestmark = pytest.mark.django_db
 def setup():
     event = make_event()
     material = material_services.add_document(
-        event, title={"en": "Slides"},
+        event, actor=None, title={"en": "Slides"},
         upload=SimpleUploadedFile("s.pdf", PDF_BYTES, content_type="application/pdf"),
     )
-    question = feedback_services.add_question(event, text={"en": "Content"})
+    question = feedback_services.add_question(event, actor=None, text={"en": "Content"})
     from django.utils import timezone
     certificate = Certificate.objects.create(
         registration=make_registration(event), event=event, minutes=100,

@@ -22,7 +22,7 @@ def setup():
     event = make_event(project=project, time_zone="Europe/Berlin",
                        starts_at=datetime(2021, 6, 15, 16, tzinfo=UTC))
     cast = register_cast(event)
-    batch = services.import_report(event, "zoom.csv", sample("zoom-meeting"))
+    batch = services.import_report(event, "zoom.csv", sample("zoom-meeting"), actor=None)
     return project, event, cast, batch
 
 
@@ -192,7 +192,7 @@ def test_report_data_is_escaped(client, setup):
     evil = ("Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes)\n"
             "<script>alert(1)</script>,x@example.org,06/15/2021 05:00:00 PM,"
             "06/15/2021 06:00:00 PM,60\n")
-    batch = services.import_report(event, "<b>evil</b>.csv", evil.encode())
+    batch = services.import_report(event, "<b>evil</b>.csv", evil.encode(), actor=None)
     client.force_login(organiser("viewer", project, Role.VIEWER))
     page = client.get(reverse("console:attendance_report", kwargs={
         "event_id": event.pk, "batch_id": batch.pk})).content.decode()
@@ -204,7 +204,7 @@ def test_report_data_is_escaped(client, setup):
 
 def test_overview_and_hub(client, setup):
     project, event, cast, batch = setup
-    services.mark_present(event, cast["priya"].pk)
+    services.mark_present(event, cast["priya"].pk, actor=None)
     client.force_login(organiser("viewer", project, Role.VIEWER))
     page = client.get(reverse("console:attendance", kwargs={"event_id": event.pk})).content
     page = page.decode()

@@ -5,16 +5,16 @@ import pytest
 from aula.feedback import services
 from aula.feedback.models import Rating, SurveyResponse
 from aula.registrations import services as registrations
-from tests.certificates.factories import make_registration
-from tests.factories import make_event
+from tests.certificates.factories import make_registration, make_started_event
 
 pytestmark = pytest.mark.django_db
 
 
 def test_erasing_a_registration_blanks_its_comment_and_keeps_ratings():
-    event = make_event()
-    question = services.add_question(event, text={"en": "The content"}, order=1)
-    services.save_settings(event, intro={"en": "Tell us."}, is_open=True, closes_at=None)
+    event = make_started_event()
+    question = services.add_question(event, actor=None, text={"en": "The content"}, order=1)
+    services.save_settings(event, actor=None, intro={"en": "Tell us."}, is_open=True,
+                           closes_at=None)
     registration = make_registration(event)
     services.answer(registration, {question.pk: 4}, "Ioana from Timișoara liked it")
 

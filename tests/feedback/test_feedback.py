@@ -12,7 +12,7 @@ from aula.console.models import Role
 from aula.feedback import queries, services
 from aula.feedback.models import Rating, Survey, SurveyQuestion, SurveyResponse
 from aula.registrations.models import Registration
-from tests.certificates.factories import make_registration, organiser
+from tests.certificates.factories import make_registration, make_started_event, organiser
 from tests.factories import make_event
 
 pytestmark = pytest.mark.django_db
@@ -20,10 +20,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def survey():
-    event = make_event()
-    services.add_question(event, text={"en": "The content"}, order=1)
-    services.add_question(event, text={"en": "The speakers"}, order=2)
-    return services.save_settings(event, intro={"en": "Tell us."}, is_open=True, closes_at=None)
+    event = make_started_event()
+    services.add_question(event, actor=None, text={"en": "The content"}, order=1)
+    services.add_question(event, actor=None, text={"en": "The speakers"}, order=2)
+    return services.save_settings(event, actor=None, intro={"en": "Tell us."}, is_open=True,
+                                  closes_at=None)
 
 
 def questions(survey):
@@ -94,8 +95,8 @@ def test_results_math(survey):
 
 
 def test_results_without_answers():
-    event = make_event()
-    services.add_question(event, text={"en": "The content"})
+    event = make_started_event()
+    services.add_question(event, actor=None, text={"en": "The content"})
     result = queries.results(Survey.objects.get()).questions[0]
     assert result.count == 0 and result.average is None
     assert all(bar.width == 0 and bar.percent == 0 for bar in result.bars)
@@ -149,7 +150,7 @@ def test_console_results_page_escapes_comments_and_draws_bars(client, survey):
 
 
 def test_console_settings_in_the_event_zone(client):
-    event = make_event(time_zone="Europe/Vilnius")
+    event = make_started_event(time_zone="Europe/Vilnius")
     client.force_login(organiser(event.project, Role.EDITOR))
     base = {"event_id": event.pk}
     response = client.post(reverse("console:feedback_question_add", kwargs=base),

@@ -33,7 +33,7 @@ def test_safe_filename():
 
 def test_a_pdf_is_stored_under_a_random_name():
     event = make_event()
-    material = services.add_document(event, title={"en": "Slides"}, upload=pdf())
+    material = services.add_document(event, actor=None, title={"en": "Slides"}, upload=pdf())
     assert material.filename == "final-report-v2.pdf"
     assert material.size == len(PDF_BYTES)
     assert material.file.name.startswith(f"materials/{event.pk}/")
@@ -46,7 +46,8 @@ def test_a_pdf_is_stored_under_a_random_name():
 def test_only_real_pdfs_are_accepted(content):
     event = make_event()
     with pytest.raises(ValidationError) as error:
-        services.add_document(event, title={"en": "Slides"}, upload=pdf("slides.pdf", content))
+        services.add_document(event, actor=None,
+                              title={"en": "Slides"}, upload=pdf("slides.pdf", content))
     assert error.value.code == "not_pdf"
     assert not Material.objects.exists()
 
@@ -55,30 +56,33 @@ def test_size_limit_comes_from_the_setting(settings):
     settings.AULA_MATERIAL_MAX_BYTES = 10
     event = make_event()
     with pytest.raises(ValidationError) as error:
-        services.add_document(event, title={"en": "Slides"}, upload=pdf())
+        services.add_document(event, actor=None, title={"en": "Slides"}, upload=pdf())
     assert error.value.code == "too_large"
 
 
 def test_a_document_needs_a_title():
     with pytest.raises(ValidationError):
-        services.add_document(make_event(), title={}, upload=pdf())
+        services.add_document(make_event(), actor=None, title={}, upload=pdf())
 
 
 def test_links_must_be_web_addresses():
     event = make_event()
     with pytest.raises(ValidationError):
-        services.add_link(event, title={"en": "Recording"}, url="javascript:alert(1)")
-    link = services.add_link(event, title={"en": "Recording"}, url="https://video.example/x")
+        services.add_link(event, actor=None, title={"en": "Recording"}, url="javascript:alert(1)")
+    link = services.add_link(event, actor=None,
+                             title={"en": "Recording"}, url="https://video.example/x")
     assert link.kind == Material.Kind.LINK
 
 
 def test_public_page_lists_published_materials_in_order(client):
     event = make_event()
-    services.add_document(event, title={"en": "Second <b>doc</b>"}, upload=pdf(), order=2,
+    services.add_document(event, actor=None,
+                          title={"en": "Second <b>doc</b>"}, upload=pdf(), order=2,
                           published=True)
-    services.add_link(event, title={"en": "First: the recording"},
+    services.add_link(event, actor=None, title={"en": "First: the recording"},
                       url="https://video.example/rec", order=1, published=True)
-    services.add_link(event, title={"en": "Draft notes"}, url="https://video.example/draft")
+    services.add_link(event, actor=None,
+                      title={"en": "Draft notes"}, url="https://video.example/draft")
     page = client.get(event_url(event)).content.decode()
     assert "Materials" in page
     assert "First: the recording" in page and "https://video.example/rec" in page
@@ -101,9 +105,11 @@ def test_materials_cost_the_public_page_one_query(client):
     with CaptureQueriesContext(connection) as before:
         client.get(event_url(event))
     for n in range(5):
-        services.add_link(event, title={"en": f"Link {n}"}, url=f"https://v.example/{n}",
+        services.add_link(event, actor=None,
+                          title={"en": f"Link {n}"}, url=f"https://v.example/{n}",
                           published=True)
-        services.add_document(event, title={"en": f"Doc {n}"}, upload=pdf(), published=True)
+        services.add_document(event, actor=None,
+                              title={"en": f"Doc {n}"}, upload=pdf(), published=True)
     with CaptureQueriesContext(connection) as after:
         client.get(event_url(event))
     assert len(after) == len(before)
@@ -112,7 +118,7 @@ def test_materials_cost_the_public_page_one_query(client):
 
 def test_published_document_is_downloadable(client):
     event = make_event()
-    material = services.add_document(event, title={"en": "Slides"}, upload=pdf(),
+    material = services.add_document(event, actor=None, title={"en": "Slides"}, upload=pdf(),
                                      published=True)
     url = reverse("materials:download", kwargs={
         "project": event.project.slug, "event": event.slug, "material_id": material.pk})
@@ -125,9 +131,9 @@ def test_published_document_is_downloadable(client):
 
 def test_unpublished_or_draft_documents_are_not_public(client):
     event = make_event()
-    hidden = services.add_document(event, title={"en": "Slides"}, upload=pdf())
+    hidden = services.add_document(event, actor=None, title={"en": "Slides"}, upload=pdf())
     draft_event = make_event(status=Event.Status.DRAFT)
-    draft = services.add_document(draft_event, title={"en": "Slides"}, upload=pdf(),
+    draft = services.add_document(draft_event, actor=None, title={"en": "Slides"}, upload=pdf(),
                                   published=True)
     for ev, material in ((event, hidden), (draft_event, draft)):
         url = reverse("materials:download", kwargs={
@@ -135,7 +141,8 @@ def test_unpublished_or_draft_documents_are_not_public(client):
         assert client.get(url).status_code == 404
     # Another event's address does not reach the document either.
     other = make_event()
-    published = services.add_document(event, title={"en": "Open"}, upload=pdf(), published=True)
+    published = services.add_document(event, actor=None,
+                                      title={"en": "Open"}, upload=pdf(), published=True)
     url = reverse("materials:download", kwargs={
         "project": other.project.slug, "event": other.slug, "material_id": published.pk})
     assert client.get(url).status_code == 404
@@ -185,3 +192,33 @@ def test_editor_uploads_and_publishes_through_the_console(client):
                                                         "material_id": material.pk})
     assert client.post(delete).status_code == 302
     assert not Material.objects.filter(pk=material.pk).exists()
+
+
+def test_every_change_of_materials_is_recorded():
+    from aula.audit.models import AuditEntry
+
+    event = make_event()
+    ed = organiser(event.project, Role.EDITOR)
+    document = services.add_document(event, actor=ed, title={"en": "Slides"}, upload=pdf())
+    link = services.add_link(event, actor=ed, title={"en": "Recording"},
+                             url="https://video.example/x")
+    services.update(link, actor=ed, title={"en": "Recording"}, order=3, published=True,
+                    url="https://video.example/y")
+    document_id = document.pk
+    services.delete(document, actor=ed)
+    entries = list(AuditEntry.objects.order_by("id"))
+    assert [e.action for e in entries] == [services.ADDED, services.ADDED, services.CHANGED,
+                                           services.DELETED]
+    assert all(e.actor == ed and e.event_id == event.pk for e in entries)
+    assert entries[0].data["filename"] == "final-report-v2.pdf"
+    assert entries[2].changes == {"order": [0, 3], "published": [False, True],
+                                  "url": ["https://video.example/x", "https://video.example/y"]}
+    assert entries[3].target_id == str(document_id)
+
+
+def test_a_refused_material_leaves_no_entry():
+    from aula.audit.models import AuditEntry
+
+    with pytest.raises(ValidationError):
+        services.add_link(make_event(), actor=None, title={"en": "X"}, url="javascript:alert(1)")
+    assert not AuditEntry.objects.exists()

@@ -36,6 +36,12 @@ class ImportForm(forms.Form):
                     "never counted twice."),
     )
 
+    override_times = forms.BooleanField(
+        label=_("Import anyway: I know the times do not match"), required=False,
+        help_text=_("Only for a report whose times lie outside the event's (say, a clock set "
+                    "wrong). The import is recorded as such."),
+    )
+
     def clean_source(self):
         return self.cleaned_data.get("source") or "auto"
 

@@ -49,6 +49,13 @@ class ImportBatch(models.Model):
     rows_read = models.PositiveIntegerField(_("rows read"), default=0)
     people = models.PositiveIntegerField(_("people"), default=0)
     skipped = models.JSONField(_("rows skipped"), default=list, blank=True)
+    # The span of the report's own times (None when it gives durations only), and whether the
+    # organiser imported it knowing they do not match the event's (recorded, never silent).
+    report_starts_at = models.DateTimeField(_("first time in the report"), null=True, blank=True)
+    report_ends_at = models.DateTimeField(_("last time in the report"), null=True, blank=True)
+    times_overridden = models.BooleanField(
+        _("imported although its times do not match the event"), default=False
+    )
 
     class Meta:
         verbose_name = _("attendance import")

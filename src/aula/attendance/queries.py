@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aula.attendance.models import DATE_ORDERS, AttendanceRecord, ImportBatch, Source
 from aula.attendance.parsers import merged_seconds, to_minutes
+from aula.events.lifecycle import after_seminar_refusal
 from aula.registrations.models import Registration
 
 Match = AttendanceRecord.Match
@@ -154,6 +155,8 @@ def record_of(event, record_id: int) -> AttendanceRecord:
 
 
 def hub_summary(event) -> dict:
-    """For the event's hub: who was present, and how many imports. Three queries."""
+    """For the event's hub: who was present, how many imports, and why attendance cannot be
+    changed now (None when it can). Three queries."""
     return {"present": len(attendees(event)),
-            "imports": ImportBatch.objects.filter(event=event).count()}
+            "imports": ImportBatch.objects.filter(event=event).count(),
+            "refusal": after_seminar_refusal(event)}

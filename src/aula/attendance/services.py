@@ -1,20 +1,53 @@
 """Writes about attendance: importing a report, matching its rows to registrations, marks by
-hand. Each function is one transaction."""
+hand. Each organiser action is one function taking the acting person (``actor``), run in one
+transaction with its audit entry, and refused (``ActionRefused``) unless the event's life cycle
+allows attendance now (``events.lifecycle.after_seminar_refusal``).
+
+A report whose times do not overlap the event (with ``TIME_MARGIN`` either side) is refused: it
+belongs to another meeting. The organiser may import it anyway, knowingly
+(``override_times=True``); the import and its audit entry say so."""
 
 import hashlib
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from aula.attendance.models import IMPORT_SOURCES, AttendanceRecord, ImportBatch, Source
-from aula.attendance.parsers import Person, ReportError, name_key, normalise_email, parse_report
+from aula.attendance.parsers import (
+    Person,
+    Report,
+    ReportError,
+    name_key,
+    normalise_email,
+    parse_report,
+)
+from aula.audit import services as audit
+from aula.core.errors import ActionRefused
+from aula.core.timefmt import format_range
+from aula.events.lifecycle import require_after_seminar
 from aula.events.models import Event
 from aula.registrations.models import Registration
 
 Match = AttendanceRecord.Match
+
+# How far a report's times may lie outside the event's start and end and still belong to it
+# (people join early, the host stays late, a clock is off).
+TIME_MARGIN = timedelta(hours=2)
+
+IMPORTED = audit.action("attendance.imported", gettext_lazy("Imported an attendance report"))
+IMPORT_DELETED = audit.action("attendance.import_deleted",
+                              gettext_lazy("Deleted an attendance import"))
+MATCHED = audit.action("attendance.matched", gettext_lazy("Matched an attendance row by hand"))
+UNMATCHED = audit.action("attendance.unmatched",
+                         gettext_lazy("Removed the match of an attendance row"))
+MARKED = audit.action("attendance.marked", gettext_lazy("Marked a registrant present"))
+UNMARKED = audit.action("attendance.unmarked",
+                        gettext_lazy("Removed a registrant's mark of presence"))
 
 
 def _registration_maps(event):
@@ -46,21 +79,61 @@ def match_person(person: Person, by_email, by_name) -> tuple[int | None, str]:
     return None, Match.NONE
 
 
-def import_report(event, filename: str, data: bytes, user=None, time_zone: str = "",
-                  date_order: str = "auto", replace: bool = True,
-                  source: str = "auto") -> ImportBatch:
+def report_span(report: Report) -> tuple[datetime | None, datetime | None]:
+    """The first and last time the report gives (joins and leaves); None when it has none."""
+    times = [t for session in report.sessions for t in (session.join, session.leave) if t]
+    return (min(times), max(times)) if times else (None, None)
+
+
+def times_match(event: Event, starts_at: datetime | None, ends_at: datetime | None) -> bool:
+    """Whether a report spanning ``starts_at``–``ends_at`` overlaps the event, give or take
+    ``TIME_MARGIN``. A report without times (durations only) cannot be checked: it passes."""
+    if starts_at is None or ends_at is None:
+        return True
+    return starts_at <= event.ends_at + TIME_MARGIN and ends_at >= event.starts_at - TIME_MARGIN
+
+
+def times_mismatch_message(event: Event, starts_at: datetime, ends_at: datetime) -> str:
+    return _(
+        "This report does not belong to this event: its times (%(report)s) do not overlap the "
+        "event's (%(event)s), even with %(hours)d hours either side. Nothing was imported. "
+        "Check the file and the event; if the report is the right one, tick “Import anyway: I "
+        "know the times do not match”."
+    ) % {
+        "report": format_range(starts_at, ends_at, event.time_zone),
+        "event": format_range(event.starts_at, event.ends_at, event.time_zone),
+        "hours": int(TIME_MARGIN.total_seconds() // 3600),
+    }
+
+
+def _locked_event(event) -> Event:
+    """The event, locked for this transaction, once its life cycle allows attendance."""
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    require_after_seminar(locked)
+    return locked
+
+
+def import_report(event, filename: str, data: bytes, *, actor, time_zone: str = "",
+                  date_order: str = "auto", replace: bool = True, source: str = "auto",
+                  override_times: bool = False) -> ImportBatch:
     """Import one report file. A newer import of the same tool replaces the older one (or,
     with ``replace=False``, adds a further session such as a second day, but the same file is
     never counted twice). The organiser's matches by hand and refused name matches on the
     replaced import carry over to the same people.
-    Raises ReportError, importing nothing, when the file cannot be read."""
+    Raises ReportError, importing nothing, when the file cannot be read; ActionRefused when
+    the event takes no attendance now, or when the report's times do not match the event's
+    and ``override_times`` is not set."""
     zone = ZoneInfo(time_zone or event.time_zone)
     report = parse_report(data, zone, date_order, source)
     people = report.people()
     sha256 = hashlib.sha256(data).hexdigest()
+    first, last = report_span(report)
     with transaction.atomic():
         # One import of an event at a time: two at once must not both keep their rows.
-        Event.objects.select_for_update().filter(pk=event.pk).first()
+        event = _locked_event(event)
+        outside = not times_match(event, first, last)
+        if outside and not override_times:
+            raise ActionRefused(times_mismatch_message(event, first, last))
         old = ImportBatch.objects.filter(event=event, source=report.source)
         if not replace:
             old = old.filter(sha256=sha256)
@@ -74,12 +147,14 @@ def import_report(event, filename: str, data: bytes, user=None, time_zone: str =
             if match == Match.HAND and registration_id:
                 carried[key] = registration_id
             refused.setdefault(key, set()).update(details.get("refused", []))
+        replaced = list(old.values_list("pk", flat=True))
         old.delete()
         batch = ImportBatch.objects.create(
             event=event, source=report.source, layout=report.layout,
-            filename=(filename or "")[:255], sha256=sha256, imported_by=user,
+            filename=(filename or "")[:255], sha256=sha256, imported_by=actor,
             rows_read=len(report.sessions), people=len(people),
-            skipped=report.skipped[:500],
+            skipped=report.skipped[:500], report_starts_at=first, report_ends_at=last,
+            times_overridden=outside,
         )
         by_email, by_name = _registration_maps(event)
         valid_ids = set(by_email.values())
@@ -106,11 +181,25 @@ def import_report(event, filename: str, data: bytes, user=None, time_zone: str =
                 },
             ))
         AttendanceRecord.objects.bulk_create(records)
+        audit.record(actor, IMPORTED, batch, event=event, data={
+            "source": report.source, "layout": report.layout, "rows": len(report.sessions),
+            "people": len(people), "matched": sum(1 for r in records if r.registration_id),
+            "replace": replace, "replaced": replaced, "sha256": sha256,
+            "report_starts_at": first, "report_ends_at": last,
+            "times_match": not outside, "override_times": outside,
+        })
     return batch
 
 
-def delete_import(batch: ImportBatch) -> None:
-    batch.delete()
+def delete_import(batch: ImportBatch, *, actor) -> None:
+    with transaction.atomic():
+        event = _locked_event(batch.event)
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk, event=event)
+        audit.record(actor, IMPORT_DELETED, batch, event=event, data={
+            "source": batch.source, "people": batch.people,
+            "times_overridden": batch.times_overridden,
+        })
+        batch.delete()
 
 
 def _registration_of(event, registration_id) -> Registration:
@@ -133,19 +222,39 @@ def registration_by_email(event, email: str) -> Registration:
     return registration
 
 
-def match_by_hand(record: AttendanceRecord, registration: Registration, user=None) -> None:
+MATCH_FIELDS = ("registration", "match")
+
+
+def _record_match(actor, name, record, event, before) -> None:
+    # The row's name and e-mail are personal data: the log names the row by its id only.
+    audit.record(actor, name, record, event=event, label=f"#{record.pk}",
+                 changes=audit.changes_between(before, audit.snapshot(record, MATCH_FIELDS)))
+
+
+@transaction.atomic
+def match_by_hand(record: AttendanceRecord, registration: Registration, *,
+                  actor) -> AttendanceRecord:
+    event = _locked_event(record.event)
+    record = AttendanceRecord.objects.select_for_update().get(pk=record.pk, event=event)
     if record.source not in IMPORT_SOURCES:
         raise ValidationError(_("Only imported rows can be matched."))
-    registration = _registration_of(record.event, registration.pk)
+    registration = _registration_of(event, registration.pk)
+    before = audit.snapshot(record, MATCH_FIELDS)
     record.registration = registration
     record.match = Match.HAND
-    record.marked_by = user
+    record.marked_by = actor
     record.save(update_fields=["registration", "match", "marked_by"])
+    _record_match(actor, MATCHED, record, event, before)
+    return record
 
 
-def unmatch(record: AttendanceRecord) -> None:
+@transaction.atomic
+def unmatch(record: AttendanceRecord, *, actor) -> AttendanceRecord:
+    event = _locked_event(record.event)
+    record = AttendanceRecord.objects.select_for_update().get(pk=record.pk, event=event)
     if record.source not in IMPORT_SOURCES:
         raise ValidationError(_("Only imported rows can be matched."))
+    before = audit.snapshot(record, MATCH_FIELDS)
     if record.match == Match.NAME and record.registration_id:
         # Remembered, so that a re-import does not match the same name to them again.
         refused = set(record.details.get("refused", [])) | {record.registration_id}
@@ -153,30 +262,41 @@ def unmatch(record: AttendanceRecord) -> None:
     record.registration = None
     record.match = Match.NONE
     record.save(update_fields=["registration", "match", "details"])
-
-
-def mark_present(event, registration_id: int, user=None) -> AttendanceRecord:
-    registration = _registration_of(event, registration_id)
-    with transaction.atomic():
-        record, _created = AttendanceRecord.objects.get_or_create(
-            event=event, registration=registration, source=Source.MANUAL,
-            defaults={"match": Match.HAND, "name": registration.full_name,
-                      "email": registration.email, "marked_by": user},
-        )
+    _record_match(actor, UNMATCHED, record, event, before)
     return record
 
 
-def unmark_present(event, registration_id: int) -> int:
+@transaction.atomic
+def mark_present(event, registration_id: int, *, actor) -> AttendanceRecord:
+    event = _locked_event(event)
+    registration = _registration_of(event, registration_id)
+    record, created = AttendanceRecord.objects.get_or_create(
+        event=event, registration=registration, source=Source.MANUAL,
+        defaults={"match": Match.HAND, "name": registration.full_name,
+                  "email": registration.email, "marked_by": actor},
+    )
+    if created:
+        audit.record(actor, MARKED, registration, event=event)
+    return record
+
+
+@transaction.atomic
+def unmark_present(event, registration_id: int, *, actor) -> int:
     """Remove the mark by hand (imports and join-link clicks stay what they are)."""
+    event = _locked_event(event)
+    registration = Registration.objects.filter(event=event, pk=registration_id).first()
     deleted, _by_model = AttendanceRecord.objects.filter(
         event=event, registration_id=registration_id, source=Source.MANUAL
     ).delete()
+    if deleted and registration is not None:
+        audit.record(actor, UNMARKED, registration, event=event)
     return deleted
 
 
 __all__ = [
-    "ReportError", "delete_import", "import_report", "mark_present", "match_by_hand",
-    "match_person", "registration_by_email", "unmark_present", "unmatch",
+    "TIME_MARGIN", "ActionRefused", "ReportError", "delete_import", "import_report",
+    "mark_present", "match_by_hand", "match_person", "registration_by_email", "report_span",
+    "times_match", "unmark_present", "unmatch",
 ]
 
 

@@ -2,21 +2,23 @@
 address. WeasyPrint renders HTML from a template; every text in it is autoescaped, and the
 renderer may fetch nothing (the QR code is inline SVG), so a name cannot pull in a resource."""
 
+from zoneinfo import ZoneInfo
+
 import segno
 import weasyprint
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 
 from aula.certificates.models import Certificate
 from aula.core.timefmt import format_range
-from aula.core.translation import localize
 
 
 def verification_url(certificate: Certificate, language: str | None = None) -> str:
-    language = language or certificate.registration.language
+    language = language or certificate.language or certificate.registration.language
     with translation.override(language):
         path = reverse("certificates:verify", kwargs={"code": certificate.code})
     return f"{settings.AULA_BASE_URL}{path}"
@@ -27,18 +29,35 @@ def qr_svg(url: str) -> str:
     return segno.make(url, error="m").svg_inline(scale=3, border=2, omitsize=False)
 
 
+def when(certificate: Certificate, language: str) -> str:
+    """The event's date and time as frozen on the certificate, in ``language``."""
+    if not certificate.event_starts_at:
+        return ""
+    return format_range(certificate.event_starts_at, certificate.event_ends_at,
+                        certificate.event_time_zone, language)
+
+
+def revoked_on(certificate: Certificate) -> str:
+    """When the certificate was revoked, in the event's zone, with the zone's name."""
+    if not certificate.revoked_at:
+        return ""
+    zone = certificate.event_time_zone or "UTC"
+    local = timezone.localtime(certificate.revoked_at, ZoneInfo(zone))
+    return f"{date_format(local, 'DATETIME_FORMAT')} ({zone})"
+
+
 def context(certificate: Certificate, language: str) -> dict:
-    registration, event = certificate.registration, certificate.event
-    project, fallback = event.project, event.primary_language
+    """What the PDF prints: the certificate's frozen record only, never the event as it is."""
     url = verification_url(certificate, language)
     return {
         "certificate": certificate,
-        "name": registration.full_name,
-        "title": localize(event.title, language, fallback),
-        "when": format_range(event.starts_at, event.ends_at, event.time_zone, language),
-        "project": project,
-        "project_title": localize(project.full_title, language, project.primary_language),
-        "host": event.host_partner,
+        "name": certificate.holder_name,
+        "title": certificate.event_title,
+        "title_lang": certificate.event_title_language,
+        "when": when(certificate, language),
+        "format": certificate.get_event_format_display() if certificate.event_format else "",
+        "location": certificate.event_location,
+        "project_title_lang": certificate.project_title_language,
         "minutes": certificate.minutes,
         "verification_url": url,
         "qr_code": mark_safe(qr_svg(url)),  # noqa: S308  (segno's SVG of our own address)
@@ -46,8 +65,9 @@ def context(certificate: Certificate, language: str) -> dict:
     }
 
 
-def certificate_html(certificate: Certificate, language: str | None = None) -> str:
-    language = language or certificate.registration.language
+def certificate_html(certificate: Certificate) -> str:
+    """The certificate in the language it was issued in."""
+    language = certificate.language or certificate.registration.language
     with translation.override(language):
         return render_to_string("certificates/certificate.html", context(certificate, language))
 
@@ -56,8 +76,8 @@ def _refuse(url, *args, **kwargs):
     raise ValueError(f"Certificates load no resources ({url!r})")
 
 
-def certificate_pdf(certificate: Certificate, language: str | None = None) -> bytes:
-    html = certificate_html(certificate, language)
+def certificate_pdf(certificate: Certificate) -> bytes:
+    html = certificate_html(certificate)
     return weasyprint.HTML(string=html, url_fetcher=_refuse, base_url=None).write_pdf()
 
 

@@ -55,8 +55,16 @@ class CertificateRule(models.Model):
 
 
 class Certificate(models.Model):
-    """A certificate of attendance. The name on it is read from the registration, so erasing
-    the registrant's data also withdraws the certificate."""
+    """A certificate of attendance: a frozen record of what it says, written when it is issued
+    (and again only when the organiser reissues it). The PDF and the verification page render
+    from this record, never from the event as it is now: editing or moving the event later does
+    not change a certificate already issued.
+
+    A cancelled event revokes its certificates (``revoked_at``); erasing the registrant's data
+    withdraws theirs (the name is blanked and it no longer verifies)."""
+
+    class Revocation(models.TextChoices):
+        EVENT_CANCELLED = "event_cancelled", _("The event was cancelled.")
 
     registration = models.OneToOneField(
         Registration, on_delete=models.CASCADE, related_name="certificate",
@@ -70,11 +78,43 @@ class Certificate(models.Model):
     minutes = models.PositiveIntegerField(_("minutes attended"), null=True, blank=True)
     issued_at = models.DateTimeField(_("issued at"))
     updated_at = models.DateTimeField(_("updated at"))
+    # What the certificate says, as issued.
+    holder_name = models.CharField(_("name on the certificate"), max_length=300, blank=True)
+    language = models.CharField(_("language of the certificate"), max_length=8, blank=True)
+    event_title = models.CharField(_("event's title"), max_length=300, blank=True)
+    event_title_language = models.CharField(max_length=8, blank=True)
+    event_starts_at = models.DateTimeField(_("event's start"), null=True, blank=True)
+    event_ends_at = models.DateTimeField(_("event's end"), null=True, blank=True)
+    event_time_zone = models.CharField(_("event's time zone"), max_length=64, blank=True)
+    event_format = models.CharField(_("event's format"), max_length=16, blank=True,
+                                    choices=Event.Format.choices)
+    event_location = models.CharField(_("event's location"), max_length=300, blank=True)
+    project_name = models.CharField(_("project"), max_length=200, blank=True)
+    project_code = models.CharField(_("project code"), max_length=50, blank=True)
+    programme = models.CharField(_("funding programme"), max_length=200, blank=True)
+    project_title = models.CharField(_("project's full title"), max_length=500, blank=True)
+    project_title_language = models.CharField(max_length=8, blank=True)
+    host = models.CharField(_("hosting partner"), max_length=300, blank=True)
+    reissued_at = models.DateTimeField(_("reissued at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_reason = models.CharField(_("why it was revoked"), max_length=32, blank=True,
+                                      choices=Revocation.choices)
 
     class Meta:
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
         ordering = ["issued_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(revoked_at__isnull=True, revoked_reason="")
+                | (models.Q(revoked_at__isnull=False) & ~models.Q(revoked_reason="")),
+                name="certificate_revoked_with_reason",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -44,12 +44,15 @@ def for_console(event: Event) -> list[Certificate]:
     return certificates
 
 
-def in_event(event: Event, certificate_id: int) -> Certificate | None:
-    certificate = (
-        Certificate.objects.select_related("registration")
-        .filter(event=event, pk=certificate_id, registration__anonymised_at__isnull=True)
-        .first()
+def in_event(event: Event, certificate_id: int, *, revoked: bool = False) -> Certificate | None:
+    """One certificate of the event; a revoked one only when asked for (its PDF is not
+    offered any more)."""
+    found = Certificate.objects.select_related("registration").filter(
+        event=event, pk=certificate_id, registration__anonymised_at__isnull=True
     )
+    if not revoked:
+        found = found.filter(revoked_at__isnull=True)
+    certificate = found.first()
     if certificate is not None:
         certificate.event = certificate.registration.event = event
     return certificate
@@ -68,7 +71,8 @@ def _joined(certificate: Certificate | None) -> Certificate | None:
 
 
 def by_code(code: str) -> Certificate | None:
-    """The certificate with this verification code (typed in any case), or None."""
+    """The certificate with this verification code (typed in any case), or None. A revoked
+    certificate is found (the page says it was revoked, and since when)."""
     code = (code or "").strip().upper()
     if not code or len(code) > 20:
         return None
@@ -76,14 +80,28 @@ def by_code(code: str) -> Certificate | None:
 
 
 def of_registration(registration) -> Certificate | None:
-    return _joined(_with_everything().filter(registration=registration).first())
+    """The registrant's own certificate to download; None once it is revoked."""
+    return _joined(
+        _with_everything().filter(registration=registration, revoked_at__isnull=True).first()
+    )
+
+
+def has_certificate(registration) -> bool:
+    """Whether the registrant has a certificate to download (one query): not when erased, not
+    once revoked."""
+    if registration is None or registration.anonymised_at:
+        return False
+    return Certificate.objects.filter(registration=registration, revoked_at__isnull=True).exists()
 
 
 @dataclass(frozen=True, slots=True)
 class Summary:
     eligible: int
     issued: int
+    revoked: int
 
 
 def summary(event: Event, certificates: list[Certificate], rule: CertificateRule) -> Summary:
-    return Summary(eligible=len(eligible(event, rule)), issued=len(certificates))
+    revoked = sum(1 for c in certificates if c.revoked_at)
+    return Summary(eligible=len(eligible(event, rule)), issued=len(certificates) - revoked,
+                   revoked=revoked)

@@ -7,14 +7,13 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from aula.certificates import document, queries
-from aula.core.timefmt import format_range
 from aula.registrations.views import personal_link
 
 
-def pdf_response(certificate, language: str | None = None) -> HttpResponse:
-    response = HttpResponse(
-        document.certificate_pdf(certificate, language), content_type="application/pdf"
-    )
+def pdf_response(certificate, content: bytes | None = None) -> HttpResponse:
+    if content is None:
+        content = document.certificate_pdf(certificate)
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=document.filename(certificate)
     )
@@ -26,11 +25,11 @@ def verify(request, code):
     certificate = queries.by_code(code)
     context = {"certificate": certificate, "code": code}
     if certificate is not None:
-        event = certificate.event
+        # What the certificate says, as issued: never the event as it is now.
         context.update(
-            event=event,
-            content_language=event.primary_language,
-            when=format_range(event.starts_at, event.ends_at, event.time_zone, get_language()),
+            content_language=certificate.event_title_language or certificate.language,
+            when=document.when(certificate, get_language()),
+            revoked_on=document.revoked_on(certificate),
         )
     response = render(
         request, "certificates/verify.html", context, status=200 if certificate else 404

@@ -1,10 +1,10 @@
 """Console pages for after the seminar: materials, the feedback survey and certificates.
 
 Thin: every page gets its event from ``event_for`` with the role it needs (viewer to read,
-editor to change) and leaves the rules to the apps' ``services`` and ``queries``.
+editor to change) and leaves the rules to the apps' ``services`` and ``queries``: what the
+event's life cycle allows (``ActionRefused``, shown as it is), the audit entries, the record of
+a certificate downloaded by an organiser.
 """
-
-import zoneinfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,7 +22,9 @@ from aula.certificates.models import CertificateRule
 from aula.certificates.views import pdf_response
 from aula.console.models import Role
 from aula.console.permissions import event_for
+from aula.core.errors import ActionRefused
 from aula.core.forms import apply_errors
+from aula.events.lifecycle import after_seminar_refusal
 from aula.feedback import queries as feedback_queries
 from aula.feedback import services as feedback_services
 from aula.feedback.forms import QuestionForm, SettingsForm
@@ -37,7 +39,7 @@ from aula.materials.views import document_response
 def _context(event, role, **extra) -> dict:
     return {"event": event, "project": event.project, "role": role,
             "content_language": event.primary_language, "can_edit": role != Role.VIEWER,
-            **extra}
+            "refusal": after_seminar_refusal(event), **extra}
 
 
 # --- Materials -------------------------------------------------------------------------------
@@ -67,8 +69,8 @@ def material_add_document(request, event_id):
         data = form.cleaned_data
         try:
             material_services.add_document(
-                event, title=data["title"], upload=data["file"], order=data["order"],
-                published=data["published"],
+                event, actor=request.user, title=data["title"], upload=data["file"],
+                order=data["order"], published=data["published"],
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -87,8 +89,8 @@ def material_add_link(request, event_id):
         data = form.cleaned_data
         try:
             material_services.add_link(
-                event, title=data["title"], url=data["url"], order=data["order"],
-                published=data["published"],
+                event, actor=request.user, title=data["title"], url=data["url"],
+                order=data["order"], published=data["published"],
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -113,7 +115,7 @@ def material_edit(request, event_id, material_id):
             data = form.cleaned_data
             try:
                 material_services.update(
-                    material, title=data["title"], order=data["order"],
+                    material, actor=request.user, title=data["title"], order=data["order"],
                     published=data["published"], url=data.get("url"),
                 )
             except ValidationError as error:
@@ -136,7 +138,8 @@ def material_edit(request, event_id, material_id):
 def material_delete(request, event_id, material_id):
     event, _role = event_for(request.user, event_id, Role.EDITOR)
     material = get_object_or_404(Material, pk=material_id, event=event)
-    material_services.delete(material)
+    material.event = event
+    material_services.delete(material, actor=request.user)
     messages.success(request, _("The material is removed."))
     return redirect("console:materials", event_id=event.pk)
 
@@ -163,14 +166,14 @@ def _feedback_page(request, event, role, *, settings_form=None, question_form=No
                    status=200):
     survey = feedback_queries.survey_of(event)
     if settings_form is None:
-        settings_form = SettingsForm(initial={
+        settings_form = SettingsForm(event=event, initial={
             "intro": survey.intro, "is_open": survey.is_open,
             "closes_at": _local_input(survey.closes_at, event),
         } if survey else {})
     return render(request, "console/after/feedback.html", _context(
         event, role, survey=survey,
         results=feedback_queries.results(survey) if survey else None,
-        accepts_answers=survey.accepts_answers() if survey else False,
+        accepts_answers=feedback_services.takes_answers(survey),
         settings_form=settings_form,
         question_form=question_form or QuestionForm(),
     ), status=status)
@@ -187,20 +190,18 @@ def feedback(request, event_id):
 @require_POST
 def feedback_settings(request, event_id):
     event, role = event_for(request.user, event_id, Role.EDITOR)
-    form = SettingsForm(request.POST)
+    form = SettingsForm(request.POST, event=event)
     if form.is_valid():
-        closes_at = form.cleaned_data["closes_at"]
-        if closes_at is not None:
-            # The input is in the event's zone, whatever zone the server is in.
-            naive = closes_at.replace(tzinfo=None)
-            closes_at = naive.replace(tzinfo=zoneinfo.ZoneInfo(event.time_zone))
+        data = form.cleaned_data
         try:
             feedback_services.save_settings(
-                event, intro=form.cleaned_data["intro"], is_open=form.cleaned_data["is_open"],
-                closes_at=closes_at,
+                event, actor=request.user, intro=data["intro"], is_open=data["is_open"],
+                closes_at=data["closes_at"],
             )
         except ValidationError as error:
             apply_errors(form, error)
+        except ActionRefused as refusal:
+            form.add_error("is_open", str(refusal))
         else:
             messages.success(request, _("The survey is saved."))
             return redirect("console:feedback", event_id=event.pk)
@@ -215,7 +216,8 @@ def feedback_question_add(request, event_id):
     if form.is_valid():
         try:
             feedback_services.add_question(
-                event, text=form.cleaned_data["text"], order=form.cleaned_data["order"]
+                event, actor=request.user, text=form.cleaned_data["text"],
+                order=form.cleaned_data["order"],
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -229,8 +231,11 @@ def feedback_question_add(request, event_id):
 @require_POST
 def feedback_question_delete(request, event_id, question_id):
     event, _role = event_for(request.user, event_id, Role.EDITOR)
-    question = get_object_or_404(SurveyQuestion, pk=question_id, survey__event=event)
-    feedback_services.delete_question(question)
+    question = get_object_or_404(
+        SurveyQuestion.objects.select_related("survey"), pk=question_id, survey__event=event
+    )
+    question.survey.event = event
+    feedback_services.delete_question(question, actor=request.user)
     messages.success(request, _("The question and its ratings are removed."))
     return redirect("console:feedback", event_id=event.pk)
 
@@ -264,28 +269,71 @@ def certificate_rule(request, event_id):
     event, role = event_for(request.user, event_id, Role.EDITOR)
     form = RuleForm(request.POST)
     if form.is_valid():
-        certificate_services.save_rule(event, **form.cleaned_data)
+        certificate_services.save_rule(event, actor=request.user, **form.cleaned_data)
         messages.success(request, _("The rule is saved."))
         return redirect("console:certificates", event_id=event.pk)
     return _certificates_page(request, event, role, rule_form=form, status=400)
+
+
+def _refused(request, refusal: ActionRefused):
+    messages.error(request, str(refusal))
 
 
 @login_required
 @require_POST
 def certificates_issue(request, event_id):
     event, _role = event_for(request.user, event_id, Role.EDITOR)
-    issued = certificate_services.issue_all(event)
-    messages.success(request, _(
-        "Certificates issued: %(created)d new, %(updated)d updated, %(unchanged)d unchanged."
-    ) % {"created": issued.created, "updated": issued.updated, "unchanged": issued.unchanged})
+    try:
+        issued = certificate_services.issue_all(event, actor=request.user)
+    except ActionRefused as refusal:
+        _refused(request, refusal)
+    else:
+        messages.success(request, _(
+            "Certificates issued: %(created)d new, %(unchanged)d already issued (unchanged: "
+            "reissue them to bring them up to date)."
+        ) % {"created": issued.created, "unchanged": issued.unchanged})
+    return redirect("console:certificates", event_id=event.pk)
+
+
+@login_required
+@require_POST
+def certificates_reissue_all(request, event_id):
+    event, _role = event_for(request.user, event_id, Role.EDITOR)
+    try:
+        count = certificate_services.reissue_all(event, actor=request.user)
+    except ActionRefused as refusal:
+        _refused(request, refusal)
+    else:
+        messages.success(request, _("Certificates reissued: %(count)d.") % {"count": count})
+    return redirect("console:certificates", event_id=event.pk)
+
+
+@login_required
+@require_POST
+def certificate_reissue(request, event_id, certificate_id):
+    event, _role = event_for(request.user, event_id, Role.EDITOR)
+    certificate = certificate_queries.in_event(event, certificate_id)
+    if certificate is None:
+        raise Http404
+    try:
+        certificate_services.reissue(certificate, actor=request.user)
+    except ActionRefused as refusal:
+        _refused(request, refusal)
+    else:
+        messages.success(request, _("The certificate %(code)s is reissued.")
+                         % {"code": certificate.code})
     return redirect("console:certificates", event_id=event.pk)
 
 
 @login_required
 @require_safe
 def certificate_pdf(request, event_id, certificate_id):
+    """An organiser's download of one certificate (personal data: recorded). A revoked
+    certificate has no PDF any more."""
     event, _role = event_for(request.user, event_id, Role.VIEWER)
     certificate = certificate_queries.in_event(event, certificate_id)
     if certificate is None:
         raise Http404
-    return pdf_response(certificate)
+    return pdf_response(
+        certificate, certificate_services.download_for_organiser(certificate, actor=request.user)
+    )

@@ -1,4 +1,8 @@
-"""Console pages: attendance — imports of meeting reports, their matching, marks by hand."""
+"""Console pages: attendance — imports of meeting reports, their matching, marks by hand.
+
+Thin: the rules (the event's life cycle, a report that does not belong to the event, the audit
+entry) are in ``aula.attendance.services``; a refusal comes back as ``ActionRefused`` and is shown
+as it is."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,24 +17,32 @@ from aula.attendance.models import ImportBatch
 from aula.attendance.parsers import ReportError
 from aula.console.models import Role
 from aula.console.permissions import allows, event_for
+from aula.core.errors import ActionRefused
+from aula.events.lifecycle import after_seminar_refusal
 
 
 def _context(event, role, **extra):
+    refusal = after_seminar_refusal(event)
+    # The forms show only when the person may edit and the event's life cycle allows it now.
     return {"event": event, "project": event.project, "role": role,
             "content_language": event.primary_language,
-            "can_edit": allows(role, Role.EDITOR), **extra}
+            "can_edit": allows(role, Role.EDITOR) and refusal is None,
+            "refusal": refusal, **extra}
 
 
 def _back(event_id):
     return redirect("console:attendance", event_id=event_id)
 
 
+def _blank_form(event):
+    return ImportForm(initial={"time_zone": event.time_zone, "replace": True, "source": "auto"})
+
+
 @login_required
 def attendance(request, event_id):
     event, role = event_for(request.user, event_id)
-    form = ImportForm(initial={"time_zone": event.time_zone, "replace": True, "source": "auto"})
     return render(request, "console/attendance/overview.html", _context(
-        event, role, form=form, **queries.overview(event)
+        event, role, form=_blank_form(event), **queries.overview(event)
     ))
 
 
@@ -44,18 +56,24 @@ def attendance_import(request, event_id):
             data = form.cleaned_data
             try:
                 batch = services.import_report(
-                    event, data["file"].name, data["file"].read(), user=request.user,
+                    event, data["file"].name, data["file"].read(), actor=request.user,
                     time_zone=data["time_zone"], date_order=data["date_order"],
                     replace=data["replace"], source=data["source"],
+                    override_times=data["override_times"],
                 )
-            except ReportError as report_error:
-                error = str(report_error)
+            except (ReportError, ActionRefused) as refusal:
+                error = str(refusal)
             else:
                 messages.success(request, _("The report was imported."))
+                if batch.times_overridden:
+                    messages.warning(request, _(
+                        "The report's times do not match the event's: it was imported as you "
+                        "asked, and the import says so."
+                    ))
                 return redirect("console:attendance_report", event_id=event.pk,
                                 batch_id=batch.pk)
     else:
-        form = ImportForm(initial={"time_zone": event.time_zone, "replace": True, "source": "auto"})
+        form = _blank_form(event)
     status = 400 if request.method == "POST" else 200
     return render(request, "console/attendance/import.html",
                   _context(event, role, form=form, error=error), status=status)
@@ -69,12 +87,26 @@ def attendance_report(request, event_id, batch_id):
     ))
 
 
+def _run(request, action, success: str) -> bool:
+    """Run a service; put its success or its refusal on the next page."""
+    try:
+        action()
+    except (ActionRefused, ValidationError) as refusal:
+        text = str(refusal) if isinstance(refusal, ActionRefused) else " ".join(refusal.messages)
+        messages.error(request, text)
+        return False
+    messages.success(request, success)
+    return True
+
+
 @login_required
 @require_POST
 def attendance_delete_import(request, event_id, batch_id):
     event, _role = event_for(request.user, event_id, Role.EDITOR)
-    services.delete_import(get_object_or_404(ImportBatch, event=event, pk=batch_id))
-    messages.success(request, _("The import was deleted."))
+    batch = get_object_or_404(ImportBatch, event=event, pk=batch_id)
+    batch.event = event
+    _run(request, lambda: services.delete_import(batch, actor=request.user),
+         _("The import was deleted."))
     return _back(event.pk)
 
 
@@ -88,9 +120,11 @@ def attendance_match(request, event_id, record_id):
         if not form.is_valid():
             raise ValidationError(_("Give the registrant's e-mail address."))
         registration = services.registration_by_email(event, form.cleaned_data["email"])
-        services.match_by_hand(record, registration, request.user)
+        services.match_by_hand(record, registration, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
     else:
         messages.success(request, _("The row was matched to %(name)s.")
                          % {"name": registration.full_name})
@@ -102,12 +136,8 @@ def attendance_match(request, event_id, record_id):
 def attendance_unmatch(request, event_id, record_id):
     event, _role = event_for(request.user, event_id, Role.EDITOR)
     record = queries.record_of(event, record_id)
-    try:
-        services.unmatch(record)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The match was removed."))
+    _run(request, lambda: services.unmatch(record, actor=request.user),
+         _("The match was removed."))
     return _to_report(record)
 
 
@@ -122,12 +152,8 @@ def _to_report(record):
 @require_POST
 def attendance_mark(request, event_id, registration_id):
     event, _role = event_for(request.user, event_id, Role.EDITOR)
-    try:
-        services.mark_present(event, registration_id, request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Marked present."))
+    _run(request, lambda: services.mark_present(event, registration_id, actor=request.user),
+         _("Marked present."))
     return _back(event.pk)
 
 
@@ -135,6 +161,6 @@ def attendance_mark(request, event_id, registration_id):
 @require_POST
 def attendance_unmark(request, event_id, registration_id):
     event, _role = event_for(request.user, event_id, Role.EDITOR)
-    services.unmark_present(event, registration_id)
-    messages.success(request, _("The mark was removed."))
+    _run(request, lambda: services.unmark_present(event, registration_id, actor=request.user),
+         _("The mark was removed."))
     return _back(event.pk)

@@ -3,17 +3,12 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from aula.console.permissions import event_for, project_for
 from aula.core.timefmt import format_range
-from aula.reports import charts, queries
-from aula.reports.pdf import report_pdf
-from aula.reports.xlsx import report_xlsx
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from aula.reports import charts, queries, services
 
 
 @require_GET
@@ -42,15 +37,12 @@ def project_dashboard(request, project):
 
 def _download(request, event_id, extension):
     event, _role = event_for(request.user, event_id)
-    document = queries.report_document(
-        event, get_language(), include_organisations=request.GET.get("organisations") == "1"
+    file = services.participation_file(
+        event, actor=request.user, language=get_language(), extension=extension,
+        include_organisations=request.GET.get("organisations") == "1",
     )
-    if extension == "pdf":
-        response = HttpResponse(report_pdf(document), content_type="application/pdf")
-    else:
-        response = HttpResponse(report_xlsx(document), content_type=XLSX)
-    name = f"participation-{slugify(event.project.code)}-{event.slug}.{extension}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response = HttpResponse(file.content, content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
 

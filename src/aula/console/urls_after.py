@@ -27,6 +27,10 @@ urlpatterns = [
          name="certificate_rule"),
     path("e/<int:event_id>/certificates/issue/", views.certificates_issue,
          name="certificates_issue"),
+    path("e/<int:event_id>/certificates/reissue/", views.certificates_reissue_all,
+         name="certificates_reissue_all"),
+    path("e/<int:event_id>/certificates/<int:certificate_id>/reissue/",
+         views.certificate_reissue, name="certificate_reissue"),
     path("e/<int:event_id>/certificates/<int:certificate_id>/pdf/", views.certificate_pdf,
          name="certificate_pdf"),
 ]

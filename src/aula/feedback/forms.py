@@ -1,3 +1,5 @@
+from zoneinfo import ZoneInfo
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +41,17 @@ class SettingsForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("Leave empty to close it by hand."),
     )
+
+    def __init__(self, *args, event=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+
+    def clean_closes_at(self):
+        """The time typed is in the event's zone, whatever zone the server is in."""
+        closes_at = self.cleaned_data.get("closes_at")
+        if closes_at is None or self.event is None:
+            return closes_at
+        return closes_at.replace(tzinfo=None).replace(tzinfo=ZoneInfo(self.event.time_zone))
 
 
 class QuestionForm(forms.Form):

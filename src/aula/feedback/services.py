@@ -1,5 +1,10 @@
 """Writes for the feedback survey: the organiser's settings and questions, and a registrant's
-answer (one per registration, changed in place until the survey closes)."""
+answer (one per registration, changed in place until the survey closes).
+
+Opening the survey and answering it are allowed only while the event's life cycle allows the
+survey (``events.lifecycle.after_seminar_refusal``): once the event has started, never for a
+draft, a cancelled or a closed event. Preparing the questions, and closing the survey, are
+allowed at any time. Each organiser action takes ``actor`` and is audited."""
 
 from datetime import datetime
 
@@ -7,7 +12,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from aula.audit import services as audit
+from aula.core.errors import ActionRefused
+from aula.events.lifecycle import after_seminar_refusal, require_after_seminar
 from aula.events.models import Event
 from aula.feedback.models import (
     COMMENT_MAX_LENGTH,
@@ -19,34 +28,74 @@ from aula.feedback.models import (
 )
 from aula.registrations.models import Registration
 
+SETTINGS_SAVED = audit.action("feedback.settings_saved",
+                              gettext_lazy("Saved the feedback survey's settings"))
+QUESTION_ADDED = audit.action("feedback.question_added",
+                              gettext_lazy("Added a question to the feedback survey"))
+QUESTION_DELETED = audit.action("feedback.question_deleted",
+                                gettext_lazy("Removed a question of the feedback survey"))
 
-class SurveyClosed(Exception):
-    """The survey takes no answers (not open, closed, or the registrant may not answer)."""
+SETTINGS_FIELDS = ("intro", "is_open", "closes_at")
+
+
+class SurveyClosed(ActionRefused):
+    """The survey takes no answers (not open, closed, the event's life cycle does not allow it
+    now, or the registrant may not answer)."""
+
+    def __init__(self, message=None):
+        super().__init__(message or _("This feedback survey is not open."))
+
+
+def _locked_event(event: Event) -> Event:
+    return Event.objects.select_for_update().get(pk=event.pk)
 
 
 @transaction.atomic
-def save_settings(event: Event, *, intro: dict, is_open: bool,
+def save_settings(event: Event, *, actor, intro: dict, is_open: bool,
                   closes_at: datetime | None) -> Survey:
-    survey, _created = Survey.objects.get_or_create(event=event)
+    """Save the survey's introduction and whether (and until when) it is open. Opening it is
+    refused while the event's life cycle does not allow the survey."""
+    event = _locked_event(event)
+    if is_open:
+        require_after_seminar(event)
+    survey, _created = Survey.objects.select_for_update().get_or_create(event=event)
+    before = audit.snapshot(survey, SETTINGS_FIELDS)
     survey.intro, survey.is_open, survey.closes_at = intro, is_open, closes_at
     survey.event = event
     survey.full_clean()
     survey.save()
+    audit.record(actor, SETTINGS_SAVED, survey, event=event,
+                 changes=audit.changes_between(before, audit.snapshot(survey, SETTINGS_FIELDS)))
     return survey
 
 
 @transaction.atomic
-def add_question(event: Event, *, text: dict, order: int = 0) -> SurveyQuestion:
+def add_question(event: Event, *, actor, text: dict, order: int = 0) -> SurveyQuestion:
     survey, _created = Survey.objects.get_or_create(event=event)
     question = SurveyQuestion(survey=survey, text=text, order=order)
     question.full_clean()
     question.save()
+    audit.record(actor, QUESTION_ADDED, question, event=event,
+                 data={"text": question.text, "order": question.order})
     return question
 
 
-def delete_question(question: SurveyQuestion) -> None:
+@transaction.atomic
+def delete_question(question: SurveyQuestion, *, actor) -> None:
     """Remove a question and the ratings given to it."""
+    survey = question.survey
+    ratings = question.ratings.count()
+    audit.record(actor, QUESTION_DELETED, question, event=survey.event,
+                 data={"text": question.text, "ratings": ratings})
     question.delete()
+
+
+def takes_answers(survey: Survey | None, now: datetime | None = None) -> bool:
+    """Whether the survey takes answers now: open, not past its closing time, and the event's
+    life cycle allows the survey."""
+    if survey is None or not survey.accepts_answers(now):
+        return False
+    return after_seminar_refusal(survey.event, now) is None
 
 
 def may_answer(registration: Registration) -> bool:
@@ -78,8 +127,10 @@ def answer(registration: Registration, ratings: dict, comment: str = "", *,
     """Store the registrant's answer, or replace their earlier one. Raises ``SurveyClosed``
     when the survey takes no answers from them, ``ValidationError`` for a bad answer."""
     now = now or timezone.now()
-    survey = Survey.objects.filter(event_id=registration.event_id).first()
-    if survey is None or not survey.accepts_answers(now) or not may_answer(registration):
+    survey = Survey.objects.select_related("event").filter(
+        event_id=registration.event_id
+    ).first()
+    if not takes_answers(survey, now) or not may_answer(registration):
         raise SurveyClosed
     questions = list(survey.questions.all())
     cleaned = clean_ratings(questions, ratings)

@@ -19,7 +19,7 @@ def answer(request, registration):
     survey = queries.survey_of(event)
     context = {"event": event, "registration": registration,
                "content_language": event.primary_language, "survey": survey}
-    if survey is None or not survey.accepts_answers() or not services.may_answer(registration):
+    if not services.takes_answers(survey) or not services.may_answer(registration):
         return render(request, "feedback/closed.html", context)
     existing = queries.response_of(survey, registration)
     initial = {}

@@ -13,9 +13,17 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from aula.audit import services as audit
 from aula.events.models import Event
 from aula.materials.models import Material
+
+ADDED = audit.action("materials.added", gettext_lazy("Added a material"))
+CHANGED = audit.action("materials.changed", gettext_lazy("Changed a material"))
+DELETED = audit.action("materials.deleted", gettext_lazy("Removed a material"))
+
+FIELDS = ("title", "order", "published", "url")
 
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 PDF_MAGIC = b"%PDF-"
@@ -53,8 +61,16 @@ def _save(material: Material) -> Material:
     return material
 
 
+def _added(actor, material: Material) -> Material:
+    audit.record(actor, ADDED, material, event=material.event, data={
+        "kind": material.kind, **audit.snapshot(material, FIELDS),
+        "filename": material.filename, "size": material.size,
+    })
+    return material
+
+
 @transaction.atomic
-def add_document(event: Event, *, title: dict, upload, order: int = 0,
+def add_document(event: Event, *, actor, title: dict, upload, order: int = 0,
                  published: bool = False) -> Material:
     check_pdf(upload)
     material = Material(
@@ -63,33 +79,42 @@ def add_document(event: Event, *, title: dict, upload, order: int = 0,
     )
     material.file.save("upload.pdf", upload, save=False)
     try:
-        return _save(material)
+        _save(material)
     except ValidationError:
         material.file.delete(save=False)
         raise
+    return _added(actor, material)
 
 
 @transaction.atomic
-def add_link(event: Event, *, title: dict, url: str, order: int = 0,
+def add_link(event: Event, *, actor, title: dict, url: str, order: int = 0,
              published: bool = False) -> Material:
-    return _save(Material(
+    return _added(actor, _save(Material(
         event=event, kind=Material.Kind.LINK, title=title, url=url, order=order,
         published=published,
-    ))
+    )))
 
 
 @transaction.atomic
-def update(material: Material, *, title: dict, order: int, published: bool,
+def update(material: Material, *, actor, title: dict, order: int, published: bool,
            url: str | None = None) -> Material:
+    before = audit.snapshot(material, FIELDS)
     material.title, material.order, material.published = title, order, published
     if material.kind == Material.Kind.LINK and url is not None:
         material.url = url
-    return _save(material)
+    _save(material)
+    audit.record(actor, CHANGED, material, event=material.event,
+                 changes=audit.changes_between(before, audit.snapshot(material, FIELDS)))
+    return material
 
 
-def delete(material: Material) -> None:
+def delete(material: Material, *, actor) -> None:
     file = material.file if material.kind == Material.Kind.DOCUMENT else None
     with transaction.atomic():
+        audit.record(actor, DELETED, material, event=material.event, data={
+            "kind": material.kind, **audit.snapshot(material, FIELDS),
+            "filename": material.filename,
+        })
         material.delete()
     if file:
         file.delete(save=False)

@@ -15,6 +15,8 @@ def report_html(document: ReportDocument) -> str:
         "agenda": document.agenda,
         "rule": document.rule,
         "language": document.language,
+        "title": document.title,
+        "provisional": document.provisional,
         "generated_at": date_format(timezone.localdate(), "DATE_FORMAT"),
     })
 

@@ -9,6 +9,10 @@ Definitions, used everywhere (pages, PDF, spreadsheet):
 * **participations (RCO81)** – one per person on the attendance list of the event: a person
   attending two events counts twice, once per event; registrations without attendance do not
   count.
+* **a cancelled event** (or a draft) counts no participation: 0 attended, 0 RCO81, whatever its
+  attendance list holds (``events.lifecycle.counts_participation``), and every page and document
+  says it was cancelled. The funder's report is **final** only for a held or closed event
+  (``events.lifecycle.report_is_final``); otherwise it is marked provisional.
 
 Every function reads in a fixed number of SQL queries, whatever the number of registrations:
 counts are aggregated by the database (``values()`` + ``annotate()``); only the attendance list,
@@ -24,12 +28,14 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django_countries import countries
 
 from aula.core.timefmt import format_range
 from aula.core.translation import localize
+from aula.events.lifecycle import counts_participation, report_is_final
 from aula.events.models import AgendaBlock, Event
 from aula.events.queries import agenda
 from aula.registrations.models import OrganisationType, Registration, SessionChoice
@@ -45,6 +51,36 @@ def attendees_of(event: Event) -> dict[int, int | None]:
     from aula.attendance.queries import attendees
 
     return attendees(event)
+
+
+def counted_attendance(event: Event) -> dict[int, int | None]:
+    """The attendance list as the reports count it: empty for an event whose participation
+    does not count (cancelled, draft), whatever was imported."""
+    if not counts_participation(event):
+        return {}
+    return attendees_of(event)
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """Where the event stands, as every report shows it."""
+
+    status: str
+    label: str
+    counts: bool
+    final: bool
+    cancelled: bool
+    cancelled_at: object = None
+    reason: str = ""
+
+
+def state_of(event: Event) -> State:
+    return State(
+        status=event.status, label=str(event.get_status_display()),
+        counts=counts_participation(event), final=report_is_final(event),
+        cancelled=event.status == Event.Status.CANCELLED, cancelled_at=event.cancelled_at,
+        reason=event.cancellation_reason,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +111,7 @@ class Funnel:
 @dataclass(slots=True)
 class Dashboard:
     event: Event
+    state: State
     funnel: Funnel
     over_time: list[tuple[date, int]]
     by_country: list[Row]
@@ -109,7 +146,7 @@ def funnel(event: Event, attended: dict[int, int | None] | None = None) -> Funne
         cancelled=Count("id", filter=Q(status="cancelled")),
     )
     if attended is None:
-        attended = attendees_of(event)
+        attended = counted_attendance(event)
     return Funnel(counts["registered"], counts["confirmed"], len(attended), counts["cancelled"])
 
 
@@ -176,6 +213,7 @@ def event_dashboard(event: Event, language: str) -> Dashboard:
     """Everything the event's dashboard shows (6 queries + the attendance list)."""
     return Dashboard(
         event=event,
+        state=state_of(event),
         funnel=funnel(event),
         over_time=registrations_over_time(event),
         by_country=by_country(event),
@@ -190,6 +228,7 @@ def event_dashboard(event: Event, language: str) -> Dashboard:
 @dataclass(slots=True)
 class EventLine:
     event: Event
+    state: State
     registered: int
     confirmed: int
     attended: int
@@ -214,7 +253,7 @@ def project_overview(project) -> list[EventLine]:
         )
         .order_by("starts_at", "id")
     )
-    attended = {event.pk: attendees_of(event) for event in events}
+    attended = {event.pk: counted_attendance(event) for event in events}
     registered: dict[int, set[str]] = {event.pk: set() for event in events}
     attending: dict[int, set[str]] = {event.pk: set() for event in events}
     rows = Registration.objects.filter(event__project=project).values_list(
@@ -230,7 +269,7 @@ def project_overview(project) -> list[EventLine]:
     for event in events:
         event.project = project
         lines.append(EventLine(
-            event, event.n_registered, event.n_confirmed, len(attended[event.pk]),
+            event, state_of(event), event.n_registered, event.n_confirmed, len(attended[event.pk]),
             len(registered[event.pk]), len(attending[event.pk]),
         ))
     return lines
@@ -259,6 +298,7 @@ class Organisation:
 @dataclass(slots=True)
 class ParticipationReport:
     event: Event
+    state: State
     funnel: Funnel
     participations: int
     by_type: list[Row]
@@ -273,7 +313,7 @@ def participation_report(event: Event, include_organisations: bool = False) -> P
     """The funder's report of one event (3 queries + the attendance list). Breakdowns give the
     registered and the attended side by side; organisation types list every Interreg category
     (zeros included). The organisations' names are there only when asked for."""
-    attended = attendees_of(event)
+    attended = counted_attendance(event)
     the_funnel = funnel(event, attended)
     # The non-personal columns of every registration (no names, no addresses), one query.
     rows = list(
@@ -327,6 +367,7 @@ def participation_report(event: Event, include_organisations: bool = False) -> P
         )
     return ParticipationReport(
         event=event,
+        state=state_of(event),
         funnel=the_funnel,
         participations=len(attended),
         by_type=by_type,
@@ -378,7 +419,41 @@ def event_facts(event: Event, language: str) -> list[tuple[str, str]]:
                                           language)),
         (_("Format"), str(event.get_format_display())),
         (_("Location"), localize(event.location, language, fallback).text or "–"),
+        (_("Status"), status_text(event)),
     ]
+
+
+def status_text(event: Event) -> str:
+    """The event's state in words, for the report: cancelled with its date and reason."""
+    label = str(event.get_status_display())
+    if event.status == Event.Status.CANCELLED:
+        text = _("Cancelled: no participation counts.")
+        if event.cancelled_at:
+            text = _("Cancelled on %(date)s: no participation counts.") % {
+                "date": date_format(event.local(event.cancelled_at), "DATE_FORMAT")
+            }
+        return f"{text} {event.cancellation_reason}".strip()
+    return label
+
+
+def document_title(event: Event) -> str:
+    """The report's title: provisional unless the event was held (or closed)."""
+    if report_is_final(event):
+        return _("Participation report")
+    if event.status == Event.Status.CANCELLED:
+        return _("Participation report (provisional: the event was cancelled)")
+    return _("Participation report (provisional)")
+
+
+def provisional_note(event: Event) -> str:
+    """Why the report is not final ("" when it is)."""
+    if report_is_final(event):
+        return ""
+    if event.status == Event.Status.CANCELLED:
+        return _("PROVISIONAL – the event was cancelled: it counts no participation (0 attended, "
+                 "0 participations RCO81).")
+    return _("PROVISIONAL – the event has not been marked as held: the figures may still "
+             "change. The report is final once the event is held.")
 
 
 def report_agenda(event: Event, language: str) -> list[AgendaLine]:
@@ -406,6 +481,8 @@ class ReportDocument:
     agenda: list[AgendaLine]
     rule: str
     language: str
+    title: str = ""
+    provisional: str = ""  # the banner of a report that is not final; "" when final
 
 
 def report_document(event: Event, language: str, include_organisations: bool = False):
@@ -415,4 +492,6 @@ def report_document(event: Event, language: str, include_organisations: bool = F
         agenda=report_agenda(event, language),
         rule=rco81_rule(),
         language=language,
+        title=document_title(event),
+        provisional=provisional_note(event),
     )

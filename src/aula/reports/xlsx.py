@@ -42,7 +42,10 @@ def report_xlsx(document: ReportDocument) -> bytes:
     # Column heads and labels that count people ("Registered" people, not a registration).
     registered = pgettext("number of people", "Registered")
     attended = pgettext("number of people", "Attended")
-    summary = [(label, value) for label, value in document.facts] + [
+    head = [(_("Report"), document.title)]
+    if document.provisional:
+        head.append((_("Provisional"), document.provisional))
+    summary = head + [(label, value) for label, value in document.facts] + [
         ("", ""),
         (registered, report.funnel.registered),
         (pgettext("number of people", "Confirmed"), report.funnel.confirmed),
@@ -76,6 +79,7 @@ def report_xlsx(document: ReportDocument) -> bytes:
     if report.include_organisations:
         _sheet(book, _("Organisations"), [_("Organisation"), attended],
                [(o.name, o.attended) for o in report.organisations], [60, 12])
+    book.properties.title = document.title
     out = BytesIO()
     book.save(out)
     return out.getvalue()

@@ -12,7 +12,9 @@ def feedback_link(registration):
     """The registrant's feedback form address while the survey takes their answer, else ''."""
     if registration is None or not services.may_answer(registration):
         return ""
-    survey = Survey.objects.filter(event_id=registration.event_id).first()
-    if survey is None or not survey.accepts_answers():
+    survey = Survey.objects.select_related("event").filter(
+        event_id=registration.event_id
+    ).first()
+    if not services.takes_answers(survey):
         return ""
     return reverse("feedback:answer", kwargs={"token": registration.token})
