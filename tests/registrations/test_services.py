@@ -841,3 +841,13 @@ def test_event_cancelled_notice_removes_it_from_calendars(event):
     assert notice.recipient == registration.email
     ics = bytes(notice.attachments.get().content).decode()
     assert "METHOD:CANCEL" in ics and "STATUS:CANCELLED" in ics
+
+
+def test_the_cancellation_e_mail_carries_the_organisers_reason_escaped(event):
+    from aula.events import lifecycle
+
+    services.register(event, person())
+    lifecycle.cancel(event, actor=None, reason="The venue <b>flooded</b> & we cannot move it.")
+    (notice,) = mails("registration_event_cancelled")
+    assert "The venue <b>flooded</b> & we cannot move it." in notice.text_body
+    assert "The venue &lt;b&gt;flooded&lt;/b&gt; &amp; we cannot move it." in notice.html_body

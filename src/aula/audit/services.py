@@ -1,7 +1,7 @@
 """Writing the audit log: one entry per organiser action, in the action's own transaction.
 
 Every action function of the domain apps (``events.lifecycle.publish``,
-``registrations.capacity.change_capacity``, …) takes the acting person as ``actor`` and ends
+``registrations.services.capacity.change_event_capacity``, …) takes the acting person as ``actor`` and ends
 with ``record(...)``. Apps declare their action names once, beside the functions that perform
 them::
 

@@ -12,7 +12,7 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from aula.audit import exports, queries
@@ -29,9 +29,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class FilterForm(forms.Form):
     action = forms.ChoiceField(label=gettext_lazy("Kind of action"), required=False)
     actor = forms.CharField(label=gettext_lazy("Who"), required=False, max_length=150)
-    since = forms.DateField(label=gettext_lazy("From"), required=False,
+    since = forms.DateField(label=pgettext_lazy("date range", "From"), required=False,
                             widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=gettext_lazy("Until"), required=False,
+    until = forms.DateField(label=pgettext_lazy("date range", "Until"), required=False,
                             widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, data, *, actors):

@@ -76,6 +76,8 @@ def context(registration: Registration, event: Event, blocks=()) -> dict:
         ) if registration.hold_expires_at else "",
         "contact_name": event.contact_name,
         "contact_email": event.contact_email,
+        # Written by the organiser when cancelling (events.lifecycle.cancel).
+        "cancellation_reason": event.cancellation_reason,
     }
 
 
