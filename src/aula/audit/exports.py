@@ -2,10 +2,7 @@
 
 Entries are read in batches (``iterator``), so memory stays flat however long the log is. Every
 text cell that a spreadsheet would take for a formula (= + - @, or a tab or carriage return
-first) gets a leading single quote.
-
-The formula guard is private to this module for now; a shared one (``aula.core.spreadsheets``)
-is being written and this module should use it once it is merged.
+first) gets a leading single quote (``aula.core.spreadsheets.safe``, the one formula guard).
 """
 
 import csv
@@ -18,25 +15,12 @@ from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from aula.audit import queries
 from aula.audit.models import AuditEntry
+from aula.core.spreadsheets import safe as _safe
 
 BATCH_SIZE = 2000
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value):
-    """A cell value no spreadsheet runs as a formula (and without the control characters that
-    XLSX cannot hold)."""
-    if value.__class__ is not str or not value:
-        return value
-    if not value.isprintable():
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def header() -> list[str]:

@@ -1,8 +1,8 @@
 """Writing the audit log: one entry per organiser action, in the action's own transaction.
 
 Every action function of the domain apps (``events.lifecycle.publish``,
-``registrations.services.capacity.change_event_capacity``, …) takes the acting person as ``actor`` and ends
-with ``record(...)``. Apps declare their action names once, beside the functions that perform
+``registrations.services.capacity.change_event_capacity``, …) takes the acting person as
+``actor`` and ends with ``record(...)``. Apps declare their action names once, beside the functions that perform
 them::
 
     PUBLISHED = audit.action("event.published", _("Published the event"))
