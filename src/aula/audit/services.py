@@ -2,8 +2,8 @@
 
 Every action function of the domain apps (``events.lifecycle.publish``,
 ``registrations.services.capacity.change_event_capacity``, …) takes the acting person as
-``actor`` and ends with ``record(...)``. Apps declare their action names once, beside the functions that perform
-them::
+``actor`` and ends with ``record(...)``. Apps declare their action names once, beside the
+functions that perform them::
 
     PUBLISHED = audit.action("event.published", _("Published the event"))
 
