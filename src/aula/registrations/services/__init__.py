@@ -68,7 +68,6 @@ from aula.registrations.services.validation import (
 
 __all__ = [
     "ACCEPTED", "EDITABLE_FIELDS", "REMINDER_BATCH_SIZE", "NoPlace", "RegistrationData",
-    "after_event_capacity_changed",
     "RegistrationError", "RegistrationOutcome", "Result", "SessionFull", "cancel",
     "change_event_capacity", "change_session_capacity", "check_event_capacity",
     "check_session_capacity", "clean_answers", "clean_sessions", "confirm_by_hand",

@@ -741,16 +741,6 @@ def change_event_capacity(
     return promoted
 
 
-def after_event_capacity_changed(event: Event, old_capacity: int | None) -> None:
-    """For a save of the event that changed its capacity after ``check_event_capacity``
-    (the console's event form): a raised capacity lets the waiting list move up once the save
-    has committed (automatic promotion)."""
-    raised = event.capacity is None or (old_capacity is not None and event.capacity > old_capacity)
-    options = queries.options_for(event)
-    if raised and options.promotion == RegistrationOptions.Promotion.AUTOMATIC:
-        transaction.on_commit(lambda: fill_free_places(event))
-
-
 # A session's capacity bounds the places taken in it (held or confirmed), like the event's:
 # the session's counter counts those and nothing else. People on the waiting list who chose the
 # session do not count: promotion passes over anyone whose chosen session is full, so they can
