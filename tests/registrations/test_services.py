@@ -841,3 +841,15 @@ def test_event_cancelled_notice_removes_it_from_calendars(event):
     assert notice.recipient == registration.email
     ics = bytes(notice.attachments.get().content).decode()
     assert "METHOD:CANCEL" in ics and "STATUS:CANCELLED" in ics
+
+
+def test_event_cancelled_notice_gives_the_organisers_reason(event):
+    registration = services.register(event, person()).registration
+    event.status = Event.Status.CANCELLED
+    event.cancellation_reason = "The venue <is> closed.\nWe are sorry."
+    event.save()
+    assert services.notify_event_cancelled(event) == 1
+    (notice,) = mails("registration_event_cancelled")
+    assert notice.recipient == registration.email
+    assert "The venue <is> closed.\nWe are sorry." in notice.text_body
+    assert "The venue &lt;is&gt; closed.<br>We are sorry." in notice.html_body

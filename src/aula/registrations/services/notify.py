@@ -14,9 +14,10 @@ Status = Registration.Status
 # --- The event changed or was cancelled ------------------------------------------------------
 
 
-def _notify_all(event: Event, name: str, method: str) -> int:
+def _notify_all(event: Event, name: str, method: str, **extra) -> int:
     """One e-mail to everyone registered (not cancelled, not erased); a calendar file for those
-    with a place. Rendered first, then written in one transaction: all or none."""
+    with a place; ``extra`` goes into the e-mail's context. Rendered first, then written in one
+    transaction: all or none."""
     event = Event.objects.select_related("project").get(pk=event.pk)
     registrations = list(
         Registration.objects.filter(
@@ -32,6 +33,7 @@ def _notify_all(event: Event, name: str, method: str) -> int:
             blocks=[choice.block for choice in registration.session_choices.all()],
             attachments=[emails.calendar_attachment(registration, event, method)]
             if registration.takes_place else [],
+            **extra,
         ), registration))
     run_in_transaction(lambda: emails.send_many(prepared, event))
     return len(prepared)
@@ -46,8 +48,9 @@ def notify_event_changed(event: Event) -> int:
 
 def notify_event_cancelled(event: Event) -> int:
     """Tell the registrants that the event is cancelled; those with a place get a METHOD:CANCEL
-    calendar file, which removes the entry from their calendar. Call it once."""
-    return _notify_all(event, "event_cancelled", "CANCEL")
+    calendar file, which removes the entry from their calendar; the organiser's reason, if
+    they gave one, is in the e-mail. Call it once."""
+    return _notify_all(event, "event_cancelled", "CANCEL", reason=event.cancellation_reason)
 
 
 # Receivers of aula.events.services' signals (connected in apps.py): events decides when an
