@@ -1,5 +1,6 @@
 """Reading the log in words: groups of actions, field names, values, and filters."""
 
+import importlib
 from datetime import date
 
 import pytest
@@ -22,6 +23,32 @@ def test_groups_offer_known_and_declared_prefixes_but_not_account_actions():
     assert audit.DOWNLOADED in groups
     assert groups["zebra."] == "zebra"
     assert "account." not in groups
+
+
+def test_every_group_holds_the_actions_declared_under_its_prefix():
+    # Every module that declares actions, so that the groups are checked against all of them.
+    for module in ("announcements.services", "attendance.services", "campaigns.services",
+                   "certificates.services", "console.services", "events.agenda",
+                   "events.lifecycle", "events.services", "feedback.services",
+                   "materials.services", "projects.services", "registrations.imports",
+                   "registrations.services", "registrations.setup"):
+        importlib.import_module(f"aula.{module}")
+    declared = audit.declared()
+    for prefix in queries.GROUPS:
+        assert any(name.startswith(prefix) for name in declared), prefix
+    groups = dict(queries.groups())
+    assert str(groups["certificates."]) == "Certificates"
+    assert str(groups["materials."]) == "Materials"
+
+
+def test_filtering_by_the_certificates_group_shows_its_actions_only():
+    certificates = next(key for key, label in queries.groups() if label == "Certificates")
+    event = make_event()
+    audit.record(None, "certificates.issued", event, event=event)
+    audit.record(None, "event.held", event)
+    entries = queries.entries(project_id=event.project_id,
+                              filters=queries.Filters(action=certificates))
+    assert [entry.action for entry in entries] == ["certificates.issued"]
 
 
 def test_changes_in_words_by_the_models_field_names():
