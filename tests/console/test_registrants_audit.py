@@ -114,7 +114,7 @@ def test_an_import_records_each_row_and_its_counts(event, editor):
     assert len(preview.valid_rows) == 2
     added = entries("registration.added")
     assert [e.via for e in added] == ["import", "import"]
-    (summary,) = entries("registrations.imported")
+    (summary,) = entries("registration.imported")
     assert summary.actor == editor
     assert summary.data == {"rows": 3, "imported": 2, "rejected": 1, "confirmed": 1,
                             "held": 0, "waiting": 1}

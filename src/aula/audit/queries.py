@@ -15,7 +15,7 @@ from datetime import date, time, timedelta
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,6 +31,7 @@ GROUPS = {
     "session.": gettext_lazy("Sessions"),
     "person.": gettext_lazy("Speakers and moderators"),
     "registration.": gettext_lazy("Registrations"),
+    "setup": gettext_lazy("Registration set-up: questions, privacy notice, options"),
     "attendance.": gettext_lazy("Attendance"),
     "materials.": gettext_lazy("Materials"),
     "feedback.": gettext_lazy("Feedback survey"),
@@ -38,8 +39,17 @@ GROUPS = {
     "campaign.": gettext_lazy("Messages to registrants"),
     "announcement.": gettext_lazy("Announcement kit"),
     "member.": gettext_lazy("Project members"),
+    "project": gettext_lazy("Project and partners"),
     DOWNLOADED: gettext_lazy("Downloads of personal data"),
 }
+
+
+# Groups that gather several prefixes (every other group is one prefix).
+SEVERAL_PREFIXES = {
+    "setup": ("question.", "privacy_notice.", "registration_options.", "registration_window."),
+    "project": ("project.", "partner."),
+}
+_GATHERED = tuple(prefix for prefixes in SEVERAL_PREFIXES.values() for prefix in prefixes)
 
 
 # Actions on an organiser's own account: on no project's record (the admin shows them).
@@ -62,7 +72,7 @@ def groups() -> list[tuple[str, str]]:
     """(prefix or action name, words) for every group of declared actions."""
     found = dict(GROUPS)
     for name in sorted(declared()):
-        if "." in name and not name.startswith(NOT_IN_PROJECTS):
+        if "." in name and not name.startswith((*NOT_IN_PROJECTS, *_GATHERED)):
             prefix = name.split(".", 1)[0] + "."
             found.setdefault(prefix, prefix.rstrip("."))
     return [(key, str(label)) for key, label in found.items()]
@@ -74,7 +84,12 @@ def entries(*, project_id: int, event_id: int | None = None, filters: Filters = 
     if event_id is not None:
         query = query.filter(event_id=event_id)
     if filters.action:
-        if filters.action.endswith("."):
+        if filters.action in SEVERAL_PREFIXES:
+            any_prefix = Q()
+            for prefix in SEVERAL_PREFIXES[filters.action]:
+                any_prefix |= Q(action__startswith=prefix)
+            query = query.filter(any_prefix)
+        elif filters.action.endswith("."):
             query = query.filter(action__startswith=filters.action)
         else:
             query = query.filter(action=filters.action)

@@ -282,7 +282,7 @@ OUTCOME_WORDS = {
 }
 
 
-IMPORTED = audit.action("registrations.imported", gettext_lazy("Imported registrants"))
+IMPORTED = audit.action("registration.imported", gettext_lazy("Imported registrants"))
 
 
 def run_import(event: Event, content: bytes, *, actor) -> ImportPreview:
