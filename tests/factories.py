@@ -1,17 +1,32 @@
 """Builders of test data shared by every test module: plain functions with sensible defaults.
 
-Each saves and returns one object; keyword arguments override any field. Unique fields get a
-fresh value on every call. ``make_model_seminar()`` builds the model case: the ECoC-SME online
-seminar of 10 June 2021, organised from Kaunas (a plenary, two parallel sessions, a closing).
+The one home of each factory (``make_event``, ``make_project``, ``make_registration``,
+``organiser``, …): no test module keeps a second one with other defaults
+(``tests/test_factories.py`` checks). Each saves and returns one object; keyword arguments
+override any field. Unique fields get a fresh value on every call. ``make_model_seminar()``
+builds the model case: the ECoC-SME online seminar of 10 June 2021, organised from Kaunas (a
+plenary, two parallel sessions, a closing).
 """
 
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from aula.console.models import Membership, Role
 from aula.events.models import AgendaBlock, AgendaItem, Event, ItemRole, Person
 from aula.projects.models import Partner, Project
+from aula.registrations.models import (
+    PrivacyNotice,
+    Registration,
+    RegistrationOptions,
+    SessionChoice,
+)
 
 _serial = count(1)
+MEETING_URL = "https://meet.example.org/secret-room-4711"
+PASSWORD = "pw-long-enough-1"
 
 
 def _next() -> int:
@@ -52,29 +67,64 @@ def make_partner(project: Project, **fields) -> Partner:
     return Partner.objects.create(**values)
 
 
-def make_event(project: Project | None = None, **fields) -> Event:
-    """A published online seminar of three hours in Europe/Vilnius, a year from now unless
-    ``starts_at`` says otherwise (``ends_at`` defaults to three hours after the start)."""
+def make_event(
+    project: Project | None = None,
+    *,
+    days_ahead: int = 10,
+    notice: bool = True,
+    options: dict | None = None,
+    **fields,
+) -> Event:
+    """The one event factory: a published online seminar open for registration.
+
+    Defaults: status published; ``days_ahead`` (10) days from now, on the hour, for three
+    hours (``starts_at`` overrides the start, ``ends_at`` defaults to three hours after it);
+    time zone Europe/Vilnius; format online, location "Online"; capacity 50; the secret
+    meeting link ``MEETING_URL``; a contact (name and e-mail); a bilingual title with an
+    ampersand ("Culture & SMEs seminar" / "Seminar cultură și IMM") and a unique slug; the
+    project's primary language; a new project (``make_project``) unless one is given.
+
+    ``days_ahead=-1`` makes an event that started yesterday, so the after-seminar actions
+    (attendance, certificates, the survey) are open.
+
+    ``notice=True`` (the default) gives the project a privacy notice (version 1, English and
+    Romanian) when it has none, so registration is open; ``notice=False`` leaves it without
+    one. ``options`` creates the event's ``RegistrationOptions`` with those fields. Any other
+    keyword argument sets that field of the event (``capacity=None``: no limit).
+    """
     n = _next()
     project = project or make_project()
     starts_at = fields.pop("starts_at", None) or (
-        datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=365)
+        datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=days_ahead)
     )
     values = {
         "project": project,
         "slug": f"seminar-{n}",
         "primary_language": project.primary_language,
-        "title": {"en": f"Seminar {n}"},
-        "summary": {"en": "A seminar."},
+        "title": {"en": "Culture & SMEs seminar", "ro": "Seminar cultură și IMM"},
+        "summary": {"en": "How capitals of culture work with small businesses."},
         "format": Event.Format.ONLINE,
         "location": {"en": "Online"},
         "time_zone": "Europe/Vilnius",
         "starts_at": starts_at,
         "ends_at": starts_at + timedelta(hours=3),
         "status": Event.Status.PUBLISHED,
+        "capacity": 50,
+        "meeting_url": MEETING_URL,
+        "contact_name": "Rūta K.",
+        "contact_email": "contact@example.org",
     }
     values.update(fields)
-    return Event.objects.create(**values)
+    event = Event.objects.create(**values)
+    if notice and not PrivacyNotice.objects.filter(project=project, event=None).exists():
+        PrivacyNotice.objects.create(
+            project=project, version=1,
+            text={"en": "The municipality processes your data as a public task.",
+                  "ro": "Municipiul prelucrează datele dumneavoastră."},
+        )
+    if options:
+        RegistrationOptions.objects.create(event=event, **options)
+    return event
 
 
 def make_block(event: Event, **fields) -> AgendaBlock:
@@ -222,6 +272,53 @@ def make_model_seminar(**event_fields) -> Event:
         organisation="OECD Centre for Entrepreneurship, SMEs, Regions and Cities",
     ), ItemRole.Role.CLOSING_REMARKS)
     return event
+
+
+def make_registration(event: Event, *, sessions=(), **fields) -> Registration:
+    """The one registration factory: a confirmed registrant of ``event``.
+
+    Defaults: e-mail ``person<n>@example.org``, Ana Popescu<n> of the Municipality of Timișoara
+    (a local public authority, Romania), English; status confirmed, confirmed when made
+    (``created_at``, now unless given); a held registration's hold ends 48 hours after it was
+    made. ``sessions``: agenda blocks chosen. Any other keyword argument sets that field.
+    """
+    n = _next()
+    values = {
+        "event": event,
+        "email": f"person{n}@example.org",
+        "first_name": "Ana",
+        "family_name": f"Popescu{n}",
+        "organisation": "Municipality of Timișoara",
+        "organisation_type": "LocalPublicAuthority",
+        "country": "RO",
+        "language": "en",
+        "status": Registration.Status.CONFIRMED,
+    }
+    values.update(fields)
+    values.setdefault("created_at", timezone.now())
+    if values["status"] == Registration.Status.HELD:
+        values.setdefault("hold_expires_at", values["created_at"] + timedelta(hours=48))
+    if values["status"] == Registration.Status.CONFIRMED:
+        values.setdefault("confirmed_at", values["created_at"])
+    registration = Registration.objects.create(**values)
+    for block in sessions:
+        SessionChoice.objects.create(
+            registration=registration, block=block, slot_starts_at=block.starts_at
+        )
+    return registration
+
+
+def organiser(name: str | None = None, project: Project | None = None, role: str | None = None,
+              *, email: str | None = None):
+    """The one organiser factory: an account named ``name`` (``organiser<n>`` unless given),
+    password ``PASSWORD``, e-mail ``<name>@example.org`` unless given; with a project, a
+    membership of it in ``role`` (editor unless given)."""
+    name = name or f"organiser{_next()}"
+    email = f"{name}@example.org" if email is None else email
+    user = get_user_model().objects.create_user(name, email, PASSWORD)
+    if project is not None:
+        Membership.objects.create(user=user, project=project, role=role or Role.EDITOR)
+    return user
 
 
 def clear_audit_log() -> None:

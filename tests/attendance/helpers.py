@@ -2,10 +2,8 @@
 
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
-
-from aula.console.models import Membership
 from aula.registrations.models import Registration
+from tests.factories import make_registration
 
 SAMPLES = Path(__file__).parent / "samples"
 FILES = {
@@ -22,13 +20,9 @@ def sample(layout: str) -> bytes:
 
 
 def register(event, first_name, family_name, email, **fields) -> Registration:
-    values = {
-        "event": event, "email": email, "first_name": first_name, "family_name": family_name,
-        "organisation": "Organisation", "organisation_type": "LocalPublicAuthority",
-        "country": "RO", "status": Registration.Status.CONFIRMED,
-    }
-    values.update(fields)
-    return Registration.objects.create(**values)
+    """A confirmed registrant by name and e-mail (``tests.factories.make_registration``)."""
+    return make_registration(event, first_name=first_name, family_name=family_name, email=email,
+                             organisation="Organisation", **fields)
 
 
 def register_cast(event) -> dict[str, Registration]:
@@ -46,8 +40,3 @@ def register_cast(event) -> dict[str, Registration]:
     }
 
 
-def organiser(name, project=None, role=None):
-    user = get_user_model().objects.create_user(name, password="pw-long-enough-1")
-    if project:
-        Membership.objects.create(user=user, project=project, role=role)
-    return user

@@ -13,8 +13,8 @@ from aula.console.models import Role
 from aula.core.errors import ActionRefused
 from aula.events import lifecycle
 from aula.events.models import Event
-from tests.attendance.helpers import organiser, register, register_cast, sample
-from tests.factories import make_event
+from tests.attendance.helpers import register, register_cast, sample
+from tests.factories import make_event, organiser
 
 pytestmark = pytest.mark.django_db
 Match = AttendanceRecord.Match

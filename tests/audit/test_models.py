@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from aula.audit import services as audit
 from aula.audit.models import AuditEntry, EntryIsFinal
-from tests.certificates.factories import make_registration
-from tests.factories import make_event
+from tests.factories import make_event, make_registration
 
 pytestmark = pytest.mark.django_db
 

@@ -77,7 +77,8 @@ def test_the_join_link_takes_a_browser_to_the_meeting_and_counts_once(page, live
 
     from aula.registrations import services
     from aula.registrations.models import Registration
-    from tests.registrations.factories import make_event, person
+    from tests.factories import make_event
+    from tests.registrations.factories import person
 
     now = timezone.now()
     meeting = f"{live_server.url}/meeting-room/"

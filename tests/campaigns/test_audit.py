@@ -12,8 +12,8 @@ from aula.audit.models import AuditEntry
 from aula.campaigns import services
 from aula.campaigns.models import Campaign
 from aula.registrations.models import Registration
-from tests.campaigns.test_campaigns import draft, register
-from tests.factories import make_event
+from tests.campaigns.test_campaigns import draft
+from tests.factories import make_event, make_registration
 
 pytestmark = pytest.mark.django_db
 
@@ -51,8 +51,8 @@ def test_a_draft_is_recorded_and_its_changes_without_the_texts(actor):
 
 def test_sending_is_recorded_with_the_group_and_count_never_the_addresses(actor, no_worker):
     event = make_event()
-    people = [register(event, email=f"secret{n}@example.org") for n in range(3)]
-    register(event, Registration.Status.CANCELLED)
+    people = [make_registration(event, email=f"secret{n}@example.org") for n in range(3)]
+    make_registration(event, status=Registration.Status.CANCELLED)
     campaign = services.send(draft(event, actor=actor), actor=actor)
     (sent,) = entries(services.SENT)
     assert sent.actor == actor and sent.event_id == event.pk
@@ -77,7 +77,7 @@ def test_a_refused_send_records_nothing(actor, no_worker):
 
 def test_resuming_is_recorded(actor, no_worker):
     event = make_event()
-    register(event)
+    make_registration(event)
     campaign = services.send(draft(event, actor=actor), actor=actor)
     Campaign.objects.filter(pk=campaign.pk).update(
         send_requested_at=campaign.send_requested_at - timedelta(hours=1)

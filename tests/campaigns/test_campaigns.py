@@ -3,7 +3,6 @@ that sending them twice sends nobody anything twice."""
 
 import threading
 from datetime import timedelta
-from itertools import count
 
 import pytest
 from django.db import connections
@@ -15,24 +14,10 @@ from aula.events.models import AgendaBlock, Event
 from aula.messaging import services as outbox
 from aula.messaging.models import OutboxMessage
 from aula.registrations.models import Registration, SessionChoice
-from tests.factories import make_block, make_event, utc
+from tests.factories import make_block, make_event, make_registration, utc
 
 pytestmark = pytest.mark.django_db
 Status = Registration.Status
-_numbers = count(1)
-
-
-def register(event, status=Status.CONFIRMED, **fields) -> Registration:
-    n = next(_numbers)
-    values = {
-        "event": event, "email": f"person{n}@example.org", "first_name": f"First{n}",
-        "family_name": f"Family{n}", "organisation": "Municipality", "country": "LT",
-        "organisation_type": "LocalPublicAuthority", "language": "en", "status": status,
-    }
-    if status == Status.HELD:
-        values["hold_expires_at"] = timezone.now()
-    values.update(fields)
-    return Registration.objects.create(**values)
 
 
 def draft(
@@ -61,12 +46,12 @@ def event():
 
 
 def test_groups_by_status(event):
-    confirmed = register(event)
-    held = register(event, Status.HELD)
-    waiting = register(event, Status.WAITING)
-    register(event, Status.CANCELLED)
-    register(event, anonymised_at=timezone.now())  # erased: never a recipient
-    register(make_event())  # another event's
+    confirmed = make_registration(event)
+    held = make_registration(event, status=Status.HELD)
+    waiting = make_registration(event, status=Status.WAITING)
+    make_registration(event, status=Status.CANCELLED)
+    make_registration(event, anonymised_at=timezone.now())  # erased: never a recipient
+    make_registration(make_event())  # another event's
     Group = Campaign.Group
     assert ids(queries.recipients(event, Group.ALL)) == sorted(
         [confirmed.pk, held.pk, waiting.pk]
@@ -78,8 +63,8 @@ def test_groups_by_status(event):
 def test_session_group_is_those_who_chose_the_block(event):
     one = make_block(event, kind=AgendaBlock.Kind.PARALLEL, title={"en": "A"})
     two = make_block(event, kind=AgendaBlock.Kind.PARALLEL, title={"en": "B"}, order=2)
-    in_one, in_two = register(event), register(event)
-    cancelled = register(event, Status.CANCELLED)
+    in_one, in_two = make_registration(event), make_registration(event)
+    cancelled = make_registration(event, status=Status.CANCELLED)
     for registration, block in ((in_one, one), (in_two, two), (cancelled, one)):
         SessionChoice.objects.create(
             registration=registration, block=block, slot_starts_at=block.starts_at
@@ -89,9 +74,9 @@ def test_session_group_is_those_who_chose_the_block(event):
 
 
 def test_attended_and_absent_come_from_attendance(event):
-    joined = register(event, first_joined_at=timezone.now())
-    absent = register(event)
-    register(event, Status.WAITING)  # had no place: not "absent"
+    joined = make_registration(event, first_joined_at=timezone.now())
+    absent = make_registration(event)
+    make_registration(event, status=Status.WAITING)  # had no place: not "absent"
     assert ids(queries.recipients(event, Campaign.Group.ATTENDED)) == [joined.pk]
     assert ids(queries.recipients(event, Campaign.Group.ABSENT)) == [absent.pk]
 
@@ -106,7 +91,9 @@ def test_unknown_placeholders_are_found():
 
 
 def test_placeholders_are_filled_in(event):
-    registration = register(event, first_name="Ana", family_name="Pop", time_zone="Europe/Berlin")
+    registration = make_registration(
+        event, first_name="Ana", family_name="Pop", time_zone="Europe/Berlin"
+    )
     campaign = draft(event, body={"en": (
         "{first_name} {family_name}: {event_title}, {event_time}.\n"
         "Join: {join_link}\nPage: {personal_link}"
@@ -128,14 +115,14 @@ def test_placeholders_are_filled_in(event):
 
 def test_join_link_is_empty_for_an_event_in_person():
     event = make_event(format=Event.Format.IN_PERSON)
-    registration = register(event)
+    registration = make_registration(event)
     campaign = draft(event, body={"en": "Join: [{join_link}]"})
     assert "Join: []" in queries.render(campaign, registration).text
 
 
 def test_language_falls_back_to_the_events_primary_language(event):
-    romanian = register(event, language="ro", first_name="Ion")
-    dutch = register(event, language="nl", first_name="Joost")
+    romanian = make_registration(event, language="ro", first_name="Ion")
+    dutch = make_registration(event, language="nl", first_name="Joost")
     campaign = draft(
         event, subject={"en": "Hello {first_name}", "ro": "Bună {first_name}"},
         body={"en": "English text", "ro": "Text românesc"},
@@ -148,7 +135,7 @@ def test_language_falls_back_to_the_events_primary_language(event):
 
 
 def test_the_body_is_escaped_and_in_paragraphs_in_html(event):
-    registration = register(event, first_name="Ana")
+    registration = make_registration(event, first_name="Ana")
     campaign = draft(event, body={"en": (
         "Dear {first_name},\n<script>alert(1)</script> & <b>bold</b>\n\nSecond {unknown}"
     )})
@@ -163,17 +150,17 @@ def test_the_body_is_escaped_and_in_paragraphs_in_html(event):
 
 def test_values_are_escaped_in_html(event):
     # Names cannot hold < or > (the model refuses them); an ampersand they can.
-    registration = register(event, first_name="Ana & Co")
+    registration = make_registration(event, first_name="Ana & Co")
     message = queries.render(draft(event, body={"en": "Hi {first_name}"}), registration)
     assert "Hi Ana &amp; Co" in message.html
     assert "Hi Ana & Co" in message.text
 
 
 def test_preview_has_a_sample_per_language_and_the_count(event, django_assert_max_num_queries):
-    register(event, language="ro")
-    register(event, language="ro")
-    register(event, language="nl")
-    register(event, Status.CANCELLED, language="it")
+    make_registration(event, language="ro")
+    make_registration(event, language="ro")
+    make_registration(event, language="nl")
+    make_registration(event, status=Status.CANCELLED, language="it")
     campaign = draft(event, subject={"en": "S", "ro": "S ro"}, body={"en": "B", "ro": "B ro"})
     with django_assert_max_num_queries(4):
         preview = queries.preview(campaign)
@@ -188,8 +175,8 @@ def test_preview_has_a_sample_per_language_and_the_count(event, django_assert_ma
 
 
 def test_send_queues_one_message_per_recipient(event, django_capture_on_commit_callbacks):
-    people = [register(event, language=lang) for lang in ("en", "ro", "en")]
-    register(event, Status.CANCELLED)
+    people = [make_registration(event, language=lang) for lang in ("en", "ro", "en")]
+    make_registration(event, status=Status.CANCELLED)
     with django_capture_on_commit_callbacks(execute=True):
         campaign = services.send(draft(event), actor=None)
     campaign.refresh_from_db()
@@ -204,7 +191,7 @@ def test_send_queues_one_message_per_recipient(event, django_capture_on_commit_c
 
 
 def test_sending_again_sends_nobody_twice(event, no_worker):
-    people = [register(event) for _ in range(5)]
+    people = [make_registration(event) for _ in range(5)]
     campaign = draft(event)
     services.send(campaign, actor=None)
     # The task ran halfway (batches of two, the first batch only) and then died.
@@ -236,7 +223,7 @@ def test_a_campaign_is_sent_once(event):
 
 def test_batches_are_written_in_few_queries(event, no_worker, django_assert_max_num_queries):
     for _ in range(30):
-        register(event)
+        make_registration(event)
     campaign = draft(event)
     services.send(campaign, actor=None)
     campaign.refresh_from_db()
@@ -247,7 +234,7 @@ def test_batches_are_written_in_few_queries(event, no_worker, django_assert_max_
 
 def test_progress_counts_come_from_the_outbox(event, no_worker):
     for _ in range(3):
-        register(event)
+        make_registration(event)
     campaign = services.send(draft(event), actor=None)
     progress = queries.progress(campaign)
     assert (progress.total, progress.written, progress.queueing) == (3, 0, True)
@@ -271,7 +258,7 @@ def test_progress_counts_come_from_the_outbox(event, no_worker):
 def test_delivered_messages_are_the_rendered_ones(
     event, mailoutbox, real_sending, django_capture_on_commit_callbacks
 ):
-    register(event, first_name="Ana", email="ana@example.org")
+    make_registration(event, first_name="Ana", email="ana@example.org")
     with django_capture_on_commit_callbacks(execute=True):
         services.send(draft(event, body={"en": "Hi {first_name}\n\n<i>x</i>"}), actor=None)
     outbox.deliver_due()
@@ -284,11 +271,11 @@ def test_delivered_messages_are_the_rendered_ones(
 
 def test_a_session_deleted_from_the_agenda_has_no_recipients(event):
     block = make_block(event, kind=AgendaBlock.Kind.PARALLEL)
-    registration = register(event)
+    registration = make_registration(event)
     SessionChoice.objects.create(
         registration=registration, block=block, slot_starts_at=block.starts_at
     )
-    register(event)  # chose nothing
+    make_registration(event)  # chose nothing
     campaign = draft(event, group=Campaign.Group.SESSION, block=block)
     assert ids(queries.campaign_recipients(campaign)) == [registration.pk]
     campaign.block = None  # as SET_NULL leaves it
@@ -296,7 +283,7 @@ def test_a_session_deleted_from_the_agenda_has_no_recipients(event):
 
 
 def test_a_stalled_campaign_is_resumed(event, no_worker, django_capture_on_commit_callbacks):
-    register(event)
+    make_registration(event)
     campaign = services.send(draft(event), actor=None)
     assert not queries.is_stalled(campaign)
     later = campaign.send_requested_at + queries.STALLED_AFTER + timedelta(seconds=1)
@@ -312,7 +299,7 @@ def test_a_stalled_campaign_is_resumed(event, no_worker, django_capture_on_commi
 @pytest.mark.django_db(transaction=True)
 def test_two_tasks_at_once_queue_each_recipient_once(no_worker):
     event = make_event()
-    people = [register(event) for _ in range(40)]
+    people = [make_registration(event) for _ in range(40)]
     campaign = services.send(draft(event), actor=None)
     start = threading.Barrier(2)
     errors = []

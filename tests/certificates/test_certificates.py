@@ -9,9 +9,8 @@ from django.utils import timezone
 from aula.certificates import document, queries, services
 from aula.certificates.models import Certificate, CertificateRule
 from aula.registrations.models import Registration
-from tests.certificates.factories import make_registration
 from tests.certificates.pdfmeta import pdf_titles
-from tests.factories import make_event, make_model_seminar
+from tests.factories import make_event, make_model_seminar, make_registration
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,7 @@ from aula.core.errors import ActionRefused
 from aula.events import lifecycle
 from aula.events.models import Event
 from aula.registrations.services import erase
-from tests.certificates.factories import make_registration, make_started_event, organiser
-from tests.factories import make_model_seminar
+from tests.factories import make_event, make_model_seminar, make_registration, organiser
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +106,7 @@ def test_issuing_again_does_not_rewrite_an_issued_certificate(event, present):
 
 
 def test_reissuing_rewrites_the_record_keeps_the_code_and_is_recorded(client, event, present):
-    ana = organiser(event.project, Role.EDITOR)
+    ana = organiser(project=event.project, role=Role.EDITOR)
     certificate = issue_one(event, present, first_name="Ana", family_name="Pop")
     code = certificate.code
     event.title = {**event.title, "en": "Resilience of regions (corrected)"}
@@ -149,7 +148,7 @@ def test_reissuing_all(event, present):
 def test_cancelling_the_event_revokes_its_certificates(client, event, present):
     certificate = issue_one(event, present)
     registration = certificate.registration
-    owner = organiser(event.project, Role.OWNER)
+    owner = organiser(project=event.project, role=Role.OWNER)
     lifecycle.cancel(event, actor=owner, reason="The venue burnt down.")
     certificate.refresh_from_db()
     assert certificate.revoked_at is not None
@@ -217,8 +216,8 @@ def test_issuing_and_reissuing_follow_the_life_cycle(event, present, state):
 
 
 def test_the_console_shows_why_certificates_cannot_be_issued(client):
-    event = make_started_event(starts_at=datetime.now(UTC) + timedelta(days=5))
-    client.force_login(organiser(event.project, Role.EDITOR))
+    event = make_event(starts_at=datetime.now(UTC) + timedelta(days=5))
+    client.force_login(organiser(project=event.project, role=Role.EDITOR))
     e = {"event_id": event.pk}
     page = client.get(reverse("console:certificates", kwargs=e)).content.decode()
     assert "has not started yet" in page
@@ -232,7 +231,7 @@ def test_the_console_shows_why_certificates_cannot_be_issued(client):
 
 
 def test_rule_issue_and_organiser_downloads_are_recorded(client, event, present):
-    ed = organiser(event.project, Role.EDITOR)
+    ed = organiser(project=event.project, role=Role.EDITOR)
     services.save_rule(event, actor=ed, minimum_minutes=30, allow_unknown_duration=True)
     rule_entry = AuditEntry.objects.get(action=services.RULE_SAVED)
     assert rule_entry.changes == {"allow_unknown_duration": [False, True],
@@ -252,7 +251,7 @@ def test_rule_issue_and_organiser_downloads_are_recorded(client, event, present)
 
 def test_console_reissue_buttons(client, event, present):
     certificate = issue_one(event, present)
-    client.force_login(organiser(event.project, Role.EDITOR))
+    client.force_login(organiser(project=event.project, role=Role.EDITOR))
     e = {"event_id": event.pk}
     one = reverse("console:certificate_reissue", kwargs={**e, "certificate_id": certificate.pk})
     page = client.get(reverse("console:certificates", kwargs=e)).content.decode()
@@ -264,7 +263,7 @@ def test_console_reissue_buttons(client, event, present):
 
 def test_a_viewer_cannot_reissue(client, event, present):
     certificate = issue_one(event, present)
-    client.force_login(organiser(event.project, Role.VIEWER))
+    client.force_login(organiser(project=event.project, role=Role.VIEWER))
     url = reverse("console:certificate_reissue", kwargs={"event_id": event.pk,
                                                          "certificate_id": certificate.pk})
     assert client.post(url).status_code in (403, 404)

@@ -5,18 +5,18 @@ from django.urls import reverse
 
 from aula.certificates.models import Certificate
 from aula.console.models import Role
-from tests.certificates.factories import make_registration, make_started_event, organiser
+from tests.factories import make_event, make_registration, organiser
 
 pytestmark = pytest.mark.django_db
 
 
 def test_issue_list_and_download(client, monkeypatch):
-    event = make_started_event()
+    event = make_event(days_ahead=-1)
     ana = make_registration(event, first_name="Ana", family_name="<i>Pop</i>")
     ion = make_registration(event, first_name="Ion", family_name="Short")
     monkeypatch.setattr("aula.certificates.queries.attendees",
                         lambda e: {ana.pk: 150, ion.pk: 20})
-    client.force_login(organiser(event.project, Role.EDITOR))
+    client.force_login(organiser(project=event.project, role=Role.EDITOR))
     e = {"event_id": event.pk}
     page = client.get(reverse("console:certificates", kwargs=e)).content.decode()
     assert "Eligible now: 1. Issued: 0." in page

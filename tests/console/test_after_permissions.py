@@ -10,8 +10,8 @@ from aula.console.models import Role
 from aula.feedback import services as feedback_services
 from aula.materials import services as material_services
 from aula.materials.models import Material
-from tests.certificates.factories import PDF_BYTES, make_registration, organiser
-from tests.factories import make_event
+from tests.certificates.factories import PDF_BYTES
+from tests.factories import make_event, make_registration, organiser
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_anonymous_visitors_are_sent_to_the_login(client, setup):
 
 def test_another_projects_member_gets_404(client, setup):
     event, reads, writes = setup
-    client.force_login(organiser(make_event().project, Role.OWNER))
+    client.force_login(organiser(project=make_event().project, role=Role.OWNER))
     for url in reads:
         assert client.get(url).status_code == 404, url
     for url, data in writes:
@@ -75,7 +75,7 @@ def test_another_projects_member_gets_404(client, setup):
 
 def test_viewer_reads_but_is_refused_every_write(client, setup):
     event, reads, writes = setup
-    client.force_login(organiser(event.project, Role.VIEWER))
+    client.force_login(organiser(project=event.project, role=Role.VIEWER))
     for url in reads:
         assert client.get(url).status_code == 200, url
     for url, data in writes:
@@ -85,7 +85,7 @@ def test_viewer_reads_but_is_refused_every_write(client, setup):
 
 def test_editor_may_write(client, setup):
     event, _reads, writes = setup
-    client.force_login(organiser(event.project, Role.EDITOR))
+    client.force_login(organiser(project=event.project, role=Role.EDITOR))
     for url, data in writes:
         assert client.post(url, data).status_code in (302, 400), url
 
@@ -93,7 +93,7 @@ def test_editor_may_write(client, setup):
 def test_objects_of_another_event_are_not_reachable(client, setup):
     event, _reads, _writes = setup
     other = make_event(project=event.project)
-    client.force_login(organiser(event.project, Role.OWNER))
+    client.force_login(organiser(project=event.project, role=Role.OWNER))
     material = Material.objects.get()
     certificate = Certificate.objects.get()
     o = {"event_id": other.pk}
@@ -109,7 +109,7 @@ def test_objects_of_another_event_are_not_reachable(client, setup):
 
 def test_hub_links_to_the_pages(client, setup):
     event, _reads, _writes = setup
-    client.force_login(organiser(event.project, Role.VIEWER))
+    client.force_login(organiser(project=event.project, role=Role.VIEWER))
     html = client.get(reverse("console:event", kwargs={"event_id": event.pk})).content.decode()
     for name in ("materials", "feedback", "certificates"):
         assert reverse(f"console:{name}", kwargs={"event_id": event.pk}) in html

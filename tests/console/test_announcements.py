@@ -12,8 +12,7 @@ from aula.console.models import Role
 from aula.demo import seminar
 from aula.demo.loader import DateMode, load_demo
 from aula.projects.models import Partner
-from tests.console.test_permissions import organiser
-from tests.factories import make_project
+from tests.factories import make_project, organiser
 
 pytestmark = pytest.mark.django_db
 

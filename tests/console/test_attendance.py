@@ -10,8 +10,8 @@ from django.urls import reverse
 from aula.attendance import services
 from aula.attendance.models import AttendanceRecord, ImportBatch, Source
 from aula.console.models import Role
-from tests.attendance.helpers import organiser, register, register_cast, sample
-from tests.factories import make_event, make_project
+from tests.attendance.helpers import register, register_cast, sample
+from tests.factories import make_event, make_project, organiser
 
 pytestmark = pytest.mark.django_db
 

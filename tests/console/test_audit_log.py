@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 from openpyxl import load_workbook
 
 from aula.audit import services as audit
@@ -16,9 +17,7 @@ from aula.audit.models import AuditEntry
 from aula.console import services as account_services
 from aula.console.models import Membership, Role
 from aula.events.models import Event
-from tests.certificates.factories import make_registration
-from tests.console.test_permissions import organiser
-from tests.factories import make_event, make_project, utc
+from tests.factories import make_event, make_project, make_registration, organiser, utc
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +107,7 @@ def test_entries_in_words_with_changes_before_and_after(client, event, owner):
     assert "a@example.org" not in page and "b@example.org" not in page
     assert "&lt;script&gt;" in page and "<script>x" not in page
     assert "<em>Aula</em>" in page  # the entry without an actor
-    assert str(event) in page  # the event the registration entry belongs to
+    assert escape(str(event)) in page  # the event the registration entry belongs to
 
 
 def test_times_are_shown_in_the_events_zone(client, event, owner):

@@ -21,8 +21,16 @@ from aula.registrations.models import (
     RegistrationOptions,
     SessionChoice,
 )
-from tests.factories import add_role, make_block, make_item, make_person
-from tests.registrations.factories import make_event, make_project, make_slot, person
+from tests.factories import (
+    add_role,
+    make_block,
+    make_event,
+    make_item,
+    make_person,
+    make_project,
+    organiser,
+)
+from tests.registrations.factories import make_slot, person
 
 pytestmark = pytest.mark.django_db
 
@@ -31,13 +39,6 @@ VILNIUS = zoneinfo.ZoneInfo("Europe/Vilnius")
 
 def vilnius(year, month, day, hour=0, minute=0):
     return datetime(year, month, day, hour, minute, tzinfo=VILNIUS)
-
-
-def organiser(name, project=None, role=Role.EDITOR):
-    user = get_user_model().objects.create_user(name, password="pw-long-enough-1")
-    if project is not None:
-        Membership.objects.create(user=user, project=project, role=role)
-    return user
 
 
 @pytest.fixture

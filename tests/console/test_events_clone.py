@@ -20,8 +20,8 @@ from aula.registrations.models import (
     Registration,
     RegistrationOptions,
 )
-from tests.factories import add_role, make_block, make_item, make_person
-from tests.registrations.factories import make_event, make_slot, person
+from tests.factories import add_role, make_block, make_event, make_item, make_person
+from tests.registrations.factories import make_slot, person
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,9 @@ from aula.events.models import AgendaBlock, AgendaItem, Event
 from aula.events.services import session_capacity_changing
 from aula.messaging.models import OutboxMessage
 from aula.registrations import services as registrations
-from tests.console.test_events import block_data, edit_data, organiser, url
-from tests.factories import make_block, make_person
-from tests.registrations.factories import make_event, make_slot, person
+from tests.console.test_events import block_data, edit_data, url
+from tests.factories import make_block, make_event, make_person, organiser
+from tests.registrations.factories import make_slot, person
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,9 @@ def vilnius(year, month, day, hour=0, minute=0):
 
 @pytest.fixture
 def event():
-    return make_event(starts_at=vilnius(2030, 3, 14, 10), ends_at=vilnius(2030, 3, 14, 13))
+    # No location yet: saving the edit form (location "Online") records one.
+    return make_event(starts_at=vilnius(2030, 3, 14, 10), ends_at=vilnius(2030, 3, 14, 13),
+                      location={})
 
 
 @pytest.fixture

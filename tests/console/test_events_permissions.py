@@ -2,22 +2,22 @@
 find nothing (404), viewers may read but not change (403)."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from aula.console.models import Membership, Role
+from aula.console.models import Role
 from aula.events.models import AgendaBlock, AgendaItem, Event, ItemRole
 from aula.registrations.models import Question
-from tests.factories import add_role, make_block, make_item, make_person
-from tests.registrations.factories import make_event, make_project
+from tests.factories import (
+    add_role,
+    make_block,
+    make_event,
+    make_item,
+    make_person,
+    make_project,
+    organiser,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def organiser(name, project, role):
-    user = get_user_model().objects.create_user(name, password="pw-long-enough-1")
-    Membership.objects.create(user=user, project=project, role=role)
-    return user
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ from django.core import serializers
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from aula.console.models import Role
-from tests.console.test_permissions import organiser
-from tests.factories import make_event, make_project
+from tests.factories import make_event, make_project, organiser
 
 pytestmark = pytest.mark.django_db
 

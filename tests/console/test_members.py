@@ -15,18 +15,9 @@ from aula.audit.models import AuditEntry
 from aula.console import services
 from aula.console.models import Membership, Role
 from aula.messaging.models import OutboxMessage
-from tests.factories import make_project
+from tests.factories import make_project, organiser
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "pw-long-enough-1"
-
-
-def organiser(name, project=None, role=None, email=""):
-    user = get_user_model().objects.create_user(name, email or f"{name}@example.org", PASSWORD)
-    if project:
-        Membership.objects.create(user=user, project=project, role=role)
-    return user
 
 
 @pytest.fixture

@@ -2,26 +2,18 @@
 rules, the preview, sending and the log."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from aula.audit.models import AuditEntry
 from aula.campaigns import queries, services
 from aula.campaigns.models import Campaign
-from aula.console.models import Membership, Role
+from aula.console.models import Role
 from aula.events.models import AgendaBlock
 from aula.messaging.models import OutboxMessage
-from tests.campaigns.test_campaigns import draft, register
-from tests.factories import make_block, make_event, make_project, utc
+from tests.campaigns.test_campaigns import draft
+from tests.factories import make_block, make_event, make_project, make_registration, organiser, utc
 
 pytestmark = pytest.mark.django_db
-
-
-def organiser(name, project=None, role=None):
-    user = get_user_model().objects.create_user(name, password="pw-long-enough-1")
-    if project:
-        Membership.objects.create(user=user, project=project, role=role)
-    return user
 
 
 @pytest.fixture
@@ -109,8 +101,8 @@ def test_the_hub_links_to_messages(client, event):
 
 
 def test_compose_saves_a_draft_and_shows_its_preview(editor, event):
-    register(event, first_name="Ana", language="ro")
-    register(event, first_name="Bob")
+    make_registration(event, first_name="Ana", language="ro")
+    make_registration(event, first_name="Bob")
     response = editor.post(url("message_new", event), form_data(
         subject_en="Hello {first_name}", body_en="Dear {first_name},\n\n<b>see</b> you",
         subject_ro="Bună {first_name}", body_ro="Dragă {first_name}",
@@ -189,7 +181,7 @@ def test_a_draft_can_be_changed_a_sent_one_not(editor, event):
 
 
 def test_send_queues_and_shows_the_progress(editor, event, django_capture_on_commit_callbacks):
-    people = [register(event) for _ in range(3)]
+    people = [make_registration(event) for _ in range(3)]
     campaign = draft(event)
     with django_capture_on_commit_callbacks(execute=True):
         response = editor.post(url("message_send", event, campaign))
@@ -215,7 +207,7 @@ def test_send_queues_and_shows_the_progress(editor, event, django_capture_on_com
 def test_progress_page_reloads_until_delivered(editor, event, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     for _ in range(2):
-        register(event)
+        make_registration(event)
     campaign = services.send(draft(event), actor=None)
     page = editor.get(url("message", event, campaign)).content.decode()
     assert 'http-equiv="refresh"' in page and 'max="2" value="0"' in page
@@ -230,7 +222,7 @@ def test_pages_take_a_bounded_number_of_queries(
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     for _ in range(60):
-        register(event)
+        make_registration(event)
     for _ in range(3):
         campaign = services.send(draft(event), actor=None)
         services.queue_all(campaign.pk)
@@ -245,7 +237,7 @@ def test_pages_take_a_bounded_number_of_queries(
 
 
 def test_a_stalled_campaign_can_be_continued(editor, event, django_capture_on_commit_callbacks):
-    register(event)
+    make_registration(event)
     campaign = draft(event)
     with django_capture_on_commit_callbacks(execute=False):  # the task got lost
         editor.post(url("message_send", event, campaign))

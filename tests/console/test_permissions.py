@@ -1,23 +1,15 @@
 """Console access: an organiser sees only their projects; roles rank viewer < editor < owner."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
 
-from aula.console.models import Membership, Role
+from aula.console.models import Role
 from aula.console.permissions import allows, event_for, project_for
-from tests.factories import make_event, make_project
+from tests.factories import make_event, make_project, organiser
 
 pytestmark = pytest.mark.django_db
-
-
-def organiser(name, project=None, role=None):
-    user = get_user_model().objects.create_user(name, password="pw-long-enough-1")
-    if project:
-        Membership.objects.create(user=user, project=project, role=role)
-    return user
 
 
 def test_roles_rank():

@@ -11,7 +11,7 @@ from aula.console import registrant_queries
 from aula.console.registrant_queries import Filters
 from aula.core import collation
 from aula.registrations.models import Registration
-from tests.registrations.factories import make_event
+from tests.factories import make_event, make_registration
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def shuffled(names):
 
 def register_all(event, family_names):
     for n, family in enumerate(family_names, start=1):
-        Registration.objects.create(
+        make_registration(
             event=event, email=f"n{n}@example.org", first_name="A", family_name=family,
             organisation="O", organisation_type="Sme", country="RO",
             status=Registration.Status.CONFIRMED,
@@ -51,7 +51,7 @@ def test_names_sort_by_their_letters_then_accents_then_case():
 def test_organisations_sort_the_same_way():
     event = make_event()
     for n, organisation in enumerate(shuffled(ORDERED), start=1):
-        Registration.objects.create(
+        make_registration(
             event=event, email=f"o{n}@example.org", first_name="A", family_name=f"F{n}",
             organisation=organisation, organisation_type="Sme", country="RO",
             status=Registration.Status.CONFIRMED,
@@ -63,7 +63,7 @@ def test_organisations_sort_the_same_way():
 def test_first_names_break_ties_between_family_names():
     event = make_event()
     for n, first in enumerate(["Ștefan", "Stan", "Ana", "Ärne"], start=1):
-        Registration.objects.create(
+        make_registration(
             event=event, email=f"t{n}@example.org", first_name=first, family_name="Popescu",
             organisation="O", organisation_type="Sme", country="RO",
             status=Registration.Status.CONFIRMED,

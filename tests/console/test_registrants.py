@@ -4,7 +4,6 @@ the hub's counts and who may do what."""
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +12,7 @@ from django.utils.html import escape
 from aula.attendance.models import AttendanceRecord, ImportBatch, Source
 from aula.attendance.queries import attendees
 from aula.console import registrant_queries
-from aula.console.models import Membership, Role
+from aula.console.models import Role
 from aula.console.registrant_queries import Filters
 from aula.messaging.models import OutboxMessage
 from aula.registrations import services
@@ -24,7 +23,8 @@ from aula.registrations.models import (
     RegistrationOptions,
     SessionChoice,
 )
-from tests.registrations.factories import make_event, make_question, make_slot, person
+from tests.factories import make_event, make_registration, organiser
+from tests.registrations.factories import make_question, make_slot, person
 
 Status = Registration.Status
 pytestmark = pytest.mark.django_db
@@ -35,13 +35,6 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-def organiser(name, project=None, role=None):
-    user = get_user_model().objects.create_user(name, password="pw-long-enough-1")
-    if project is not None:
-        Membership.objects.create(user=user, project=project, role=role)
-    return user
 
 
 def bulk(event, count, start=0, **fields):
@@ -101,7 +94,7 @@ def names(page):
 
 def test_search_matches_name_email_and_organisation(event):
     bulk(event, 3)
-    Registration.objects.create(
+    make_registration(
         event=event, email="ruta@kaunas.lt", first_name="Rūta", family_name="Kalnienė",
         organisation="Kaunas 2022", organisation_type="Sme", country="LT",
         status=Status.CONFIRMED,

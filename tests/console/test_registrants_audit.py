@@ -11,8 +11,9 @@ from aula.audit.models import AuditEntry
 from aula.console.models import Role
 from aula.registrations import imports, services
 from aula.registrations.models import Registration
-from tests.console.test_registrants import add_form, organiser, url
-from tests.registrations.factories import make_event, make_slot, person
+from tests.console.test_registrants import add_form, url
+from tests.factories import make_event, organiser
+from tests.registrations.factories import make_slot, person
 
 Status = Registration.Status
 pytestmark = pytest.mark.django_db

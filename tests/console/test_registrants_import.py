@@ -17,8 +17,9 @@ from aula.messaging.models import OutboxMessage
 from aula.registrations import imports as registrant_services
 from aula.registrations import services
 from aula.registrations.models import Question, Registration
-from tests.console.test_registrants import bulk, organiser, url
-from tests.registrations.factories import make_event, make_question, make_slot, person
+from tests.console.test_registrants import bulk, url
+from tests.factories import make_event, organiser
+from tests.registrations.factories import make_question, make_slot, person
 
 Status = Registration.Status
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ from openpyxl import load_workbook
 
 from aula.console.models import Role
 from aula.events.models import AgendaBlock
-from tests.factories import make_event, make_model_seminar, make_project
+from tests.factories import make_event, make_model_seminar, make_project, organiser
 from tests.reports.data import populate
-from tests.reports.helpers import attendance, organiser, register  # noqa: F401
+from tests.reports.helpers import attendance, register  # noqa: F401
 from tests.reports.pdftext import pdf_text
 
 pytestmark = pytest.mark.django_db

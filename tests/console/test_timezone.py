@@ -5,8 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aula.console.models import Role
-from tests.console.test_permissions import organiser
-from tests.factories import make_event, make_project
+from tests.factories import make_event, make_project, organiser
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from aula.core import fastlane
 from aula.registrations import services
 from tests.core.test_pagecache import url
-from tests.registrations.factories import make_event, person
+from tests.factories import make_event
+from tests.registrations.factories import person
 
 pytestmark = pytest.mark.django_db
 

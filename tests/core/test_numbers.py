@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from aula.console.models import Membership, Role
 from aula.core import numbers
 from aula.registrations.models import Registration
-from tests.registrations.factories import make_event
+from tests.factories import make_event
 
 NBSP = "\u00a0"
 

@@ -14,8 +14,8 @@ from aula.events.models import Event
 from aula.events.views import render_registration_box
 from aula.materials.models import Material
 from aula.registrations import services
-from tests.factories import add_role, make_block, make_item, make_person
-from tests.registrations.factories import make_event, person
+from tests.factories import add_role, make_block, make_event, make_item, make_person
+from tests.registrations.factories import person
 
 pytestmark = pytest.mark.django_db
 

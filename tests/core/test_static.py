@@ -8,7 +8,7 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.management import call_command
 from django.urls import reverse
 
-from tests.registrations.factories import make_event
+from tests.factories import make_event
 
 pytestmark = pytest.mark.django_db
 

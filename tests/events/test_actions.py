@@ -83,6 +83,8 @@ def test_shift_agenda_moves_blocks_and_items_or_items_only(event):
 
 
 def test_create_event_is_a_draft_with_a_free_address_on_the_record(user, event):
+    event.title, event.slug = {"en": "Seminar 1"}, "seminar-1"  # the title's address, taken
+    event.save()
     new = Event(project=event.project, title={"en": event.title["en"]}, primary_language="en",
                 time_zone="Europe/Vilnius", starts_at=event.starts_at, ends_at=event.ends_at,
                 status=Event.Status.PUBLISHED, slug="")
@@ -193,10 +195,9 @@ def test_block_item_and_people_actions_on_the_record(user, event):
 
 def test_deleting_a_chosen_block_is_refused(user):
     from aula.registrations import services as registrations
-    from tests.registrations.factories import make_event as make_open_event
     from tests.registrations.factories import make_slot, person
 
-    event = make_open_event()
+    event = make_event()
     chosen, free = make_slot(event, None, None)
     registrations.register(event, person(1, sessions=[chosen.pk]))
     clear_audit_log()

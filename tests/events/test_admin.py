@@ -434,12 +434,11 @@ def booked():
     """A published seminar three weeks ahead, 10:00–13:00 in Vilnius with two blocks, and two
     registrants (one in the organiser's own language, one in Romanian)."""
     from aula.registrations import services as registrations
-    from tests.registrations.factories import make_event as make_open_event
     from tests.registrations.factories import person
 
     day = (timezone.now() + timedelta(days=21)).astimezone(VILNIUS).date()
     starts = datetime.combine(day, time(10), VILNIUS)
-    event = make_open_event(starts_at=starts, ends_at=starts + timedelta(hours=3))
+    event = make_event(starts_at=starts, ends_at=starts + timedelta(hours=3))
     make_block(event, starts_at=starts, ends_at=starts + timedelta(hours=1))
     make_block(event, starts_at=starts + timedelta(hours=1), ends_at=starts + timedelta(hours=2),
                title={"en": "Workshop"})
@@ -930,11 +929,10 @@ def test_changelist_query_count_does_not_grow_with_rows(admin_client, seminar,
 def chosen():
     """A published event in ten days with a slot of two sessions, one chosen by a registrant."""
     from aula.registrations import services as registrations
-    from tests.registrations.factories import make_event as make_open_event
     from tests.registrations.factories import make_slot, person
 
     starts = (timezone.now() + timedelta(days=10)).replace(second=0, microsecond=0)
-    event = make_open_event(starts_at=starts, ends_at=starts + timedelta(hours=3))
+    event = make_event(starts_at=starts, ends_at=starts + timedelta(hours=3))
     sessions = make_slot(event, 10, None)
     assert registrations.register(event, person(1, sessions=[sessions[0].pk])).accepted
     clear_audit_log()
@@ -958,7 +956,7 @@ def test_the_status_is_read_only_and_changed_by_the_life_cycle_only(admin_client
 def test_publishing_a_draft_without_a_privacy_notice_is_refused_in_the_admin(admin_client):
     from aula.registrations.models import PrivacyNotice
 
-    draft = make_event(status=Event.Status.DRAFT)
+    draft = make_event(status=Event.Status.DRAFT, notice=False)
     changelist = admin_url(Event, "changelist")
     response = admin_client.post(changelist, {"action": "publish", "_selected_action": [draft.pk]},
                                  follow=True)

@@ -9,7 +9,8 @@ from icalendar import Calendar
 
 from aula.events.calendar import PRODID, calendar_filename, event_calendar, event_uid
 from aula.events.models import Event
-from aula.projects.models import Partner, Project
+from aula.projects.models import Partner
+from tests.factories import make_event, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -20,9 +21,10 @@ PERSONAL_URL = "https://aula.example/join/personal-token/"
 
 @pytest.fixture
 def project():
-    return Project.objects.create(
+    return make_project(
         name="ECoC-SME", code="PGI06047", slug="ecoc-sme", programme="Interreg Europe",
         website="https://ecoc-sme.example/", full_title={"en": "Capitals of Culture and SMEs"},
+        description={},
     )
 
 
@@ -31,8 +33,8 @@ def event(project):
     host = Partner.objects.create(
         project=project, organisation="Kaunas 2022", city="Kaunas", country="LT", role="lead"
     )
-    return Event.objects.create(
-        project=project, host_partner=host, slug="kaunas-seminar",
+    return make_event(
+        project, notice=False, capacity=None, host_partner=host, slug="kaunas-seminar",
         title={"en": "Culture and small business", "lt": "Kultūra ir smulkusis verslas"},
         summary={"en": "How capitals of culture work with SMEs."},
         location={"en": "online, from Kaunas", "lt": "internetu, iš Kauno"},

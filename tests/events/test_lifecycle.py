@@ -13,8 +13,7 @@ from aula.audit.models import AuditEntry
 from aula.core.errors import ActionRefused
 from aula.events import lifecycle
 from aula.events.models import Event
-from tests.factories import make_block
-from tests.registrations.factories import make_event
+from tests.factories import make_block, make_event
 
 pytestmark = pytest.mark.django_db
 

@@ -49,8 +49,9 @@ def all_public_urls(event, language="en"):
 
 
 def upcoming_event(**fields):
+    """Thirty days ahead, and (with no privacy notice) not yet open for registration."""
     starts_at = timezone.now().replace(microsecond=0) + timedelta(days=30)
-    return make_event(starts_at=starts_at, **fields)
+    return make_event(starts_at=starts_at, **{"notice": False, **fields})
 
 
 class Elements(HTMLParser):

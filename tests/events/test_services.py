@@ -11,7 +11,6 @@ from aula.events.models import Event
 from aula.messaging.models import OutboxMessage
 from aula.registrations import services as registrations
 from tests.factories import make_event
-from tests.registrations.factories import make_event as make_open_event
 from tests.registrations.factories import person
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +98,7 @@ def test_publishing_or_unpublishing_raises_the_sequence_only(heard):
 
 
 def test_registrants_are_told_in_the_transaction_of_the_change():
-    event = make_open_event()
+    event = make_event()
     for n in (1, 2):
         registrations.register(event, person(n))
     confirmations = OutboxMessage.objects.count()
@@ -116,7 +115,7 @@ def test_registrants_are_told_in_the_transaction_of_the_change():
 
 
 def test_a_receiver_that_fails_undoes_the_recorded_change():
-    event = make_open_event()
+    event = make_event()
 
     def broken(sender, event, **kwargs):
         raise Boom

@@ -8,7 +8,8 @@ from django.utils.safestring import SafeString
 
 from aula.events.models import AgendaBlock, AgendaItem, Event, ItemRole, Person
 from aula.events.structured import agenda_people, event_json_ld, json_ld_script
-from aula.projects.models import Partner, Project
+from aula.projects.models import Partner
+from tests.factories import make_event, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +22,10 @@ PROGRAMME_ORDER = ["Marco Rossi", "Ona Petraitienė", "Ana Horvat"]
 
 @pytest.fixture
 def project():
-    return Project.objects.create(
+    return make_project(
         name="ECoC-SME", code="PGI06047", slug="ecoc-sme", programme="Interreg Europe",
         website="https://ecoc-sme.example/", full_title={"en": "Capitals of Culture and SMEs"},
+        description={},
     )
 
 
@@ -36,8 +38,9 @@ def host(project):
 
 @pytest.fixture
 def event(project, host):
-    return Event.objects.create(
-        project=project, host_partner=host, slug="kaunas-seminar",
+    return make_event(
+        project, notice=False, capacity=None, contact_name="", contact_email="",
+        host_partner=host, slug="kaunas-seminar",
         title={"en": "Culture and small business", "lt": "Kultūra ir smulkusis verslas"},
         summary={"en": "How capitals of culture work with SMEs.", "lt": "Kaip kultūros sostinės"},
         location={"en": "Kaunas Town Hall", "lt": "Kauno rotušė"},
@@ -212,8 +215,8 @@ def test_parallel_sessions_in_slot_order(event):
 def test_only_named_people_and_not_other_events(event, project):
     unnamed = Person.objects.create(name="")
     named = Person.objects.create(name="Named")
-    other = Event.objects.create(
-        project=project, slug="other", title={"en": "Other"},
+    other = make_event(
+        project, notice=False, slug="other", title={"en": "Other"},
         starts_at=START, ends_at=START + timedelta(hours=1),
     )
     elsewhere = Person.objects.create(name="Elsewhere")

@@ -12,15 +12,14 @@ from aula.console.models import Role
 from aula.feedback import queries, services
 from aula.feedback.models import Rating, Survey, SurveyQuestion, SurveyResponse
 from aula.registrations.models import Registration
-from tests.certificates.factories import make_registration, make_started_event, organiser
-from tests.factories import make_event
+from tests.factories import make_event, make_registration, organiser
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def survey():
-    event = make_started_event()
+    event = make_event(days_ahead=-1)
     services.add_question(event, actor=None, text={"en": "The content"}, order=1)
     services.add_question(event, actor=None, text={"en": "The speakers"}, order=2)
     return services.save_settings(event, actor=None, intro={"en": "Tell us."}, is_open=True,
@@ -95,7 +94,7 @@ def test_results_math(survey):
 
 
 def test_results_without_answers():
-    event = make_started_event()
+    event = make_event(days_ahead=-1)
     services.add_question(event, actor=None, text={"en": "The content"})
     result = queries.results(Survey.objects.get()).questions[0]
     assert result.count == 0 and result.average is None
@@ -135,7 +134,7 @@ def test_console_results_page_escapes_comments_and_draws_bars(client, survey):
     first, second = questions(survey)
     services.answer(make_registration(survey.event), {first.pk: 5, second.pk: 4},
                     "<script>alert(1)</script>")
-    client.force_login(organiser(survey.event.project, Role.VIEWER))
+    client.force_login(organiser(project=survey.event.project, role=Role.VIEWER))
     page = client.get(reverse("console:feedback", kwargs={"event_id": survey.event.pk}))
     html = page.content.decode()
     assert page.status_code == 200
@@ -150,8 +149,8 @@ def test_console_results_page_escapes_comments_and_draws_bars(client, survey):
 
 
 def test_console_settings_in_the_event_zone(client):
-    event = make_started_event(time_zone="Europe/Vilnius")
-    client.force_login(organiser(event.project, Role.EDITOR))
+    event = make_event(days_ahead=-1, time_zone="Europe/Vilnius")
+    client.force_login(organiser(project=event.project, role=Role.EDITOR))
     base = {"event_id": event.pk}
     response = client.post(reverse("console:feedback_question_add", kwargs=base),
                            {"text_en": "The venue", "order": "1"})

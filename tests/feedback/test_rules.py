@@ -14,8 +14,7 @@ from aula.events import lifecycle
 from aula.events.models import Event
 from aula.feedback import services
 from aula.feedback.models import Survey, SurveyResponse
-from tests.certificates.factories import make_registration, make_started_event, organiser
-from tests.factories import make_event
+from tests.factories import make_event, make_registration, organiser
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +27,7 @@ def _open(event, actor=None):
 def _refused_event(state):
     if state == "not started":
         return make_event(starts_at=datetime.now(UTC) + timedelta(days=3))
-    return make_started_event(status=state)
+    return make_event(days_ahead=-1, status=state)
 
 
 STATES = ["not started", Event.Status.DRAFT, Event.Status.CANCELLED, Event.Status.CLOSED]
@@ -54,7 +53,7 @@ def test_questions_can_be_prepared_and_the_survey_closed_at_any_time(state):
 
 
 def test_answers_stop_when_the_event_is_cancelled():
-    event = make_started_event()
+    event = make_event(days_ahead=-1)
     question = services.add_question(event, actor=None, text={"en": "The content"})
     _open(event)
     registration = make_registration(event)
@@ -69,7 +68,7 @@ def test_answers_stop_when_the_event_is_cancelled():
 
 
 def test_answers_stop_when_the_event_is_closed(client):
-    event = make_started_event(status=Event.Status.HELD)
+    event = make_event(days_ahead=-1, status=Event.Status.HELD)
     question = services.add_question(event, actor=None, text={"en": "The content"})
     _open(event)
     registration = make_registration(event)
@@ -85,7 +84,7 @@ def test_answers_stop_when_the_event_is_closed(client):
 
 def test_the_console_shows_why_the_survey_cannot_open(client):
     event = make_event(starts_at=datetime.now(UTC) + timedelta(days=3))
-    client.force_login(organiser(event.project, Role.EDITOR))
+    client.force_login(organiser(project=event.project, role=Role.EDITOR))
     base = {"event_id": event.pk}
     page = client.get(reverse("console:feedback", kwargs=base)).content.decode()
     assert "has not started yet" in page
@@ -96,8 +95,8 @@ def test_the_console_shows_why_the_survey_cannot_open(client):
 
 
 def test_settings_and_questions_are_recorded():
-    event = make_started_event()
-    ed = organiser(event.project, Role.EDITOR)
+    event = make_event(days_ahead=-1)
+    ed = organiser(project=event.project, role=Role.EDITOR)
     question = services.add_question(event, actor=ed, text={"en": "The content"}, order=1)
     _open(event, ed)
     services.save_settings(event, actor=ed, intro={"en": "Tell us."}, is_open=False,

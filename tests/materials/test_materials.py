@@ -9,8 +9,8 @@ from aula.console.models import Role
 from aula.events.models import Event
 from aula.materials import services
 from aula.materials.models import Material
-from tests.certificates.factories import PDF_BYTES, organiser
-from tests.factories import make_event
+from tests.certificates.factories import PDF_BYTES
+from tests.factories import make_event, organiser
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +150,7 @@ def test_unpublished_or_draft_documents_are_not_public(client):
 
 def test_editor_uploads_and_publishes_through_the_console(client):
     event = make_event()
-    client.force_login(organiser(event.project, Role.EDITOR))
+    client.force_login(organiser(project=event.project, role=Role.EDITOR))
     url = reverse("console:material_add_document", kwargs={"event_id": event.pk})
     response = client.post(url, {
         "document-title_en": "Slides", "document-order": "3", "document-published": "on",
@@ -198,7 +198,7 @@ def test_every_change_of_materials_is_recorded():
     from aula.audit.models import AuditEntry
 
     event = make_event()
-    ed = organiser(event.project, Role.EDITOR)
+    ed = organiser(project=event.project, role=Role.EDITOR)
     document = services.add_document(event, actor=ed, title={"en": "Slides"}, upload=pdf())
     link = services.add_link(event, actor=ed, title={"en": "Recording"},
                              url="https://video.example/x")

@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from tests.registrations.factories import make_event
+from tests.factories import make_event
 
 
 @pytest.fixture(autouse=True)

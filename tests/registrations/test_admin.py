@@ -7,7 +7,8 @@ from django.urls import reverse
 from aula.audit.models import AuditEntry
 from aula.registrations import services
 from aula.registrations.models import PrivacyNotice, Question, Registration, RegistrationOptions
-from tests.registrations.factories import make_event, make_question, make_slot, person
+from tests.factories import make_event
+from tests.registrations.factories import make_question, make_slot, person
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,6 @@ def test_admin_actions_go_through_the_services(admin_client):
 
 
 # --- The admin refuses what the console refuses ---------------------------------------------------
-
 
 
 def change_url(model, obj):

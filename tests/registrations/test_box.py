@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aula.registrations import services
-from tests.registrations.factories import make_event, person
+from tests.factories import make_event
+from tests.registrations.factories import person
 
 
 def event_page(client, event, language="en"):

@@ -2,7 +2,6 @@
 for a parallel session; raised, the waiting list moves up (automatic promotion)."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -12,7 +11,9 @@ from aula.events.models import AgendaBlock
 from aula.registrations import services
 from aula.registrations.models import CapacityCounter, Registration
 from aula.registrations.services import Result
-from tests.registrations.factories import make_event, make_slot, person
+from tests import factories
+from tests.factories import make_event
+from tests.registrations.factories import make_slot, person
 
 Status = Registration.Status
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def organiser():
-    return get_user_model().objects.create_user("organiser", password="pw-long-enough-1")
+    return factories.organiser("organiser")
 
 
 def statuses(event):

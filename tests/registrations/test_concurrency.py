@@ -16,7 +16,8 @@ from aula.messaging.models import OutboxMessage
 from aula.registrations import services
 from aula.registrations.models import CapacityCounter, Registration, SessionChoice
 from aula.registrations.services import Result, capacity
-from tests.registrations.factories import make_event, make_slot, person
+from tests.factories import make_event
+from tests.registrations.factories import make_slot, person
 
 Status = Registration.Status
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -14,13 +14,8 @@ from aula.messaging.models import OutboxMessage
 from aula.registrations import services
 from aula.registrations.forms import STARTED_SALT
 from aula.registrations.models import PrivacyNotice, Question, Registration
-from tests.registrations.factories import (
-    MEETING_URL,
-    make_event,
-    make_question,
-    make_slot,
-    person,
-)
+from tests.factories import MEETING_URL, make_event
+from tests.registrations.factories import make_question, make_slot, person
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from aula.registrations import services
 from aula.registrations.forms import STARTED_SALT
 from aula.registrations.models import Registration
-from tests.registrations.factories import make_event, make_question, make_slot, person
+from tests.factories import make_event
+from tests.registrations.factories import make_question, make_slot, person
 from tests.registrations.test_form import form_data, url
 
 pytestmark = pytest.mark.django_db

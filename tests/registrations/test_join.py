@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from aula.registrations import services
 from aula.registrations.models import Registration
-from tests.registrations.factories import MEETING_URL, make_event, person
+from tests.factories import MEETING_URL, make_event
+from tests.registrations.factories import person
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,8 @@ from django.utils import translation
 
 from aula.registrations import services
 from aula.registrations.models import Registration
-from tests.registrations.factories import MEETING_URL, make_event, make_question, make_slot, person
+from tests.factories import MEETING_URL, make_event
+from tests.registrations.factories import make_question, make_slot, person
 
 Status = Registration.Status
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,8 @@ from aula.events.services import record_event_change
 from aula.messaging.models import OutboxMessage
 from aula.registrations import emails, services
 from aula.registrations.models import Registration, ReminderSent
-from tests.registrations.factories import make_event, make_slot, person
+from tests.factories import make_event
+from tests.registrations.factories import make_slot, person
 
 pytestmark = pytest.mark.django_db
 VILNIUS = zoneinfo.ZoneInfo("Europe/Vilnius")

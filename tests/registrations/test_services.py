@@ -18,13 +18,8 @@ from aula.registrations.models import (
     RegistrationOptions,
 )
 from aula.registrations.services import Result, capacity, personal
-from tests.registrations.factories import (
-    MEETING_URL,
-    make_event,
-    make_question,
-    make_slot,
-    person,
-)
+from tests.factories import MEETING_URL, make_event
+from tests.registrations.factories import make_question, make_slot, person
 
 Status = Registration.Status
 pytestmark = pytest.mark.django_db

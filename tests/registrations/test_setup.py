@@ -4,7 +4,6 @@ rules that protect what registrants gave (answered questions, accepted notices).
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from aula.audit.models import AuditEntry
@@ -16,6 +15,7 @@ from aula.registrations.models import (
     Question,
     RegistrationOptions,
 )
+from tests import factories
 from tests.registrations.factories import make_question, person
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def organiser():
-    return get_user_model().objects.create_user("organiser", password="pw-long-enough-1")
+    return factories.organiser("organiser")
 
 
 def actions():

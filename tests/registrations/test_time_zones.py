@@ -17,7 +17,8 @@ from aula.core.timefmt import format_range
 from aula.messaging.models import OutboxMessage
 from aula.registrations import services
 from aula.registrations.models import PrivacyNotice, Registration
-from tests.registrations.factories import make_event, person
+from tests.factories import make_event, make_registration
+from tests.registrations.factories import person
 
 pytestmark = pytest.mark.django_db
 VILNIUS = zoneinfo.ZoneInfo("Europe/Vilnius")
@@ -249,7 +250,7 @@ def test_the_console_table_sorts_names_by_their_letters_not_their_code_points(sp
     family_names = ["Zubović", "Žagar", "adams", "Baker", "Ștefănescu", "Stan", "Ávila",
                     "Dumitru", "Đurić", "O'Brien", "Ní Bhriain"]
     for n, family in enumerate(family_names, start=1):
-        Registration.objects.create(
+        make_registration(
             event=spring_event, email=f"n{n}@example.org", first_name="A", family_name=family,
             organisation="O", organisation_type="Sme", country="LT",
             status=Registration.Status.CONFIRMED,

@@ -14,9 +14,9 @@ from aula.events.models import Event
 from aula.reports import queries
 from aula.reports.pdf import report_html, report_pdf
 from aula.reports.xlsx import report_xlsx
-from tests.factories import make_event, make_model_seminar
+from tests.factories import make_event, make_model_seminar, organiser
 from tests.reports.data import populate
-from tests.reports.helpers import organiser, register
+from tests.reports.helpers import register
 from tests.reports.pdftext import pdf_text, text_runs
 
 pytestmark = pytest.mark.django_db

@@ -22,7 +22,7 @@ from django.utils import translation
 from aula.messaging.models import OutboxMessage
 from aula.registrations.forms import STARTED_SALT
 from aula.registrations.models import CapacityCounter, Registration
-from tests.registrations.factories import make_event
+from tests.factories import make_event
 from tests.tasks.queues import DATABASE_TASKS, DatabaseQueue, redis_cache
 
 Status = Registration.Status

@@ -20,8 +20,9 @@ from aula.messaging.models import OutboxMessage
 from aula.messaging.tasks import deliver_outbox
 from aula.registrations import services
 from aula.registrations.models import Registration
+from tests.factories import make_event
 from tests.mailserver import ONLY_THIS_ONE, Sink
-from tests.registrations.factories import make_event, person
+from tests.registrations.factories import person
 
 pytestmark = pytest.mark.django_db(transaction=True)
 Status = OutboxMessage.Status

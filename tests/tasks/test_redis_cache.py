@@ -11,7 +11,8 @@ from django.utils import translation
 
 from aula.core import pagecache
 from aula.registrations import services
-from tests.registrations.factories import make_event, person
+from tests.factories import make_event
+from tests.registrations.factories import person
 from tests.tasks.queues import redis_cache
 
 pytestmark = pytest.mark.django_db(transaction=True)
