@@ -13,8 +13,8 @@ from aula.console.models import Role
 from aula.demo.loader import DateMode, load_demo
 from aula.events.models import Event
 from aula.messaging.models import OutboxMessage
-from tests.attendance.helpers import organiser, register, register_cast
-from tests.factories import make_event
+from tests.attendance.helpers import register, register_cast
+from tests.factories import PASSWORD, make_event, organiser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,7 +50,7 @@ def test_owner_runs_an_event_through_its_life_on_the_record(page, live_server):
 
     page.goto(f"{console}/")
     page.get_by_label("Username").fill("lavinia")
-    page.get_by_label("Password").fill("pw-long-enough-1")
+    page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your projects")
 
