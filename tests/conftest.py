@@ -25,6 +25,27 @@ def _fresh_cache(request, settings):
     cache.clear()
 
 
+# --- Outbox (tests/messaging, tests/campaigns) ------------------------------------------------
+
+
+@pytest.fixture
+def no_worker(settings):
+    """A task queue that only records: nothing is queued or delivered until the test says so."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks import task_backends
+
+    return task_backends["default"]
+
+
+@pytest.fixture
+def real_sending(settings):
+    """Through Django's mail connection (locmem unless a test picks another backend), not the
+    mail viewer."""
+    settings.AULA_MAIL_VIEWER = False
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    return settings
+
+
 # --- Redis (tests/tasks, tests/scale) ---------------------------------------------------------
 
 REDIS_NOT_RUN = (

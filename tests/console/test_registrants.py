@@ -4,7 +4,6 @@ the hub's counts and who may do what."""
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -29,12 +28,6 @@ from tests.registrations.factories import make_question, make_slot, person
 Status = Registration.Status
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def bulk(event, count, start=0, **fields):

@@ -5,7 +5,6 @@ to, never copied; downloads of personal data are recorded."""
 import json
 
 import pytest
-from django.core.cache import cache
 
 from aula.audit.models import AuditEntry
 from aula.console.models import Role
@@ -18,12 +17,6 @@ from tests.registrations.factories import make_slot, person
 Status = Registration.Status
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

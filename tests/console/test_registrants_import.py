@@ -5,7 +5,6 @@ import csv
 import io
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -26,12 +25,6 @@ pytestmark = pytest.mark.django_db
 
 HEADER = "email,first_name,family_name,organisation,organisation_type,country"
 
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -20,20 +20,3 @@ def _messaging_settings(settings):
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "APP_DIRS": False, "OPTIONS": options}]
     settings.DEFAULT_FROM_EMAIL = "Aula <noreply@aula.example>"
     backends.reset()
-
-
-@pytest.fixture
-def no_worker(settings):
-    """A task queue that only records: nothing is delivered until the test says so."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    from django_tasks import task_backends
-
-    return task_backends["default"]
-
-
-@pytest.fixture
-def real_sending(settings):
-    """Through Django's mail connection (locmem unless a test picks another backend)."""
-    settings.AULA_MAIL_VIEWER = False
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    return settings

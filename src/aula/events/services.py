@@ -25,6 +25,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy
 
 from aula.audit import services as audit
+from aula.core.copying import unsaved_copy as _copy
 from aula.events.agenda import clock_delta, shift, shift_agenda
 from aula.events.models import AgendaBlock, Event, ItemRole, check_agenda
 
@@ -163,15 +164,6 @@ def update_event(event: Event, *, actor, old: Event, move_agenda: bool = False) 
 
 
 # --- Cloning -----------------------------------------------------------------------------------
-
-
-def _copy(instance, **changes):
-    instance.pk = None
-    instance.id = None
-    instance._state.adding = True
-    for name, value in changes.items():
-        setattr(instance, name, value)
-    return instance
 
 
 @transaction.atomic

@@ -3,16 +3,8 @@ its questions and its own privacy notice (as version 1 of the copy's notice). Co
 ``aula.events.services.event_cloned`` in ``RegistrationsConfig.ready()``; runs inside the
 transaction of the copy."""
 
+from aula.core.copying import unsaved_copy as _copy
 from aula.registrations.models import PrivacyNotice, Question, RegistrationOptions
-
-
-def _copy(instance, **changes):
-    instance.pk = None
-    instance.id = None
-    instance._state.adding = True
-    for name, value in changes.items():
-        setattr(instance, name, value)
-    return instance
 
 
 def copy_registration_setup(sender, source, copy, **kwargs) -> None:
