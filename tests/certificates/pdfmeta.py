@@ -15,9 +15,11 @@ def _decode(found) -> str:
 def pdf_titles(pdf: bytes) -> list[str]:
     """Every /Title string: the document's (from the HTML title) and the outline's."""
     titles = []
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+    # Up to "endstream" with the end-of-line before it kept: a compressed stream may itself end
+    # in a CR byte, and decompressobj leaves the trailing line end aside as unused data.
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
         try:
-            data = zlib.decompress(match.group(1))
+            data = zlib.decompressobj().decompress(match.group(1))
         except zlib.error:
             continue
         titles += [
