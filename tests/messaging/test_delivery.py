@@ -169,8 +169,9 @@ def test_batches_continue_until_nothing_is_due(real_sending):
     assert len(sent_ids()) == 25
 
 
-def test_no_send_is_started_in_the_second_half_of_a_claim(real_sending, monkeypatch,
-                                                          time_machine):
+def test_no_send_is_started_in_the_second_half_of_a_claim_it_could_not_renew(
+    real_sending, monkeypatch, time_machine
+):
     queue_many(3)
     time_machine.move_to(timezone.now(), tick=True)
     real_send = services._send
@@ -180,6 +181,8 @@ def test_no_send_is_started_in_the_second_half_of_a_claim(real_sending, monkeypa
         time_machine.shift(timedelta(seconds=services.lease_seconds() * 0.6))
 
     monkeypatch.setattr(services, "_send", slow_send)
+    # The database refuses the renewal (see _renew): the claim keeps its old end.
+    monkeypatch.setattr(services, "_renew", lambda messages, lease: (messages, lease))
     report = services.deliver_due()
     assert (report.sent, report.postponed, report.stopped_by) == (1, 2, "claim ran short")
     # Given back at once, not left to run out.

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q, prefetch_related_objects
 from django.template import Context, TemplateDoesNotExist
 from django.template import Template as DjangoTemplate
@@ -36,7 +36,11 @@ from aula.messaging.models import OutboxAttachment, OutboxMessage
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_ATTEMPTS = 8
-DEFAULT_LEASE_SECONDS = 300
+# A claim runs out this long after it was taken or last renewed: a crashed worker's messages
+# are taken over by another after at most about a minute. A live worker renews the claim of
+# the messages it still holds every third of it (see ``_deliver_batch``), so a long batch stays
+# its own. Keep it above twice EMAIL_TIMEOUT (30 s): one send that hangs must not outlast it.
+DEFAULT_LEASE_SECONDS = 60
 DEFAULT_BATCH_SIZE = 100
 # One delivery run stops claiming new batches after this long, so a tick never occupies a worker
 # indefinitely; the next tick carries on.
@@ -57,6 +61,11 @@ def max_attempts() -> int:
 
 def lease_seconds() -> int:
     return getattr(settings, "AULA_MAIL_LEASE_SECONDS", DEFAULT_LEASE_SECONDS)
+
+
+def renew_seconds() -> float:
+    """How often a delivery run renews the claim of the messages it still holds."""
+    return lease_seconds() / 3
 
 
 # --- Queueing -------------------------------------------------------------------------------
@@ -406,6 +415,9 @@ def deliver_due(
 def _claim(batch_size: int) -> tuple[list[OutboxMessage], datetime]:
     """Take up to ``batch_size`` due messages: status "sending" with a lease until ``lease``.
 
+    Due are queued messages whose time has come and claims that ran out. A claim whose worker
+    lives never runs out (the worker renews it, see ``_renew``), so it is skipped; a dead
+    worker's claim is taken over after at most ``lease_seconds()``.
     PostgreSQL: rows locked by another worker's claim are skipped. SQLite: settings open every
     transaction IMMEDIATE, so claims run one after the other and never see the same row due.
     The lease value doubles as the claim's identity: every later update of a claimed message
@@ -431,11 +443,14 @@ def _claim(batch_size: int) -> tuple[list[OutboxMessage], datetime]:
 
 
 def _deliver_batch(batch, lease, report: DeliveryReport, *, viewer: bool) -> bool:
-    """Send a claimed batch; False when the run should stop (connection failure, short claim)."""
-    # Start no send in the second half of the claim, so a slow server cannot make this worker
-    # still be sending when another one may take the messages over.
-    stop_at = lease - timedelta(seconds=lease_seconds() / 2)
+    """Send a claimed batch; False when the run should stop (connection failure, lost claim).
+
+    Each message is marked sent in its own transaction right after the server's answer, before
+    the next one is sent: a crash between the two re-sends that one message (same Message-ID)
+    once its claim has run out, nothing else. Every ``renew_seconds()`` the claim of the
+    messages still to send is renewed, so nobody takes them over while this worker lives."""
     pending = list(batch)
+    renewed_at = timezone.now()
     connection = None
     try:
         if not viewer:
@@ -447,7 +462,17 @@ def _deliver_batch(batch, lease, report: DeliveryReport, *, viewer: bool) -> boo
                 pending = []
                 return False
         while pending:
-            if timezone.now() >= stop_at:
+            now = timezone.now()
+            if now - renewed_at >= timedelta(seconds=renew_seconds()):
+                pending, lease = _renew(pending, lease)
+                renewed_at = now
+                if not pending:
+                    report.stopped_by = "claim lost"
+                    return False
+            # Start no send in the second half of the claim (it could not be renewed: the
+            # database is gone), so that this worker is never still sending when another one
+            # may take the messages over.
+            if now >= lease - timedelta(seconds=lease_seconds() / 2):
                 report.stopped_by = "claim ran short"
                 return False
             message = pending.pop(0)
@@ -474,6 +499,37 @@ def _deliver_batch(batch, lease, report: DeliveryReport, *, viewer: bool) -> boo
                 connection.close()
             except Exception:
                 logger.warning("Closing the mail connection failed", exc_info=True)
+
+
+def _renew(messages, lease: datetime) -> tuple[list[OutboxMessage], datetime]:
+    """Extend this run's claim on ``messages`` (still to send) by a full lease, in its own
+    short transaction. Returns the messages still held, which is all of them unless the claim
+    had run out and another worker took some over, and the claim's new value.
+
+    A database failure keeps the old claim: the run stops at its second half."""
+    new_lease = timezone.now() + timedelta(seconds=lease_seconds())
+    if new_lease <= lease:
+        return messages, lease
+    claimed = OutboxMessage.objects.filter(
+        pk__in=[m.pk for m in messages], status=OutboxMessage.Status.SENDING,
+        lease_expires_at=lease,
+    )
+    try:
+        with transaction.atomic():
+            renewed = claimed.update(lease_expires_at=new_lease)
+            if renewed == len(messages):
+                return messages, new_lease
+            kept = set(OutboxMessage.objects.filter(
+                pk__in=[m.pk for m in messages], status=OutboxMessage.Status.SENDING,
+                lease_expires_at=new_lease,
+            ).values_list("pk", flat=True))
+    except DatabaseError:
+        logger.warning("Could not renew the claim of %s outbox messages", len(messages),
+                       exc_info=True)
+        return messages, lease
+    logger.warning("Outbox: %s claimed messages were taken over by another worker",
+                   len(messages) - len(kept))
+    return [m for m in messages if m.pk in kept], new_lease
 
 
 def _send(message: OutboxMessage, connection) -> None:
