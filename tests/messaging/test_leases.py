@@ -54,18 +54,18 @@ def crashing(real_sending):
 
 
 @pytest.mark.parametrize("killed", [False, True], ids=["exits", "killed"])
-@pytest.mark.parametrize("exit", [SystemExit, KeyboardInterrupt])
+@pytest.mark.parametrize("death", [SystemExit, KeyboardInterrupt])
 def test_a_crash_after_the_smtp_answer_doubles_only_that_message(
-    crashing, monkeypatch, time_machine, exit, killed
+    crashing, monkeypatch, time_machine, death, killed
 ):
     messages = queue_many(10)
     start = timezone.now()
     time_machine.move_to(start, tick=False)
-    crashing.crash_after, crashing.exit = 4, exit
+    crashing.crash_after, crashing.exit = 4, death
     with monkeypatch.context() as patch:
         if killed:  # SIGKILL: not even the untried messages are given back
             patch.setattr(services, "_release", lambda *args: None)
-        with pytest.raises(exit):
+        with pytest.raises(death):
             services.deliver_due()
     crashing.crash_after = 0
     in_flight = messages[3]

@@ -96,3 +96,51 @@ def test_one_connection_serves_the_whole_batch(smtp, monkeypatch):
     assert services.deliver_due(batch_size=20).sent == 20
     assert len(sink.received) == 20
     assert len(opened) == 1
+
+
+@pytest.mark.parametrize("killed", [False, True], ids=["exits", "killed"])
+def test_server_down_then_up_and_a_worker_crash_lose_nothing(
+    smtp, monkeypatch, time_machine, killed
+):
+    """The mail server is down, comes back, and the worker dies right after the server
+    accepted one message: every message arrives, that one twice (same Message-ID), within
+    about a minute of the crash."""
+    messages = queue_many(20)
+    start = timezone.now()
+    time_machine.move_to(start, tick=False)
+    assert services.deliver_due(batch_size=10).stopped_by  # nobody listening
+    assert OutboxMessage.objects.filter(status=Status.QUEUED).count() == 20
+
+    sink = smtp(Sink())
+    time_machine.move_to(start + timedelta(seconds=services.BACKOFF_BASE_SECONDS + 1))
+    crash = timezone.now()
+    real_mark = services._mark_sent
+    marked = []
+
+    def mark(message, lease):
+        if len(marked) == 6:
+            raise SystemExit  # the server has this one, the database never hears of it
+        marked.append(message.pk)
+        real_mark(message, lease)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(services, "_mark_sent", mark)
+        if killed:
+            patch.setattr(services, "_release", lambda *args: None)
+        with pytest.raises(SystemExit):
+            services.deliver_due(batch_size=10)
+    in_flight = OutboxMessage.objects.get(status=Status.SENDING, message_id=(
+        sink.received[-1]["Message-ID"]
+    ))
+
+    time_machine.move_to(crash + timedelta(seconds=services.lease_seconds() + 1))
+    runs = 0
+    while OutboxMessage.objects.exclude(status=Status.SENT).exists():
+        runs += 1
+        assert runs <= 3, "delivery made no progress"
+        services.deliver_due(batch_size=10)
+
+    counts = Counter(message["Message-ID"] for message in sink.received)
+    assert set(counts) == {m.message_id for m in messages}  # none lost
+    assert counts[in_flight.message_id] == 2
+    assert all(n == 1 for mid, n in counts.items() if mid != in_flight.message_id)
