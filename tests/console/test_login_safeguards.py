@@ -51,7 +51,8 @@ def test_password_spraying_locks_the_address(client, lavinia, settings):
     settings.AULA_LOGIN_ADDRESS_FAILURE_LIMIT = 8
     for number in range(8):  # a few tries for many names: no pair reaches its limit
         log_in(client, f"name{number}", "wrong", REMOTE_ADDR=A)
-    assert log_in(client, "lavinia", REMOTE_ADDR=A).status_code == 429
+    locked = log_in(client, "lavinia", REMOTE_ADDR=A)
+    assert locked.status_code == 429 and "from your network" in locked.content.decode()
     assert log_in(client, "lavinia", REMOTE_ADDR=B).status_code == 302
     # No e-mail to lavinia: her name was not the one attacked.
     assert not OutboxMessage.objects.filter(kind="lockout").exists()
@@ -189,3 +190,29 @@ def test_an_idle_console_session_is_logged_out(client, lavinia, settings):
         assert response.request["PATH_INFO"] == reverse("console:login")
         assert "without activity" in response.content.decode()
         assert not response.context["user"].is_authenticated
+
+
+def test_two_factor_login_cannot_be_turned_off_where_a_project_requires_it(
+    lavinia, project_with_members
+):
+    from django.core.exceptions import ValidationError
+
+    project, owner = project_with_members
+    device = TOTPDevice.objects.create(user=lavinia, name="app", confirmed=True)
+    services.new_recovery_codes(lavinia)
+    services.set_two_factor_required(project, True, actor=owner)
+    with pytest.raises(ValidationError):
+        services.disable_two_factor(lavinia, code_for(device))
+    assert services.has_two_factor(lavinia)
+    services.set_two_factor_required(project, False, actor=owner)
+    assert services.disable_two_factor(lavinia, code_for(device))
+    assert services.recovery_codes_left(lavinia) == 0  # the recovery codes went with it
+
+
+def test_the_idle_timeout_can_be_switched_off(client, lavinia, settings):
+    settings.AULA_CONSOLE_IDLE_MINUTES = 0
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        log_in(client, "lavinia")
+    with time_machine.travel(start + timedelta(hours=5), tick=False):
+        assert client.get(reverse("console:home")).status_code == 200

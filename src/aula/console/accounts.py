@@ -42,10 +42,12 @@ from aula.console.permissions import project_for
 
 
 def locked_out(request, original_response=None, credentials=None):
-    """django-axes' answer to a login while the user name is locked (AXES_LOCKOUT_CALLABLE)."""
+    """django-axes' answer to a login while the user name is locked from this address, or the
+    address itself after many failures (AXES_LOCKOUT_CALLABLE)."""
     cool_off = get_cool_off(request)
     return render(request, "console/accounts/locked.html", {
         "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "address_locked": getattr(request, "aula_address_locked_out", False),
         "minutes": max(1, round(cool_off.total_seconds() / 60)) if cool_off else None,
     }, status=429)
 
@@ -185,7 +187,12 @@ def two_factor_disable(request):
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         throttled = services.totp_throttled(request.user)
-        if services.disable_two_factor(request.user, form.cleaned_data["token"]):
+        try:
+            disabled = services.disable_two_factor(request.user, form.cleaned_data["token"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("console:account")
+        if disabled:
             messages.success(request, _("Two-factor login is off."))
             return redirect("console:account")
         form.add_error("token", _wrong_code_message(throttled))

@@ -168,5 +168,7 @@ class TwoFactorGateMiddleware:
         minutes = getattr(settings, "AULA_CONSOLE_IDLE_MINUTES", 0)
         now = time.time()
         last_seen = request.session.get(LAST_SEEN_SESSION_KEY)
-        request.session[LAST_SEEN_SESSION_KEY] = now
+        if last_seen is None or now - last_seen >= 60:
+            # Stamped at most once a minute: not a session write on every request.
+            request.session[LAST_SEEN_SESSION_KEY] = now
         return bool(minutes and last_seen and now - last_seen > minutes * 60)

@@ -266,7 +266,11 @@ def totp_throttled(user) -> bool:
 
 def disable_two_factor(user, token: str) -> bool:
     """Turn two-factor login off; a current code is needed, so a session left open is not
-    enough."""
+    enough. Refused while a project of the organiser requires two-factor login."""
+    if two_factor_required_for(user):
+        raise ValidationError(
+            _("A project you belong to requires two-factor login: it cannot be turned off.")
+        )
     with transaction.atomic():
         if verify_totp(user, token) is None:
             return False
