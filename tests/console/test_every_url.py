@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 ACCOUNT_PAGES = {
     "home", "login", "logout", "two_factor_login", "password_reset", "password_reset_done",
     "password_reset_confirm", "password_reset_complete", "account", "two_factor_setup",
-    "two_factor_disable",
+    "two_factor_disable", "recovery_codes",
 }
 
 
@@ -93,7 +93,7 @@ def test_a_viewer_changes_nothing(client, project_pages):
 
 # Pages for the project's owners only: an editor or a viewer of the project is refused them.
 OWNER_PAGES = {
-    "members", "member_add", "member_invite", "member_role", "member_remove",
+    "members", "member_add", "member_invite", "member_role", "member_remove", "member_two_factor",
     "audit_project", "audit_project_export", "audit_event", "audit_event_export",
 }
 

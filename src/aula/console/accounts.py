@@ -24,13 +24,16 @@ from aula.console.auth import (
     TWO_FACTOR_SESSION_KEY,
     exempt_from_two_factor_gate,
     mark_two_factor_done,
+    two_factor_setup_view,
 )
 from aula.console.forms import (
     AddMemberForm,
     InviteMemberForm,
     QueuedPasswordResetForm,
     RoleForm,
+    SecondFactorForm,
     TokenForm,
+    TwoFactorPolicyForm,
 )
 from aula.console.models import Membership, Role
 from aula.console.permissions import project_for
@@ -39,10 +42,12 @@ from aula.console.permissions import project_for
 
 
 def locked_out(request, original_response=None, credentials=None):
-    """django-axes' answer to a login while the user name is locked (AXES_LOCKOUT_CALLABLE)."""
+    """django-axes' answer to a login while the user name is locked from this address, or the
+    address itself after many failures (AXES_LOCKOUT_CALLABLE)."""
     cool_off = get_cool_off(request)
     return render(request, "console/accounts/locked.html", {
         "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "address_locked": getattr(request, "aula_address_locked_out", False),
         "minutes": max(1, round(cool_off.total_seconds() / 60)) if cool_off else None,
     }, status=429)
 
@@ -103,11 +108,11 @@ def two_factor_login(request):
     if not services.has_two_factor(request.user):  # turned off meanwhile, in another session
         mark_two_factor_done(request)
         return redirect(_safe_next(request))
-    form = TokenForm(request.POST or None)
+    form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         # Asked before trying: a wrong code itself starts a (short) wait.
         throttled = services.totp_throttled(request.user)
-        device = services.verify_totp(request.user, form.cleaned_data["token"])
+        device = services.verify_second_factor(request.user, form.cleaned_data["token"])
         if device is not None:
             next_url = _safe_next(request)
             # A new session key now the login is complete.
@@ -123,11 +128,31 @@ def two_factor_login(request):
 
 @login_required
 def account(request):
+    two_factor = services.has_two_factor(request.user)
     return render(request, "console/accounts/account.html", {
-        "two_factor": services.has_two_factor(request.user),
+        "two_factor": two_factor,
+        "recovery_codes_left": services.recovery_codes_left(request.user) if two_factor else 0,
     })
 
 
+def _show_recovery_codes(request, codes):
+    return render(request, "console/accounts/recovery_codes.html", {"codes": codes})
+
+
+@never_cache  # the page shows the codes
+@login_required
+@require_POST
+def recovery_codes(request):
+    """New recovery codes, shown once; the previous ones stop working."""
+    try:
+        codes = services.new_recovery_codes(request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("console:account")
+    return _show_recovery_codes(request, codes)
+
+
+@two_factor_setup_view
 @never_cache  # the page shows the secret key
 @login_required
 def two_factor_setup(request):
@@ -142,7 +167,7 @@ def two_factor_setup(request):
             otp_login(request, device)
             mark_two_factor_done(request)
             messages.success(request, _("Two-factor login is on."))
-            return redirect("console:account")
+            return _show_recovery_codes(request, services.new_recovery_codes(request.user))
         form.add_error("token", _wrong_code_message(throttled))
     device = services.pending_totp_device(request.user)
     # segno draws the URI as squares and escapes the title: the SVG holds no raw user text.
@@ -150,6 +175,7 @@ def two_factor_setup(request):
         scale=4, title=_("QR code for your authenticator app"),
     ))
     return render(request, "console/accounts/two_factor_setup.html", {
+        "required": services.two_factor_required_for(request.user),
         "form": form, "qr_svg": qr_svg, "secret": b32encode(device.bin_key).decode(),
     })
 
@@ -161,7 +187,12 @@ def two_factor_disable(request):
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         throttled = services.totp_throttled(request.user)
-        if services.disable_two_factor(request.user, form.cleaned_data["token"]):
+        try:
+            disabled = services.disable_two_factor(request.user, form.cleaned_data["token"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("console:account")
+        if disabled:
             messages.success(request, _("Two-factor login is off."))
             return redirect("console:account")
         form.add_error("token", _wrong_code_message(throttled))
@@ -178,7 +209,29 @@ def _members_page(request, project, role, *, add_form=None, invite_form=None, st
         "roles": Role.choices,
         "add_form": add_form or AddMemberForm(),
         "invite_form": invite_form or InviteMemberForm(),
+        "policy_form": TwoFactorPolicyForm(initial={
+            "require_two_factor": services.requires_two_factor(project),
+        }),
     }, status=status)
+
+
+@login_required
+@require_POST
+def member_two_factor(request, project):
+    """The owners' choice whether members must use two-factor login."""
+    project, _role = project_for(request.user, project, Role.OWNER)
+    form = TwoFactorPolicyForm(request.POST)
+    form.is_valid()  # a checkbox: absent means off
+    required = bool(form.cleaned_data.get("require_two_factor"))
+    services.set_two_factor_required(project, required, actor=request.user)
+    if required:
+        messages.success(request, _(
+            "Members must now use two-factor login; those without it set it up at their next "
+            "page."
+        ))
+    else:
+        messages.success(request, _("Two-factor login is now each member's choice."))
+    return redirect("console:members", project=project.slug)
 
 
 @login_required

@@ -40,3 +40,22 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.project.name}: {self.get_role_display()}"
+
+
+class LoginPolicy(models.Model):
+    """How a project's members must log in (set by its owners)."""
+
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, primary_key=True, related_name="login_policy",
+        verbose_name=_("project"),
+    )
+    require_two_factor = models.BooleanField(
+        _("members must use two-factor login"), default=False,
+    )
+
+    class Meta:
+        verbose_name = _("login policy")
+        verbose_name_plural = _("login policies")
+
+    def __str__(self) -> str:
+        return self.project.name

@@ -18,10 +18,11 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aula.audit import services as audit
-from aula.console.models import Membership, Role
+from aula.console.models import LoginPolicy, Membership, Role
 from aula.messaging.services import queue_templated_email
 from aula.projects.models import Project
 
@@ -33,6 +34,14 @@ MEMBER_ROLE_CHANGED = audit.action("member.role_changed", _("Changed a member's 
 MEMBER_REMOVED = audit.action("member.removed", _("Removed a member from the project"))
 TWO_FACTOR_ON = audit.action("account.two_factor_on", _("Turned two-factor login on"))
 TWO_FACTOR_OFF = audit.action("account.two_factor_off", _("Turned two-factor login off"))
+RECOVERY_CODES_MADE = audit.action(
+    "account.recovery_codes", _("Made new recovery codes for two-factor login")
+)
+TWO_FACTOR_REQUIRED = audit.action(
+    "project.two_factor_required", _("Changed whether members must use two-factor login")
+)
+RECOVERY_CODE_COUNT = 10
+RECOVERY_DEVICE_NAME = "Recovery codes"
 PASSWORD_RESET_REQUESTED = audit.action(
     "account.password_reset_requested",
     _("A password reset was requested (a link was e-mailed to the account's address)"),
@@ -212,23 +221,108 @@ def confirm_totp_device(user, token: str) -> TOTPDevice | None:
     return device
 
 
+def new_recovery_codes(user) -> list[str]:
+    """Ten one-time codes usable instead of the app's code; the previous ones stop working.
+    Only the organiser sees them, once (the caller shows them)."""
+    with transaction.atomic():
+        if not has_two_factor(user):
+            raise ValidationError(_("Turn two-factor login on first."))
+        StaticDevice.objects.filter(user=user).delete()
+        device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
+        codes = [StaticToken.random_token() for _i in range(RECOVERY_CODE_COUNT)]
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+        audit.record(user, RECOVERY_CODES_MADE, user, label="")
+    return codes
+
+
+def recovery_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def verify_recovery_code(user, code: str) -> StaticDevice | None:
+    """Uses up one recovery code (each works once)."""
+    code = code.strip().lower()
+    with transaction.atomic():
+        for device in StaticDevice.objects.select_for_update().filter(user=user, confirmed=True):
+            if device.verify_token(code):
+                return device
+    return None
+
+
+def verify_second_factor(user, token: str):
+    """The login's second step: a code from the app, else one of the recovery codes."""
+    return verify_totp(user, token) or verify_recovery_code(user, token)
+
+
 def verify_totp(user, token: str) -> TOTPDevice | None:
     return _verify(user, token, confirmed=True)
 
 
 def totp_throttled(user) -> bool:
     """After wrong codes django-otp refuses even a right one for a while (doubling each time)."""
-    return any(
-        not device.verify_is_allowed()[0] for device in TOTPDevice.objects.filter(user=user)
-    )
+    devices = [*TOTPDevice.objects.filter(user=user), *StaticDevice.objects.filter(user=user)]
+    return any(not device.verify_is_allowed()[0] for device in devices)
 
 
 def disable_two_factor(user, token: str) -> bool:
     """Turn two-factor login off; a current code is needed, so a session left open is not
-    enough."""
+    enough. Refused while a project of the organiser requires two-factor login."""
+    if two_factor_required_for(user):
+        raise ValidationError(
+            _("A project you belong to requires two-factor login: it cannot be turned off.")
+        )
     with transaction.atomic():
         if verify_totp(user, token) is None:
             return False
         TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
         audit.record(user, TWO_FACTOR_OFF, user, label="")
     return True
+
+
+# --- Project login policy --------------------------------------------------------------------
+
+
+def requires_two_factor(project: Project) -> bool:
+    return LoginPolicy.objects.filter(project=project, require_two_factor=True).exists()
+
+
+def two_factor_required_for(user) -> bool:
+    """Whether a project of the organiser's requires two-factor login."""
+    return LoginPolicy.objects.filter(
+        require_two_factor=True, project__memberships__user=user
+    ).exists()
+
+
+def set_two_factor_required(project: Project, required: bool, *, actor) -> LoginPolicy:
+    """An owner's choice: the project's members must use two-factor login. Members without it
+    are sent to set it up before any console page."""
+    with transaction.atomic():
+        policy, _created = LoginPolicy.objects.select_for_update().get_or_create(project=project)
+        before = policy.require_two_factor
+        if before == required:
+            return policy
+        policy.require_two_factor = required
+        policy.save(update_fields=["require_two_factor"])
+        audit.record(actor, TWO_FACTOR_REQUIRED, project, project=project,
+                     changes={"require_two_factor": [before, required]})
+    return policy
+
+
+# --- Notices to the organiser ----------------------------------------------------------------
+
+
+def notify_lockout(user, *, minutes: int | None) -> None:
+    """Tells the organiser that logins to their account were locked after wrong passwords."""
+    if not user.email:
+        return
+    with transaction.atomic():
+        queue_templated_email(
+            template="console/accounts/email/locked_out",
+            context={
+                "username": user.get_username(), "minutes": minutes,
+                "reset_link": settings.AULA_BASE_URL.rstrip("/")
+                + reverse("console:password_reset"),
+            },
+            to=user.email, language=settings.LANGUAGE_CODE, kind="lockout",
+        )

@@ -16,7 +16,12 @@ urlpatterns = [
     path("account/", accounts.account, name="account"),
     path("account/two-factor/", accounts.two_factor_setup, name="two_factor_setup"),
     path("account/two-factor/off/", accounts.two_factor_disable, name="two_factor_disable"),
+    path("account/recovery-codes/", accounts.recovery_codes, name="recovery_codes"),
     path("p/<slug:project>/members/", accounts.members, name="members"),
+    path(
+        "p/<slug:project>/members/two-factor/", accounts.member_two_factor,
+        name="member_two_factor",
+    ),
     path("p/<slug:project>/members/add/", accounts.member_add, name="member_add"),
     path("p/<slug:project>/members/invite/", accounts.member_invite, name="member_invite"),
     path(
