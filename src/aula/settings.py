@@ -187,10 +187,11 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-globals().update(config.https(AULA_BASE_URL, globals().get("AULA_TRUSTED_PROXIES", 0)))
+_https = config.https(AULA_BASE_URL, globals().get("AULA_TRUSTED_PROXIES", 0))
+globals().update(_https)
 # HSTS preload is a promise to the browsers' lists that an operator makes by submitting the
 # domain there (AULA_HSTS_PRELOAD); not asking for it is no weakness of this site.
-SILENCED_SYSTEM_CHECKS_HTTPS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SILENCED_SYSTEM_CHECKS_HTTPS = [] if _https["SECURE_HSTS_PRELOAD"] else ["security.W021"]
 
 LOGIN_URL = "console:login"
 LOGIN_REDIRECT_URL = "console:home"
