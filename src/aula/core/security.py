@@ -68,7 +68,7 @@ class SecurityHeadersMiddleware:
             getattr(settings, "AULA_CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY),
         )
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        if needs_no_store(request):
+        if needs_no_store(request) and "no-store" not in response.get("Cache-Control", ""):
             add_never_cache_headers(response)
             patch_cache_control(response, private=True, no_store=True)
         return response
