@@ -19,6 +19,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
 	@touch $@
 
 ## make run: install, migrate, load the demo seminar, start the web server and the task worker.
+run: export AULA_MAIL_VIEWER ?= true
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0

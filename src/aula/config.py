@@ -73,11 +73,16 @@ def email(url: str | None = None) -> dict:
 
     ``smtp://user:pass@host:587?tls=true`` (STARTTLS), ``smtps://user:pass@host:465``
     (implicit TLS), ``submission://user:pass@host`` (STARTTLS on 587); ``?timeout=30``.
-    Without a URL, mail is kept for the local mail viewer, never sent.
+    Without a URL, mail is written to files under var/mail/ (one per batch, readable only on
+    the server), never sent and never shown on the web; the demo's mail viewer
+    (``AULA_MAIL_VIEWER=true``) keeps it in the database instead.
     """
     url = url if url is not None else os.environ.get("AULA_EMAIL_URL", "")
     if not url:
-        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(VAR_DIR / "mail"),
+        }
     parts = urlsplit(url)
     if parts.scheme not in {"smtp", "smtps", "submission"}:
         raise ValueError(
@@ -111,6 +116,25 @@ def allowed_hosts() -> list[str]:
     if base_host and base_host not in hosts:
         hosts.append(base_host)
     return hosts
+
+
+def https(base: str, trusted_proxies: int) -> dict:
+    """Settings for a site served over HTTPS (``AULA_BASE_URL`` https://...): behind a trusted
+    proxy (``AULA_TRUSTED_PROXIES`` > 0) that sets X-Forwarded-Proto, requests are known to be
+    secure, plain HTTP is redirected and browsers are told to use HTTPS only (HSTS,
+    ``AULA_HSTS_SECONDS``, default a year; 0 turns it off). Without HTTPS: nothing of this."""
+    if not base.startswith("https://"):
+        return {"SECURE_HSTS_SECONDS": 0, "SECURE_HSTS_PRELOAD": False}
+    settings = {
+        "SECURE_HSTS_SECONDS": int(os.environ.get("AULA_HSTS_SECONDS") or 31536000),
+        # Only this host's own subdomains (aula.example.eu -> *.aula.example.eu).
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        "SECURE_HSTS_PRELOAD": env_flag("AULA_HSTS_PRELOAD"),
+    }
+    if trusted_proxies > 0:
+        settings["SECURE_PROXY_SSL_HEADER"] = ("HTTP_X_FORWARDED_PROTO", "https")
+        settings["SECURE_SSL_REDIRECT"] = True
+    return settings
 
 
 def redis_url() -> str | None:

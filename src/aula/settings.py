@@ -52,6 +52,9 @@ MIDDLEWARE = [
     # First: public pages replayed from memory before the rest runs (aula.core.fastlane).
     "aula.core.fastlane.FastLaneMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # CSP, Permissions-Policy, no-store on personal pages; then 400 for a NUL in a parameter.
+    "aula.core.security.SecurityHeadersMiddleware",
+    "aula.core.security.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # An unprefixed project or event address: the browser's language, else the content's.
@@ -163,10 +166,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 globals().update(config.email())
 DEFAULT_FROM_EMAIL = config.os.environ.get("AULA_FROM_EMAIL", "Aula <noreply@localhost>")
+# The public mail viewer at /mail/ (e-mail kept, never sent: the demo) only when asked for.
+AULA_MAIL_VIEWER = config.env_flag("AULA_MAIL_VIEWER")
 
 # Optional tuning, each from the environment only when set (the apps hold the defaults).
-if config.os.environ.get("AULA_MAIL_VIEWER"):
-    AULA_MAIL_VIEWER = config.env_flag("AULA_MAIL_VIEWER")
 for _name, _cast in [
     ("AULA_REGISTRATION_RATE_LIMIT", str),
     ("AULA_REGISTRATION_MIN_FILL_SECONDS", float),
@@ -185,6 +188,11 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+_https = config.https(AULA_BASE_URL, globals().get("AULA_TRUSTED_PROXIES", 0))
+globals().update(_https)
+# HSTS preload is a promise to the browsers' lists that an operator makes by submitting the
+# domain there (AULA_HSTS_PRELOAD); not asking for it is no weakness of this site.
+SILENCED_SYSTEM_CHECKS_HTTPS = [] if _https["SECURE_HSTS_PRELOAD"] else ["security.W021"]
 
 LOGIN_URL = "console:login"
 LOGIN_REDIRECT_URL = "console:home"
@@ -212,6 +220,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "aula.registrations.ratelimit.client_address"
 # A console session ends after this many minutes without a request.
 AULA_CONSOLE_IDLE_MINUTES = int(config.os.environ.get("AULA_CONSOLE_IDLE_MINUTES") or 30)
+SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS_HTTPS]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "aula.console.accounts.locked_out"
 AXES_VERBOSE = False

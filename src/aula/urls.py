@@ -2,7 +2,8 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
+
+from aula.console.media import media
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -17,11 +18,6 @@ urlpatterns += i18n_patterns(
     path("", include("aula.feedback.urls")),
     path("", include("aula.certificates.urls")),
 )
-# Uploaded files (speaker photos) from var/media; a production proxy serves them itself.
-urlpatterns += [
-    path(
-        f"{settings.MEDIA_URL.strip('/')}/<path:path>",
-        serve,
-        {"document_root": settings.MEDIA_ROOT},
-    ),
-]
+# Uploaded files (speaker photos, documents) from var/media, each only to whoever may see it
+# (aula.console.media): a production proxy passes /media/ through instead of serving it.
+urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media, name="media")]

@@ -38,5 +38,11 @@ def page(browser, live_server):
     context = browser.new_context(locale="en-GB", timezone_id="Europe/Amsterdam")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # Whatever the Content-Security-Policy blocked (an inline script, a handler attribute)
+    # fails the test: chromium reports each refusal on the console.
+    refused = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert refused == []

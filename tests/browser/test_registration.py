@@ -16,6 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_register_read_the_confirmation_and_cancel(page, live_server, settings):
     # A person takes longer than the bots' minimum fill time; a script does not.
     settings.AULA_REGISTRATION_MIN_FILL_SECONDS = 0
+    settings.AULA_MAIL_VIEWER = True  # the demo's (make run sets AULA_MAIL_VIEWER=true)
     load_demo(DateMode.KEEP)
 
     page.goto(f"{live_server.url}/en/p/ecoc-sme/resilience-seminar/")

@@ -60,9 +60,14 @@ def test_database_argument_wins_over_the_environment(var_dir, monkeypatch):
 # --- e-mail --------------------------------------------------------------------------------
 
 
-def test_email_without_url_keeps_mail_in_memory():
-    assert config.email() == {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
-    assert config.email("")["EMAIL_BACKEND"].endswith("locmem.EmailBackend")
+def test_email_without_url_writes_files_under_var_never_to_the_web(var_dir):
+    """No AULA_EMAIL_URL: an explicit, non-public backend (files on the server), not the
+    public mail viewer (that needs AULA_MAIL_VIEWER=true, see tests/messaging)."""
+    assert config.email() == {
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(var_dir / "mail"),
+    }
+    assert config.email("")["EMAIL_BACKEND"].endswith("filebased.EmailBackend")
 
 
 def test_email_smtp_with_starttls():

@@ -66,14 +66,34 @@ def test_mail_viewer_marks_sent_without_any_backend(settings):
     assert backends.DownBackend.opened == 0
 
 
-def test_mail_viewer_is_the_default_with_the_locmem_backend(settings):
+def test_mail_viewer_is_off_unless_asked_for_whatever_the_backend(settings):
+    """Production fails closed: no AULA_EMAIL_URL never opens the public viewer by itself."""
     from aula.messaging.queries import mail_viewer_enabled
 
-    assert not hasattr(settings, "AULA_MAIL_VIEWER")  # settings.py leaves it to the default
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    del settings.AULA_MAIL_VIEWER
+    for backend in ["locmem", "filebased", "smtp"]:
+        settings.EMAIL_BACKEND = f"django.core.mail.backends.{backend}.EmailBackend"
+        assert not mail_viewer_enabled()
+    settings.AULA_MAIL_VIEWER = True
     assert mail_viewer_enabled()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    assert not mail_viewer_enabled()
+
+
+def test_settings_open_the_viewer_only_for_aula_mail_viewer_true(monkeypatch):
+    import importlib
+
+    import aula.settings
+
+    try:
+        for value, expected in [(None, False), ("", False), ("false", False), ("true", True)]:
+            if value is None:
+                monkeypatch.delenv("AULA_MAIL_VIEWER", raising=False)
+            else:
+                monkeypatch.setenv("AULA_MAIL_VIEWER", value)
+            monkeypatch.delenv("AULA_EMAIL_URL", raising=False)
+            assert importlib.reload(aula.settings).AULA_MAIL_VIEWER is expected, value
+    finally:
+        monkeypatch.undo()
+        importlib.reload(aula.settings)
 
 
 def test_refused_message_is_retried_with_backoff_then_fails(real_sending, settings):

@@ -27,6 +27,39 @@ def test_viewer_is_404_when_mail_is_really_sent(client, settings):
         assert client.get(url).status_code == 404
 
 
+def test_no_email_url_without_the_viewer_flag_shows_no_reset_link(client, settings, tmp_path):
+    """The account takeover of issue 12: no AULA_EMAIL_URL, an anonymous password reset for an
+    organiser, then /mail/?to=... must not show the link. Mail goes to files on the server."""
+    from aula import config
+    from aula.messaging import services
+    from tests.factories import organiser
+
+    del settings.AULA_MAIL_VIEWER  # what settings.py gives without AULA_MAIL_VIEWER=true
+    settings.EMAIL_BACKEND = config.email("")["EMAIL_BACKEND"]
+    settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
+    user = organiser(email="boss@example.org")
+    response = client.post(reverse("console:password_reset"), {"email": user.email})
+    assert response.status_code == 302
+    services.deliver_due()
+    assert client.get(reverse("messaging:list"), {"to": user.email}).status_code == 404
+    message = OutboxMessage.objects.get(recipient=user.email)
+    assert client.get(reverse("messaging:detail", args=[message.pk])).status_code == 404
+    assert message.status == OutboxMessage.Status.SENT
+    written = "".join(path.read_text() for path in (tmp_path / "mail").iterdir())
+    assert "boss@example.org" in written  # on the server's disk only
+
+
+def test_personal_pages_do_not_link_to_the_viewer_unless_asked_for(client, settings):
+    from tests.factories import make_event
+
+    event = make_event()
+    del settings.AULA_MAIL_VIEWER
+    page = f"/en/p/{event.project.slug}/{event.slug}/"
+    assert b"/mail/" not in client.get(page).content
+    settings.AULA_MAIL_VIEWER = True
+    assert client.get(reverse("messaging:list")).status_code == 200
+
+
 def test_list_is_newest_first_filtered_and_paged_with_bounded_queries(
     viewer, client, django_assert_num_queries
 ):

@@ -10,11 +10,10 @@ LIST_FIELDS = ("id", "recipient", "subject", "kind", "language", "status", "crea
 
 
 def mail_viewer_enabled() -> bool:
-    """True when e-mail is kept in the local mail viewer instead of being sent: by default when
-    no ``AULA_EMAIL_URL`` is configured (the demo), which leaves Django's locmem backend."""
-    return getattr(
-        settings, "AULA_MAIL_VIEWER", settings.EMAIL_BACKEND.endswith("locmem.EmailBackend")
-    )
+    """True when e-mail is kept in the local mail viewer instead of being sent: only where
+    ``AULA_MAIL_VIEWER=true`` asks for it (the demo, ``make run``), never merely because no
+    ``AULA_EMAIL_URL`` is set (the viewer is open to every visitor)."""
+    return bool(getattr(settings, "AULA_MAIL_VIEWER", False))
 
 
 def viewer_messages(to: str = "") -> QuerySet[OutboxMessage]:
