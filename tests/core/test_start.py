@@ -166,6 +166,14 @@ def test_production_refuses_to_start_without_email_configuration(monkeypatch):
         call_command("start", production=True)
 
 
+def test_the_check_alone_starts_nothing(monkeypatch):
+    monkeypatch.setenv("AULA_EMAIL_URL", "smtp://127.0.0.1:9")
+    call_command("start", production=True, check=True)  # returns at once: nothing started
+    monkeypatch.delenv("AULA_EMAIL_URL")
+    with pytest.raises(CommandError, match="AULA_EMAIL_URL"):
+        call_command("start", production=True, check=True)
+
+
 def test_make_serve_without_email_url_exits_with_what_to_set(site):
     env = {key: value for key, value in site.items() if key != "AULA_EMAIL_URL"}
     result = subprocess.run(  # noqa: S603

@@ -95,10 +95,16 @@ class Command(BaseCommand):
             "--production", action="store_true",
             help="no demo organiser account: create organisers with manage.py createsuperuser",
         )
+        parser.add_argument(
+            "--check", action="store_true",
+            help="only check that it may start (make serve runs this before migrating)",
+        )
 
-    def handle(self, *args, port, bind, workers, config, production, **options):
+    def handle(self, *args, port, bind, workers, config, production, check=False, **options):
         if production and (refusal := production_refusal()):
             raise CommandError(refusal)
+        if check:
+            return
         login = None if production else ensure_organiser()
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
         if settings.REDIS_URL:
