@@ -28,8 +28,10 @@ run: $(VENV)/.installed
 
 ## make serve: production-style on one machine: migrate, collect the hashed static files, then
 ## gunicorn (deploy/gunicorn.conf.py; AULA_WEB_WORKERS, default 2) on AULA_BIND:PORT with the
-## task worker and the scheduler. No demo data, no demo login. See docs/deploy.md.
+## task worker and the scheduler, restarted when they crash. No demo data, no demo login.
+## Refuses to start without AULA_EMAIL_URL. See docs/deploy.md.
 serve: $(VENV)/.installed
+	$(PY) manage.py start --production --check
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py start --production

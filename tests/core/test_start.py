@@ -1,0 +1,196 @@
+"""``manage.py start`` with real processes: a killed task worker or scheduler is started again
+while the web server keeps answering; SIGTERM stops everything; a web server that dies makes
+``start`` exit non-zero; production refuses to start without e-mail configuration."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from aula.core.management.commands.start import Supervised
+
+ROOT = Path(__file__).resolve().parents[2]
+MANAGE = str(ROOT / "manage.py")
+
+
+def children_of(pid: int) -> dict[int, str]:
+    """The direct children of ``pid`` (from /proc): {pid: command line}."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+        except OSError:
+            continue
+        # The command name (in parentheses) may hold spaces: the parent pid follows it.
+        fields = stat[stat.rindex(")") + 2:].split()
+        if fields[0] != "Z" and int(fields[1]) == pid:
+            found[int(entry.name)] = cmdline
+    return found
+
+
+def child(pid: int, word: str) -> int | None:
+    for child_pid, cmdline in children_of(pid).items():
+        if word in cmdline.split():
+            return child_pid
+    return None
+
+
+def wait_for(condition, timeout=30.0, step=0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(step)
+    raise AssertionError(f"not within {timeout} s: {condition}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def home_answers(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:  # noqa: S310
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A production environment on SQLite in its own AULA_VAR_DIR, migrated, static files
+    collected."""
+    env = {
+        key: value for key, value in os.environ.items()
+        if not key.startswith("AULA_") and key != "DJANGO_SETTINGS_MODULE"
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="aula.settings",
+        AULA_VAR_DIR=str(tmp_path_factory.mktemp("start") / "var"),
+        AULA_SECRET_KEY="test-" + "x" * 50,
+        AULA_EMAIL_URL="smtp://127.0.0.1:9",  # nothing is sent in these tests
+        PYTHONUNBUFFERED="1",
+    )
+    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):  # as make serve
+        subprocess.run(  # noqa: S603
+            [sys.executable, MANAGE, *command, "-v0"], env=env, check=True, cwd=ROOT,
+        )
+    return env
+
+
+def start(env, port, log: Path):
+    with log.open("wb") as out:
+        return subprocess.Popen(  # noqa: S603
+            [sys.executable, MANAGE, "start", "--production", "--port", str(port),
+             "--workers", "1"],
+            env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def test_a_killed_worker_or_scheduler_is_started_again_and_the_site_stays_up(site, tmp_path):
+    port, log = free_port(), tmp_path / "start.log"
+    proc = start(site, port, log)
+    try:
+        wait_for(lambda: home_answers(port), timeout=60)
+        for word in ("run_worker", "run_scheduler"):
+            old = wait_for(lambda word=word: child(proc.pid, word))
+            web = child(proc.pid, "gunicorn")
+            os.kill(old, signal.SIGKILL)
+            new = wait_for(lambda word=word, old=old: (
+                (pid := child(proc.pid, word)) and pid != old and pid
+            ), timeout=10)
+            assert new != old
+            assert home_answers(port), log.read_text()
+            assert proc.poll() is None
+            assert child(proc.pid, "gunicorn") == web
+        text = log.read_text()
+        assert "worker (pid" in text and "exited with -9" in text
+        assert "scheduler started again (restart 1)" in text
+        started = children_of(proc.pid)
+        assert len(started) == 3, started
+        web_workers = children_of(child(proc.pid, "gunicorn"))
+        assert web_workers
+
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0, log.read_text()
+        assert not any(_alive(pid) for pid in [*started, *web_workers])
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return state[state.rindex(")") + 2] != "Z"
+
+
+def test_when_the_web_server_dies_start_stops_everything_and_exits_non_zero(site, tmp_path):
+    port, log = free_port(), tmp_path / "start.log"
+    proc = start(site, port, log)
+    try:
+        wait_for(lambda: home_answers(port), timeout=60)
+        started = wait_for(lambda: len(children_of(proc.pid)) == 3 and children_of(proc.pid))
+        web = next(pid for pid, cmdline in started.items() if "gunicorn" in cmdline)
+        os.kill(web, signal.SIGKILL)
+        assert proc.wait(timeout=30) != 0
+        assert not any(_alive(pid) for pid in started)
+        assert "web server exited with -9" in log.read_text()
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def test_production_refuses_to_start_without_email_configuration(monkeypatch):
+    monkeypatch.delenv("AULA_EMAIL_URL", raising=False)
+    with pytest.raises(CommandError, match="AULA_EMAIL_URL"):
+        call_command("start", production=True)
+
+
+def test_the_check_alone_starts_nothing(monkeypatch):
+    monkeypatch.setenv("AULA_EMAIL_URL", "smtp://127.0.0.1:9")
+    call_command("start", production=True, check=True)  # returns at once: nothing started
+    monkeypatch.delenv("AULA_EMAIL_URL")
+    with pytest.raises(CommandError, match="AULA_EMAIL_URL"):
+        call_command("start", production=True, check=True)
+
+
+def test_make_serve_without_email_url_exits_with_what_to_set(site):
+    env = {key: value for key, value in site.items() if key != "AULA_EMAIL_URL"}
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, MANAGE, "start", "--production", "--port", str(free_port())],
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode != 0
+    assert "Set AULA_EMAIL_URL" in result.stderr
+    assert "Aula is running" not in result.stdout
+
+
+def test_restarts_wait_longer_each_time_and_start_again_at_one_second_when_stable():
+    child = Supervised("worker", ["true"])
+    child.started_at = 100.0
+    waits = [child.schedule_restart(100.0 + n) for n in range(8)]
+    assert waits == [1, 2, 4, 8, 16, 32, 60, 60]
+    child.started_at = 200.0
+    assert child.schedule_restart(200.0 + Supervised.stable_after) == 1
+    child.started_at = 300.0  # started again; crashes at once: the pause doubles again
+    assert child.schedule_restart(301.0) == 2
