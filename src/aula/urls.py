@@ -25,3 +25,5 @@ urlpatterns += [
         {"document_root": settings.MEDIA_ROOT},
     ),
 ]
+
+handler500 = "aula.core.unavailable.server_error"  # a lost database: 503, not 500

@@ -20,6 +20,8 @@ def broken_query(request):
     raise ValueError("not a database fault")
 
 
+handler500 = aula_urls.handler500  # the site's own, tested here
+
 urlpatterns = [
     path("lost/", lost),
     path("closed/", closed),
@@ -97,3 +99,25 @@ def test_the_broken_connection_is_closed_outside_a_transaction(client, urls):
 )
 def test_which_errors_mean_a_lost_connection(error, lost_):
     assert unavailable.connection_lost(error) is lost_
+
+
+class FailingMiddleware:
+    """Stands for a middleware meeting the dead database outside the view (a session save)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == "/middleware-lost/":
+            raise OperationalError("server closed the connection unexpectedly")
+        return self.get_response(request)
+
+
+def test_a_lost_connection_in_a_middleware_answers_503_too(client, urls, settings):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, f"{__name__}.FailingMiddleware"]
+    client.raise_request_exception = False
+    response = client.get("/middleware-lost/")
+    assert response.status_code == 503
+    assert response["Retry-After"]
+    assert "Aula is briefly unavailable" in response.content.decode()
+    assert client.get("/broken/").status_code == 500

@@ -102,7 +102,7 @@ def test_lock_contention_keeps_its_own_retries_beside_the_reconnection():
     assert len(attempts) == 4
 
 
-def test_inside_an_outer_transaction_a_lost_connection_goes_up(django_db_blocker):
+def test_inside_an_outer_transaction_a_lost_connection_goes_up():
     from django.db import transaction
 
     calls = []

@@ -9,12 +9,14 @@ The page is rendered in the site's style when that needs no database, else as pl
 """
 
 import logging
+import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 logger = logging.getLogger(__name__)
 
@@ -112,3 +114,13 @@ class DatabaseUnavailableMiddleware:
         )
         close_broken_connections()
         return unavailable_page(request)
+
+
+def server_error(request):
+    """``handler500``: a database fault raised outside a view (by a middleware: the session
+    saved, the fast lane) still answers the 503 page; any other error Django's own 500."""
+    exception = sys.exc_info()[1]
+    if isinstance(exception, (OperationalError, InterfaceError)):
+        close_broken_connections()
+        return unavailable_page(request)
+    return defaults.server_error(request)
