@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
+    "aula.core.unavailable.DatabaseUnavailableMiddleware",  # a lost database: 503, never 500
 ]
 
 ROOT_URLCONF = "aula.urls"

@@ -21,3 +21,5 @@ urlpatterns += i18n_patterns(
 # Uploaded files (speaker photos, documents) from var/media, each only to whoever may see it
 # (aula.console.media): a production proxy passes /media/ through instead of serving it.
 urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media, name="media")]
+
+handler500 = "aula.core.unavailable.server_error"  # a lost database: 503, not 500

@@ -30,7 +30,7 @@ from typing import TypeVar
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +38,7 @@ from django.utils.translation import ngettext
 
 from aula.audit import services as audit
 from aula.core.errors import ActionRefused
+from aula.core.unavailable import connection_lost
 from aula.events.models import AgendaBlock, Event
 from aula.registrations import emails, queries
 from aula.registrations.models import (
@@ -154,21 +155,39 @@ def _retryable(exc: OperationalError) -> bool:
 
 def run_in_transaction(func: Callable[[], T]) -> T:
     """``func()`` in one transaction, tried again after lock contention that the database gave
-    up on. Inside an outer transaction there is nothing to retry: the error goes up."""
-    for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
+    up on, and once more on a fresh connection when the connection died under it (a restarted
+    or failed-over server, a killed backend): the broken connection is closed, the retry opens
+    a new one. Nothing of the dead attempt survives it (the server rolls back what was not
+    committed), so the retry writes everything again, once. Should the connection have died
+    after the server committed but before it said so, the retry meets the first attempt's rows
+    (a registration: the unique address per event, answered as already registered). Inside an
+    outer transaction there is nothing to retry: the error goes up."""
+    reconnected = False
+    attempt = 0
+    while True:
+        attempt += 1
         try:
             with transaction.atomic():
                 return func()
-        except OperationalError as exc:
+        except (OperationalError, InterfaceError) as exc:
+            connection = transaction.get_connection()
+            if connection.in_atomic_block:
+                raise
+            if connection_lost(exc, connection):
+                if reconnected:
+                    raise
+                reconnected = True
+                logger.warning("Registration transaction retried on a new connection: %s", exc)
+                connection.close()
+                continue
             if (
-                attempt == TRANSACTION_ATTEMPTS
+                attempt >= TRANSACTION_ATTEMPTS
+                or isinstance(exc, InterfaceError)
                 or not _retryable(exc)
-                or transaction.get_connection().in_atomic_block
             ):
                 raise
             logger.warning("Registration transaction retried (%s): %s", attempt, exc)
             time.sleep(random.uniform(0.02, 0.1) * attempt)
-    raise AssertionError("unreachable")
 
 
 def _count_taken(event_id: int, block_id: int | None = None) -> int:
