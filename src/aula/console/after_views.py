@@ -330,7 +330,7 @@ def certificate_reissue(request, event_id, certificate_id):
 def certificate_pdf(request, event_id, certificate_id):
     """An organiser's download of one certificate (personal data: recorded). A revoked
     certificate has no PDF any more."""
-    event, _role = event_for(request.user, event_id, Role.VIEWER)
+    event, _role = event_for(request.user, event_id, Role.VIEWER, personal_data=True)
     certificate = certificate_queries.in_event(event, certificate_id)
     if certificate is None:
         raise Http404

@@ -36,10 +36,12 @@ def project_dashboard(request, project):
 
 
 def _download(request, event_id, extension):
-    event, _role = event_for(request.user, event_id)
+    # With the organisations' names the report holds personal data: a permission of its own.
+    include_organisations = request.GET.get("organisations") == "1"
+    event, _role = event_for(request.user, event_id, personal_data=include_organisations)
     file = services.participation_file(
         event, actor=request.user, language=get_language(), extension=extension,
-        include_organisations=request.GET.get("organisations") == "1",
+        include_organisations=include_organisations,
     )
     response = HttpResponse(file.content, content_type=file.content_type)
     response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
