@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from aula.console.models import Role
+from aula.console.models import Membership, Role
 from aula.events.models import AgendaBlock
 from tests.factories import make_event, make_model_seminar, make_project, organiser
 from tests.reports.data import populate
@@ -146,7 +146,11 @@ def test_downloads_carry_the_figures_and_no_personal_data(client, seminar):
     values = " | ".join(str(c.value) for s in book for row in s.iter_rows() for c in row)
     assert not [value for value in people if value in values]
     assert "Organisations" not in book.sheetnames
-    # Ticked: the organisations are in, still without any person.
+    # Ticked: the organisations are in, still without any person. Personal data: a viewer
+    # downloads it only when given the permission.
+    assert client.get(pdf, {"organisations": "1"}).status_code == 403
+    Membership.objects.filter(project=seminar.project, role=Role.VIEWER).update(
+        personal_data=True)
     text = pdf_text(client.get(pdf, {"organisations": "1"}).content)
     assert "Berlin Creative GmbH" in text
     assert not [value for value in people if value in text]
