@@ -90,6 +90,8 @@ def test_a_viewer_without_the_flag_gets_403_on_every_download(client, event):
     page = client.get(reverse("console:registrant", kwargs={
         **e, "registration_id": event.ana.pk})).content.decode()
     assert "Download all their data" not in page
+    page = client.get(reverse("console:certificates", kwargs=e)).content.decode()
+    assert "/pdf/" not in page
 
 
 def test_with_the_flag_every_download_is_allowed_and_recorded(client, event):
@@ -107,6 +109,8 @@ def test_with_the_flag_every_download_is_allowed_and_recorded(client, event):
         assert entry.actor_id == viewer.pk and entry.project_id == event.project_id, url
     page = client.get(reverse("console:registrants", kwargs={"event_id": event.pk}))
     assert "Export as CSV" in page.content.decode()
+    page = client.get(reverse("console:certificates", kwargs={"event_id": event.pk}))
+    assert "/pdf/" in page.content.decode()
 
 
 def test_the_audit_log_export_stays_with_owners(client, event):

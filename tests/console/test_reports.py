@@ -104,7 +104,12 @@ def test_dashboard_draws_svg_charts_with_their_tables(client, seminar):
     assert '<th scope="row">2021-06-04</th><td class="num">8</td>' in over_time
     session_table = page.split('id="chart-session-table"')[1].split("</table>")[0]
     assert "Session 1: Good practices from Kaunas</th><td class=\"num\">2</td>" in session_table
-    # The report's form: the organisations' list is an unticked option.
+    # The report's form: the organisations' list is an unticked option, offered to whoever
+    # may download personal data (not to this viewer).
+    assert 'name="organisations"' not in page
+    Membership.objects.filter(project=seminar.project, role=Role.VIEWER).update(
+        personal_data=True)
+    page = client.get(urls(seminar)[0]).content.decode()
     assert 'name="organisations" value="1">' in page and "checked" not in page
 
 

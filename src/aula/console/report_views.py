@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from aula.console.permissions import event_for, project_for
+from aula.console.permissions import event_for, may_download_personal_data, project_for
 from aula.core.timefmt import format_range
 from aula.reports import charts, queries, services
 
@@ -21,6 +21,7 @@ def event_dashboard(request, event_id):
         "content_language": event.primary_language,
         "dashboard": dashboard, "charts": charts.dashboard_charts(dashboard),
         "when": format_range(event.starts_at, event.ends_at, event.time_zone),
+        "can_download": may_download_personal_data(request.user, event.project),
     })
 
 
