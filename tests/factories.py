@@ -160,6 +160,11 @@ def make_person(**fields) -> Person:
 
 
 def add_role(item: AgendaItem, person: Person, role: str = ItemRole.Role.SPEAKER, **fields):
+    """``person`` on ``item``; a person made without a project joins the item's project (people
+    belong to a project)."""
+    if person.project_id is None:
+        person.project_id = item.block.event.project_id
+        person.save(update_fields=["project"])
     return ItemRole.objects.create(item=item, person=person, role=role, **fields)
 
 

@@ -367,7 +367,7 @@ def test_items_and_people(editor, event):
     item.refresh_from_db()
     assert item.starts_at == vilnius(2030, 3, 14, 10, 15)
     # People: from the list, and a new one.
-    known = make_person(name="Ekaterina Travkina")
+    known = make_person(name="Ekaterina Travkina", project=event.project)
     editor.post(url("event_role_add", event, item_id=item.pk),
                 {"role-person": known.pk, "role-role": "speaker"})
     response = editor.post(url("event_role_add", event, item_id=item.pk),

@@ -196,7 +196,7 @@ def test_agenda_actions_on_the_record(editor, user, event):
     item = AgendaItem.objects.get(block=block)
     editor.post(url("event_item", event, item_id=item.pk), {
         "item-title_en": "Hello all", "item-start_time": "10:15", "item-order": "1"})
-    known = make_person(name="Ana")
+    known = make_person(name="Ana", project=event.project)
     editor.post(url("event_role_add", event, item_id=item.pk),
                 {"role-person": known.pk, "role-role": "speaker"})
     editor.post(url("event_person_new", event, item_id=item.pk), {

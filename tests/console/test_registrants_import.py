@@ -195,9 +195,9 @@ def exported(event):
 
 
 def test_csv_export_has_every_answer_and_consent_and_escapes_formulas(
-    client, event, viewer, exported
+    client, event, editor, exported
 ):
-    client.force_login(viewer)
+    client.force_login(editor)
     response = client.get(url("registrants_export", event, fmt="csv"))
     assert response["Content-Type"].startswith("text/csv")
     body = b"".join(response.streaming_content).decode("utf-8")
@@ -221,15 +221,15 @@ def test_csv_export_has_every_answer_and_consent_and_escapes_formulas(
     assert not any(cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r)
 
 
-def test_csv_export_keeps_the_tables_filters(client, event, viewer, exported):
-    client.force_login(viewer)
+def test_csv_export_keeps_the_tables_filters(client, event, editor, exported):
+    client.force_login(editor)
     response = client.get(url("registrants_export", event, fmt="csv"), {"q": "Family00001"})
     body = b"".join(response.streaming_content).decode("utf-8")
     assert len(list(csv.reader(io.StringIO(body[1:])))) == 2
 
 
-def test_xlsx_export_has_every_answer_and_no_formula(client, event, viewer, exported):
-    client.force_login(viewer)
+def test_xlsx_export_has_every_answer_and_no_formula(client, event, editor, exported):
+    client.force_login(editor)
     response = client.get(url("registrants_export", event, fmt="xlsx"))
     assert response["Content-Disposition"].startswith("attachment")
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from aula.console.models import Role
+from aula.console.models import Membership, Role
 from aula.events.models import AgendaBlock
 from tests.factories import make_event, make_model_seminar, make_project, organiser
 from tests.reports.data import populate
@@ -104,7 +104,12 @@ def test_dashboard_draws_svg_charts_with_their_tables(client, seminar):
     assert '<th scope="row">2021-06-04</th><td class="num">8</td>' in over_time
     session_table = page.split('id="chart-session-table"')[1].split("</table>")[0]
     assert "Session 1: Good practices from Kaunas</th><td class=\"num\">2</td>" in session_table
-    # The report's form: the organisations' list is an unticked option.
+    # The report's form: the organisations' list is an unticked option, offered to whoever
+    # may download personal data (not to this viewer).
+    assert 'name="organisations"' not in page
+    Membership.objects.filter(project=seminar.project, role=Role.VIEWER).update(
+        personal_data=True)
+    page = client.get(urls(seminar)[0]).content.decode()
     assert 'name="organisations" value="1">' in page and "checked" not in page
 
 
@@ -146,7 +151,11 @@ def test_downloads_carry_the_figures_and_no_personal_data(client, seminar):
     values = " | ".join(str(c.value) for s in book for row in s.iter_rows() for c in row)
     assert not [value for value in people if value in values]
     assert "Organisations" not in book.sheetnames
-    # Ticked: the organisations are in, still without any person.
+    # Ticked: the organisations are in, still without any person. Personal data: a viewer
+    # downloads it only when given the permission.
+    assert client.get(pdf, {"organisations": "1"}).status_code == 403
+    Membership.objects.filter(project=seminar.project, role=Role.VIEWER).update(
+        personal_data=True)
     text = pdf_text(client.get(pdf, {"organisations": "1"}).content)
     assert "Berlin Creative GmbH" in text
     assert not [value for value in people if value in text]

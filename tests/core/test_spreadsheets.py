@@ -19,10 +19,34 @@ def test_formulas_become_text(value, expected):
 
 
 def test_every_export_uses_the_one_guard():
+    from aula.audit import exports as audit_exports
     from aula.console import exports
     from aula.reports import xlsx
 
     assert exports.safe is spreadsheets.safe is xlsx.safe
+    assert exports.csv_lines is spreadsheets.csv_lines is audit_exports.csv_lines
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("Ana;=cmd|' /C calc'!A0", "Ana;'=cmd|' /C calc'!A0"), ("a, +1", "a, '+1"),
+    ('a;"=1', "a;\"'=1"), ("a\n@x", "a\n'@x"), ("a\t-1", "a\t'-1"), ("=a;=b", "'=a;'=b"),
+    ("a;'=b", "a;'=b"), ("Ana; Ion", "Ana; Ion"), (5, 5),
+])
+def test_csv_cells_are_guarded_at_every_piece(value, expected):
+    assert spreadsheets.safe_csv(value) == expected
+    assert spreadsheets.safe_csv(expected) == expected  # guarded once only
+
+
+def test_csv_quotes_every_field_and_no_separator_makes_a_formula():
+    import csv
+    import io
+
+    text = "".join(spreadsheets.csv_lines([[1, "Ana;=cmd|' /C calc'!A0", 'x,"-2', None]]))
+    assert text.startswith("\ufeff\"1\",")
+    for delimiter in (",", ";", "\t", "|"):
+        for row in csv.reader(io.StringIO(text[1:], newline=""), delimiter=delimiter):
+            for field in row:
+                assert not field.lstrip(' "').startswith(spreadsheets.FORMULA_STARTS), field
 
 
 @pytest.mark.parametrize("encoded", [

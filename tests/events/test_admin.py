@@ -595,7 +595,7 @@ def test_item_page_in_the_event_zone(admin_client, seminar):
 
 def test_item_with_speakers_added_on_its_page(admin_client, seminar):
     closing = seminar.blocks.get(title__en="Closing")
-    person = make_person(name="Lavinia Simion")
+    person = make_person(name="Lavinia Simion", project=seminar.project)
     response = admin_client.post(admin_url(AgendaItem, "add"), {
         "block": str(closing.pk),
         "starts_at_0": "2021-06-10", "starts_at_1": "12:50",
@@ -1107,6 +1107,7 @@ def test_admin_saves_and_deletes_are_on_the_record(admin_client, seminar):
 
     person_url = admin_url(Person, "add")
     response = admin_client.post(person_url, {"name": "Ana Pop", "organisation": "",
+                                              "project": str(seminar.project_id),
                                               **translated("job_title"), **translated("bio")})
     assert response.status_code == 302, errors_of(response)
     assert AuditEntry.objects.get(action="person.created").changes["name"] == [None, "Ana Pop"]

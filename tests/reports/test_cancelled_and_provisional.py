@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from aula.audit.models import AuditEntry
-from aula.console.models import Role
+from aula.console.models import Membership, Role
 from aula.events import lifecycle
 from aula.events.models import Event
 from aula.reports import queries
@@ -117,6 +117,7 @@ def test_the_project_overview_marks_the_cancelled_event(client, seminar, attenda
 
 def test_downloads_with_organisations_are_recorded(client, seminar):
     vic = organiser("vic", seminar.project, Role.VIEWER)
+    Membership.objects.filter(user=vic).update(personal_data=True)  # may download names
     client.force_login(vic)
     e = {"event_id": seminar.pk}
     response = client.get(reverse("console:reports_pdf", kwargs=e))

@@ -2,10 +2,11 @@
 
 Entries are read in batches (``iterator``), so memory stays flat however long the log is. Every
 text cell that a spreadsheet would take for a formula (= + - @, or a tab or carriage return
-first) gets a leading single quote (``aula.core.spreadsheets.safe``, the one formula guard).
+first) gets a leading single quote (``aula.core.spreadsheets.safe``, the one formula guard); the
+CSV quotes every field and guards every piece a spreadsheet could split a cell into
+(``aula.core.spreadsheets.csv_lines``).
 """
 
-import csv
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 
@@ -18,6 +19,7 @@ from openpyxl import Workbook
 
 from aula.audit import queries
 from aula.audit.models import AuditEntry
+from aula.core.spreadsheets import csv_lines
 from aula.core.spreadsheets import safe as _safe
 
 BATCH_SIZE = 2000
@@ -47,11 +49,6 @@ def rows(entries: QuerySet[AuditEntry], event_names: Mapping[int, str]) -> Itera
         yield [_safe(cell) for cell in row]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def csv_chunks(lines: Iterable[list]) -> Iterator[str]:
     """The CSV file line by line, with a byte-order mark so that spreadsheets read UTF-8; the
     rows are made while the response streams, in the language and zone of the request."""
@@ -59,11 +56,8 @@ def csv_chunks(lines: Iterable[list]) -> Iterator[str]:
     zone = timezone.get_current_timezone()
 
     def chunks():
-        writer = csv.writer(_Echo())
         with translation.override(language), timezone.override(zone):
-            yield "\ufeff"
-            for row in lines:
-                yield writer.writerow(row)
+            yield from csv_lines(lines)
 
     return chunks()
 

@@ -303,6 +303,22 @@ def member_role(request, project, member_id):
 
 @login_required
 @require_POST
+def member_personal_data(request, project, member_id):
+    """An owner lets a viewer download personal data, or no longer."""
+    project, _role = project_for(request.user, project, Role.OWNER)
+    membership = get_object_or_404(Membership, pk=member_id, project=project)
+    allowed = request.POST.get("allowed") == "1"
+    try:
+        services.allow_personal_data(membership, allowed, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Permission to download personal data changed."))
+    return redirect("console:members", project=project.slug)
+
+
+@login_required
+@require_POST
 def member_remove(request, project, member_id):
     project, _role = project_for(request.user, project, Role.OWNER)
     membership = get_object_or_404(Membership, pk=member_id, project=project)

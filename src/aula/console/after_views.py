@@ -21,7 +21,7 @@ from aula.certificates.forms import RuleForm
 from aula.certificates.models import CertificateRule
 from aula.certificates.views import pdf_response
 from aula.console.models import Role
-from aula.console.permissions import event_for
+from aula.console.permissions import event_for, may_download_personal_data
 from aula.core.errors import ActionRefused
 from aula.core.forms import apply_errors
 from aula.events.lifecycle import after_seminar_refusal
@@ -249,6 +249,7 @@ def _certificates_page(request, event, role, *, rule_form=None, status=200):
     return render(request, "console/after/certificates.html", _context(
         event, role, rule=rule, certificates=certificates,
         summary=certificate_queries.summary(event, certificates, rule),
+        can_download=may_download_personal_data(request.user, event.project),
         rule_form=rule_form or RuleForm(initial={
             "minimum_minutes": rule.minimum_minutes,
             "allow_unknown_duration": rule.allow_unknown_duration,
@@ -330,7 +331,7 @@ def certificate_reissue(request, event_id, certificate_id):
 def certificate_pdf(request, event_id, certificate_id):
     """An organiser's download of one certificate (personal data: recorded). A revoked
     certificate has no PDF any more."""
-    event, _role = event_for(request.user, event_id, Role.VIEWER)
+    event, _role = event_for(request.user, event_id, Role.VIEWER, personal_data=True)
     certificate = certificate_queries.in_event(event, certificate_id)
     if certificate is None:
         raise Http404

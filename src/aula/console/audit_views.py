@@ -143,12 +143,12 @@ def _export(request, *, project, event, fmt):
 @require_GET
 @login_required
 def project_log_export(request, project, fmt):
-    project, _role = project_for(request.user, project, Role.OWNER)
+    project, _role = project_for(request.user, project, Role.OWNER, personal_data=True)
     return _export(request, project=project, event=None, fmt=fmt)
 
 
 @require_GET
 @login_required
 def event_log_export(request, event_id, fmt):
-    event, _role = event_for(request.user, event_id, Role.OWNER)
+    event, _role = event_for(request.user, event_id, Role.OWNER, personal_data=True)
     return _export(request, project=event.project, event=event, fmt=fmt)

@@ -256,9 +256,11 @@ class RoleForm(forms.Form):
     person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none())
     role = forms.ChoiceField(label=_("Role"), choices=ItemRole.Role.choices)
 
-    def __init__(self, *args, people=None, **kwargs):
+    def __init__(self, *args, project, people=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.order_by("name", "id")
+        # People belong to a project: only the event's project's people are offered.
+        self.fields["person"].queryset = Person.objects.filter(project=project).order_by(
+            "name", "id")
         if people is not None:
             self.fields["person"].choices = [("", "---------")] + [
                 (person.pk, str(person)) for person in people

@@ -330,11 +330,12 @@ def item_edit(request, event_id, item_id, role_form=None, person_form=None):
                 messages.success(request, _("The item is saved."))
                 return redirect("console:event_item", event_id=event.pk, item_id=item.pk)
         item = _item(event, item_id)
-        people = list(Person.objects.order_by("name", "id"))
+        people = list(Person.objects.filter(project=event.project).order_by("name", "id"))
         return _page(
             request, "item.html", event, role, item=item, agenda_block=item.block, form=form,
             roles=list(item.roles.select_related("person")),
-            role_form=role_form or forms.RoleForm(people=people, prefix="role"),
+            role_form=role_form or forms.RoleForm(project=event.project, people=people,
+                                                  prefix="role"),
             person_form=person_form or forms.PersonForm(prefix="person"),
         )
 
@@ -354,7 +355,7 @@ def item_delete(request, event_id, item_id):
 def role_add(request, event_id, item_id):
     event, _role = event_for(request.user, event_id, Role.EDITOR)
     item = _item(event, item_id)
-    form = forms.RoleForm(request.POST, prefix="role")
+    form = forms.RoleForm(request.POST, project=event.project, prefix="role")
     if form.is_valid():
         try:
             agenda_rules.add_role(item, form.cleaned_data["person"], form.cleaned_data["role"],
@@ -373,6 +374,7 @@ def person_new(request, event_id, item_id):
     event, _role = event_for(request.user, event_id, Role.EDITOR)
     item = _item(event, item_id)
     form = forms.PersonForm(request.POST, prefix="person")
+    form.instance.project = event.project
     if form.is_valid():
         try:
             agenda_rules.add_new_person(item, form.instance, form.cleaned_data["role"],

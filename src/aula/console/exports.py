@@ -4,11 +4,12 @@ question) and every consent with its version and time.
 Rows are read in batches by primary key (``values``, never model instances), each batch with one
 more query for its sessions, and written out as they come: memory stays flat at 100,000
 registrants. Every text cell that a spreadsheet would take for a formula (= + - @, or a tab or
-carriage return first) gets a leading single quote (``core.spreadsheets.safe``). Every download
-is recorded in the audit log (``record``): the file holds personal data.
+carriage return first) gets a leading single quote (``core.spreadsheets.safe``); the CSV quotes
+every field and guards every piece a spreadsheet could split a cell into
+(``core.spreadsheets.csv_lines``). Every download is recorded in the audit log (``record``):
+the file holds personal data; who may download it decides ``console.permissions``.
 """
 
-import csv
 import tempfile
 import zoneinfo
 from collections.abc import Iterator
@@ -23,7 +24,7 @@ from aula.attendance import queries as attendance_queries
 from aula.audit import services as audit
 from aula.console import registrant_queries
 from aula.console.registrant_queries import Filters, answer_text, filtered
-from aula.core.spreadsheets import safe
+from aula.core.spreadsheets import csv_lines, safe
 from aula.events.models import Event
 from aula.registrations import queries as registration_queries
 from aula.registrations.models import OrganisationType, Registration, SessionChoice
@@ -126,22 +127,14 @@ def record(actor, event: Event, fmt: str, filters: Filters | None = None) -> Non
                           data={"filters": query, "searched": searched})
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def csv_chunks(event: Event, filters: Filters | None = None) -> Iterator[str]:
     """The CSV file line by line, with a byte-order mark so that spreadsheets read UTF-8. The
     lines are produced while the response streams, in the language of the request."""
     language = get_language() or settings.LANGUAGE_CODE
 
     def lines():
-        writer = csv.writer(_Echo())
         with translation.override(language):
-            yield "\ufeff"
-            for row in rows(event, filters):
-                yield writer.writerow(row)
+            yield from csv_lines(rows(event, filters))
 
     return lines()
 

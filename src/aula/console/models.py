@@ -26,6 +26,12 @@ class Membership(models.Model):
         Project, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("project")
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.VIEWER)
+    # Owners and editors download personal data (registrant lists, certificates, reports with
+    # organisations' names, the audit log) by their role; a viewer only when an owner allows it.
+    personal_data = models.BooleanField(
+        _("may download personal data"), default=False,
+        help_text=_("Viewers only: owners and editors always may."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -3,6 +3,11 @@
 Every console view goes through ``project_for`` / ``event_for``: a project the organiser is not
 a member of does not exist for them (404); a role too low for the action is refused (403).
 Superusers count as owners of every project.
+
+Downloading personal data (registrant lists, a registrant's data, certificates, the participation
+report with organisations' names, the audit log) is a permission of its own
+(``may_download_personal_data``): owners and editors have it by their role, a viewer only when an
+owner gave it to them on the members page (``Membership.personal_data``).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -24,6 +29,28 @@ def role_in(user, project: Project) -> Role | None:
     return Role(role) if role else None
 
 
+def may_download_personal_data(user, project: Project) -> bool:
+    """May ``user`` download the personal data of ``project``'s registrants?"""
+    if not user.is_authenticated or not user.is_active or project is None:
+        return False
+    if user.is_superuser:
+        return True
+    membership = (
+        Membership.objects.filter(user=user, project=project)
+        .values_list("role", "personal_data").first()
+    )
+    if membership is None:
+        return False
+    role, personal_data = membership
+    return allows(Role(role), Role.EDITOR) or personal_data
+
+
+def require_personal_data(user, project: Project) -> None:
+    """Refuse (403) a download of personal data to whoever may not."""
+    if not may_download_personal_data(user, project):
+        raise PermissionDenied
+
+
 def allows(role: Role | None, needed: Role) -> bool:
     return role is not None and ROLE_RANK[role] >= ROLE_RANK[needed]
 
@@ -37,21 +64,29 @@ def visible_projects(user):
     return Project.objects.filter(memberships__user=user)
 
 
-def project_for(user, slug: str, needed: Role = Role.VIEWER) -> tuple[Project, Role]:
+def project_for(user, slug: str, needed: Role = Role.VIEWER, *,
+                personal_data: bool = False) -> tuple[Project, Role]:
     project = Project.objects.filter(slug=slug).first()
     role = role_in(user, project) if project else None
     if role is None:
         raise Http404
     if not allows(role, needed):
         raise PermissionDenied
+    if personal_data:
+        require_personal_data(user, project)
     return project, role
 
 
-def event_for(user, event_id: int, needed: Role = Role.VIEWER) -> tuple[Event, Role]:
+def event_for(user, event_id: int, needed: Role = Role.VIEWER, *,
+              personal_data: bool = False) -> tuple[Event, Role]:
+    """The event and the organiser's role in its project; with ``personal_data`` the page is a
+    download of personal data, refused (403) to whoever may not download it."""
     event = Event.objects.select_related("project").filter(pk=event_id).first()
     role = role_in(user, event.project) if event else None
     if role is None:
         raise Http404
     if not allows(role, needed):
         raise PermissionDenied
+    if personal_data:
+        require_personal_data(user, event.project)
     return event, role

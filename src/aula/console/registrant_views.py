@@ -19,7 +19,7 @@ from django_countries import countries
 
 from aula.console import exports, registrant_queries
 from aula.console.models import Role
-from aula.console.permissions import allows, event_for
+from aula.console.permissions import allows, event_for, may_download_personal_data
 from aula.console.registrant_forms import AddRegistrantForm, ImportConfirmForm, ImportUploadForm
 from aula.registrations import imports, services
 from aula.registrations import queries as registration_queries
@@ -82,6 +82,7 @@ def registrants(request, event_id):
         query=urlencode(filters.as_query()),
         previous_query=urlencode(filters.as_query(page=page.number - 1)),
         next_query=urlencode(filters.as_query(page=page.number + 1)),
+        can_download=may_download_personal_data(request.user, event.project),
     ))
 
 
@@ -92,6 +93,7 @@ def registrant(request, event_id, registration_id):
     return _render_in_zone(request, "console/registrants/detail.html", _context(
         event, role, registration=registration,
         history=registrant_queries.history(registration, event),
+        can_download=may_download_personal_data(request.user, event.project),
     ))
 
 
@@ -243,7 +245,7 @@ def resend(request, event_id, registration_id):
 @login_required
 @require_safe
 def export(request, event_id, fmt):
-    event, role = event_for(request.user, event_id, Role.VIEWER)
+    event, role = event_for(request.user, event_id, Role.VIEWER, personal_data=True)
     if fmt not in ("csv", "xlsx"):
         raise Http404
     filters = registrant_queries.Filters.from_query(request.GET)
@@ -359,8 +361,8 @@ def sessions(request, event_id, registration_id):
 @require_safe
 def data(request, event_id, registration_id):
     """Everything stored about the registrant (a request under GDPR Art. 15 answered by the
-    organiser); the download is recorded."""
-    event, role = event_for(request.user, event_id, Role.EDITOR)
+    organiser); the download is recorded. A viewer may only when given the permission."""
+    event, role = event_for(request.user, event_id, Role.VIEWER, personal_data=True)
     registration = _registrant_or_404(event, registration_id)
     registration.event = event
     content = json.dumps(services.export_data(registration), ensure_ascii=False, indent=2)

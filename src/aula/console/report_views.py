@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from aula.console.permissions import event_for, project_for
+from aula.console.permissions import event_for, may_download_personal_data, project_for
 from aula.core.timefmt import format_range
 from aula.reports import charts, queries, services
 
@@ -21,6 +21,7 @@ def event_dashboard(request, event_id):
         "content_language": event.primary_language,
         "dashboard": dashboard, "charts": charts.dashboard_charts(dashboard),
         "when": format_range(event.starts_at, event.ends_at, event.time_zone),
+        "can_download": may_download_personal_data(request.user, event.project),
     })
 
 
@@ -36,10 +37,12 @@ def project_dashboard(request, project):
 
 
 def _download(request, event_id, extension):
-    event, _role = event_for(request.user, event_id)
+    # With the organisations' names the report holds personal data: a permission of its own.
+    include_organisations = request.GET.get("organisations") == "1"
+    event, _role = event_for(request.user, event_id, personal_data=include_organisations)
     file = services.participation_file(
         event, actor=request.user, language=get_language(), extension=extension,
-        include_organisations=request.GET.get("organisations") == "1",
+        include_organisations=include_organisations,
     )
     response = HttpResponse(file.content, content_type=file.content_type)
     response["Content-Disposition"] = f'attachment; filename="{file.filename}"'

@@ -32,6 +32,9 @@ MEMBER_ADDED = audit.action("member.added", _("Added a member to the project"))
 MEMBER_INVITED = audit.action("member.invited", _("Invited a new organiser to the project"))
 MEMBER_ROLE_CHANGED = audit.action("member.role_changed", _("Changed a member's role"))
 MEMBER_REMOVED = audit.action("member.removed", _("Removed a member from the project"))
+MEMBER_PERSONAL_DATA = audit.action(
+    "member.personal_data", _("Changed whether a viewer may download personal data")
+)
 TWO_FACTOR_ON = audit.action("account.two_factor_on", _("Turned two-factor login on"))
 TWO_FACTOR_OFF = audit.action("account.two_factor_off", _("Turned two-factor login off"))
 RECOVERY_CODES_MADE = audit.action(
@@ -133,6 +136,30 @@ def change_role(membership: Membership, role: Role, *, actor) -> Membership:
         audit.record(actor, MEMBER_ROLE_CHANGED, membership, project=membership.project,
                      label=_member_label(membership),
                      changes=audit.changes_between({"role": before}, {"role": Role(role).value}))
+    return membership
+
+
+def allow_personal_data(membership: Membership, allowed: bool, *, actor) -> Membership:
+    """Let a viewer download personal data (registrant lists, certificates, reports with
+    organisations' names) or no longer. Owners and editors may by their role: refused for them.
+    """
+    with transaction.atomic():
+        membership = (
+            Membership.objects.select_for_update().select_related("project", "user")
+            .get(pk=membership.pk)
+        )
+        if membership.role != Role.VIEWER:
+            raise ValidationError(
+                _("Owners and editors download personal data by their role already.")
+            )
+        before = membership.personal_data
+        if before == allowed:
+            return membership  # nothing changed: nothing to record
+        membership.personal_data = allowed
+        membership.save(update_fields=["personal_data"])
+        audit.record(actor, MEMBER_PERSONAL_DATA, membership, project=membership.project,
+                     label=_member_label(membership),
+                     changes={"personal_data": [before, allowed]})
     return membership
 
 

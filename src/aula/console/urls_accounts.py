@@ -29,6 +29,10 @@ urlpatterns = [
         name="member_role",
     ),
     path(
+        "p/<slug:project>/members/<int:member_id>/personal-data/", accounts.member_personal_data,
+        name="member_personal_data",
+    ),
+    path(
         "p/<slug:project>/members/<int:member_id>/remove/", accounts.member_remove,
         name="member_remove",
     ),

@@ -3,14 +3,28 @@
 * Out: a text cell that a spreadsheet program would take for a formula (it starts with
   = + - @, a tab or a carriage return) gets a leading single quote, so the program shows it as
   text instead of running it (CSV/formula injection); characters XLSX cannot hold are dropped.
+  A CSV file is written with every field quoted (``csv_lines``), and within a text cell every
+  piece that follows a separator a spreadsheet might split on (``,`` ``;`` a tab or a line
+  break, then any spaces or quotes) is guarded too: opened with ``;`` as its separator (Excel's
+  default in much of Europe) a comma-separated file is cut at the ``;`` inside a cell, and the
+  piece after it would otherwise run as a formula (``Ana;=cmd|' /C calc'!A0``).
 * In: a file's text is read whatever the program that saved it: a byte-order mark (UTF-8 or
   UTF-16, as Excel and Teams write them) decides; UTF-16 without one is told by its zero bytes;
   else UTF-8, then the legacy encodings the caller accepts.
 """
 
+import csv
+import re
+from collections.abc import Iterable, Iterator
+
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+# A formula starter at the start of a piece a spreadsheet may cut the cell into: after a
+# separator (comma, semicolon, tab, line break), any spaces and quotes, e.g. ``a;=1+1`` or
+# ``a, "=1+1``. The quote goes right before the starter.
+_PIECE_FORMULA = re.compile(r'([,;\t\r\n][ "]*)(?=[=+\-@])')
 
 
 def safe(value):
@@ -23,6 +37,30 @@ def safe(value):
     if value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def safe_csv(value):
+    """A CSV cell value no spreadsheet runs as a formula, whatever separator it splits the
+    file on: ``safe``, and a single quote before a formula starter that begins any piece after
+    a comma, semicolon, tab or line break. Anything but text is returned as it is."""
+    value = safe(value)
+    if value.__class__ is not str:
+        return value
+    return _PIECE_FORMULA.sub(r"\1'", value)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_lines(rows: Iterable[list]) -> Iterator[str]:
+    """The CSV file line by line: a byte-order mark (so spreadsheets read UTF-8), then every
+    row with every field quoted and every text cell through ``safe_csv``."""
+    writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)
+    yield "\ufeff"
+    for row in rows:
+        yield writer.writerow([safe_csv(cell) for cell in row])
 
 
 class UnreadableText(ValueError):

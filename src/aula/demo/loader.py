@@ -129,7 +129,7 @@ class Loader:
         with transaction.atomic():
             project = self.load_project()
             partners = self.load_partners(project)
-            people = self.load_people()
+            people = self.load_people(project)
             event, event_changes = self.load_event(project, partners)
             self.load_agenda(event, people)
             self.load_privacy_notice(project)
@@ -157,10 +157,13 @@ class Loader:
             self.log(f"Kept partner not in the demo data: {extra.organisation}")
         return partners
 
-    def load_people(self) -> dict[str, Person]:
+    def load_people(self, project: Project) -> dict[str, Person]:
         people = {}
         for name, data in seminar.PEOPLE.items():
-            person = Person.objects.filter(name=name).order_by("pk").first() or Person()
+            person = (
+                Person.objects.filter(project=project, name=name).order_by("pk").first()
+                or Person(project=project)
+            )
             self.sync(person, {"name": name, **data}, f"person {name}")
             people[name] = person
         return people

@@ -161,9 +161,11 @@ def localized_title(obj, field="title") -> str:
 @admin.register(Person)
 class PersonAdmin(AuditedAdmin, admin.ModelAdmin):
     recorders = EVENT_RECORDERS
-    list_display = ["name", "organisation", "job_title_display", "has_photo"]
+    list_display = ["name", "organisation", "job_title_display", "project", "has_photo"]
+    list_filter = ["project"]
+    list_select_related = ["project"]
     search_fields = ["name", "organisation", *translated_search("job_title")]
-    fields = ["name", "organisation", "job_title", "bio", "photo"]
+    fields = ["project", "name", "organisation", "job_title", "bio", "photo"]
 
     @admin.display(description=_("job title"))
     def job_title_display(self, person):
@@ -461,10 +463,27 @@ class AgendaBlockAdmin(AuditedAdmin, EventZoneMixin, ZoneHelpMixin, admin.ModelA
 
 
 class ItemRoleInline(admin.TabularInline):
+    """The people on an item: only people of its event's project are offered (people belong to
+    a project, ``ItemRole.clean``)."""
+
     model = ItemRole
     extra = 1
-    autocomplete_fields = ["person"]
     fields = ["person", "role", "order"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None:
+            project_id = obj.block.event.project_id
+        else:  # a new item: the project of the block it is added to
+            block_id = request.POST.get("block") or request.GET.get("block")
+            try:
+                project_id = AgendaBlock.objects.filter(pk=block_id).values_list(
+                    "event__project_id", flat=True).first() if block_id else None
+            except (ValueError, TypeError, ValidationError):
+                project_id = None
+        field = formset.form.base_fields["person"]
+        field.queryset = Person.objects.filter(project_id=project_id).order_by("name", "pk")
+        return formset
 
 
 @admin.register(AgendaItem)

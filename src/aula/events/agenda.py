@@ -45,7 +45,7 @@ PERSON_DELETED = audit.action("person.deleted", gettext_lazy("Deleted a person")
 BLOCK_FIELDS = ("kind", "starts_at", "ends_at", "order", "title", "description", "capacity")
 ITEM_FIELDS = ("block", "title", "starts_at", "order", "presenters", "description")
 ROLE_FIELDS = ("item", "person", "role", "order")
-PERSON_FIELDS = ("name", "organisation", "job_title", "bio", "photo")
+PERSON_FIELDS = ("project", "name", "organisation", "job_title", "bio", "photo")
 
 # model → (fields, added, changed, deleted)
 _AUDIT = {
@@ -71,7 +71,9 @@ def _event_id(instance) -> int | None:
     return None
 
 
-def _project_id(event_id) -> int | None:
+def _project_id(event_id, instance=None) -> int | None:
+    if isinstance(instance, Person):
+        return instance.project_id  # a person is on their project's record
     if event_id is None:
         return None
     return Event.objects.filter(pk=event_id).values_list("project_id", flat=True).first()
@@ -100,7 +102,7 @@ def record_saved(actor, instance: models.Model, before: dict | None, *, via: str
     event_id = _event_id(instance)
     return audit.record(
         actor, added if before is None else changed, instance, event=event_id,
-        project=_project_id(event_id), changes=changes, via=via,
+        project=_project_id(event_id, instance), changes=changes, via=via,
     )
 
 
@@ -109,7 +111,7 @@ def record_deleted(actor, instance: models.Model, *, via: str = ""):
     fields, _added, _changed, deleted = _AUDIT[type(instance)]
     event_id = _event_id(instance)
     return audit.record(
-        actor, deleted, instance, event=event_id, project=_project_id(event_id),
+        actor, deleted, instance, event=event_id, project=_project_id(event_id, instance),
         changes=audit.changes_between(audit.snapshot(instance, fields), {}), via=via,
     )
 
@@ -265,7 +267,8 @@ def delete_item(item: AgendaItem, *, actor) -> None:
 
 @transaction.atomic
 def add_role(item: AgendaItem, person: Person, role: str, *, actor) -> ItemRole:
-    """Put ``person`` on ``item`` in ``role``, after the people already on it."""
+    """Put ``person`` on ``item`` in ``role``, after the people already on it. Refused
+    (ValidationError) for a person of another project than the item's event."""
     order = (item.roles.aggregate(m=Max("order"))["m"] or 0) + 1
     item_role = ItemRole(item=item, person=person, role=role, order=order)
     item_role.full_clean()
@@ -292,7 +295,9 @@ def save_person(person: Person, *, actor) -> Person:
 
 @transaction.atomic
 def add_new_person(item: AgendaItem, person: Person, role: str, *, actor) -> ItemRole:
-    """A new person, put on ``item`` in ``role`` (two entries: created, added)."""
+    """A new person of the item's project, put on ``item`` in ``role`` (two entries: created,
+    added)."""
+    person.project_id = item.block.event.project_id
     save_person(person, actor=actor)
     return add_role(item, person, role, actor=actor)
 

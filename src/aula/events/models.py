@@ -34,8 +34,17 @@ def time_zone_choices() -> list[tuple[str, str]]:
 
 
 class Person(Translatable, models.Model):
-    """Someone on the agenda: a speaker, a moderator, whoever closes the seminar."""
+    """Someone on the agenda: a speaker, a moderator, whoever closes the seminar. A person
+    belongs to one project: only that project's events list them and may put them on their
+    agenda (``ItemRole.clean``), so one project's draft speaker is nobody else's to see.
 
+    ``project`` is empty only for people the migration found on no event when no project existed
+    (they can be attached nowhere until the admin gives them one); a new person needs one."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="people", null=True,
+        verbose_name=_("project"),
+    )
     name = models.CharField(_("name"), max_length=200, validators=[single_line])
     job_title = TranslatedTextField(_("job title"), max_length=300)
     organisation = models.CharField(
@@ -388,3 +397,18 @@ class ItemRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person.name}: {self.get_role_display()}"
+
+    def clean(self):
+        # People belong to a project: an agenda names only people of its event's project.
+        if self.item_id is None or self.person_id is None:
+            return
+        project_id = (
+            AgendaItem.objects.filter(pk=self.item_id)
+            .values_list("block__event__project_id", flat=True).first()
+        )
+        if self.person.project_id != project_id:
+            raise ValidationError(
+                {"person": _("This person belongs to another project: add them to this "
+                             "project's people first.")},
+                code="other_project",
+            )
