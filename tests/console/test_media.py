@@ -50,6 +50,9 @@ def test_published_document_of_a_published_event_is_public(client):
     assert b"".join(response.streaming_content) == b"%PDF-1.4 slides"
     assert "public" in response["Cache-Control"]
     assert response["X-Content-Type-Options"] == "nosniff"
+    # Slides and documents from outside are saved, never opened as a page of ours.
+    assert response["Content-Disposition"] == "attachment"
+    assert "sandbox" in response["Content-Security-Policy"]
 
 
 def test_unpublished_document_is_404_for_the_public_and_served_to_the_projects_editor(client):

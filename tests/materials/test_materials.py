@@ -1,4 +1,8 @@
-"""Materials: PDF uploads checked by content and size, links, and the public listing."""
+"""Materials: uploads (PDF, slides, documents, pictures) checked by content and size, links,
+and the public listing."""
+
+import io
+import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -43,12 +47,12 @@ def test_a_pdf_is_stored_under_a_random_name():
 
 @pytest.mark.parametrize("content", [b"<html><script>alert(1)</script>", b"", b"PK\x03\x04zip",
                                      b" %PDF-1.4"])
-def test_only_real_pdfs_are_accepted(content):
+def test_only_files_of_an_accepted_kind_are_accepted(content):
     event = make_event()
     with pytest.raises(ValidationError) as error:
         services.add_document(event, actor=None,
                               title={"en": "Slides"}, upload=pdf("slides.pdf", content))
-    assert error.value.code == "not_pdf"
+    assert error.value.code == "not_accepted"
     assert not Material.objects.exists()
 
 
@@ -165,7 +169,7 @@ def test_editor_uploads_and_publishes_through_the_console(client):
         "document-file": pdf("fake.pdf", b"<html></html>"),
     })
     assert response.status_code == 400
-    assert "The file is not a PDF document." in response.content.decode()
+    assert "This kind of file is not accepted." in response.content.decode()
 
     edit = reverse("console:material_edit", kwargs={"event_id": event.pk,
                                                     "material_id": material.pk})
@@ -222,3 +226,81 @@ def test_a_refused_material_leaves_no_entry():
     with pytest.raises(ValidationError):
         services.add_link(make_event(), actor=None, title={"en": "X"}, url="javascript:alert(1)")
     assert not AuditEntry.objects.exists()
+
+
+def zipped(members: dict) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def png_bytes() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), "blue").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+OOXML = {"[Content_Types].xml": "<Types/>"}
+KINDS = [
+    ("Slides.pptx", zipped({**OOXML, "ppt/presentation.xml": "<p/>"}), "pptx",
+     "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+    ("Paper.docx", zipped({**OOXML, "word/document.xml": "<d/>"}), "docx",
+     "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ("Slides.odp", zipped({"mimetype": "application/vnd.oasis.opendocument.presentation",
+                          "content.xml": "<c/>"}), "odp",
+     "application/vnd.oasis.opendocument.presentation"),
+    ("Notes.odt", zipped({"mimetype": "application/vnd.oasis.opendocument.text"}), "odt",
+     "application/vnd.oasis.opendocument.text"),
+    ("Photo.PNG", png_bytes(), "png", "image/png"),
+    ("photo.jpeg", b"\xff\xd8\xff\xe0" + bytes(20), "jpg", "image/jpeg"),
+    ("pic.webp", b"RIFF\x10\x00\x00\x00WEBPVP8 " + bytes(8), "webp", "image/webp"),
+    # The name lies: a PDF called .pptx is stored and downloaded as the PDF it is.
+    ("slides.pptx", PDF_BYTES, "pdf", "application/pdf"),
+]
+
+
+@pytest.mark.parametrize("name, content, extension, content_type", KINDS)
+def test_slides_documents_and_pictures_are_told_by_their_content(
+    client, name, content, extension, content_type
+):
+    event = make_event()
+    upload = SimpleUploadedFile(name, content, content_type="application/octet-stream")
+    material = services.add_document(event, actor=None, title={"en": "Talk"}, upload=upload,
+                                     published=True)
+    assert material.filename.endswith(f".{extension}")
+    assert material.file.name.endswith(f".{extension}")
+    url = reverse("materials:download", kwargs={
+        "project": event.project.slug, "event": event.slug, "material_id": material.pk})
+    response = client.get(url)
+    assert response["Content-Type"] == content_type
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("content", [
+    zipped({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<w/>"}),  # a spreadsheet
+    zipped({"mimetype": "application/vnd.oasis.opendocument.spreadsheet"}),
+    zipped({"index.html": "<script>alert(1)</script>"}),
+    b"GIF89a" + bytes(20),
+    b"<svg onload=alert(1)>",
+])
+def test_other_archives_and_kinds_are_refused(content):
+    with pytest.raises(ValidationError) as error:
+        services.add_document(make_event(), actor=None, title={"en": "X"},
+                              upload=SimpleUploadedFile("x.pptx", content))
+    assert error.value.code == "not_accepted"
+    assert not Material.objects.exists()
+
+
+def test_the_console_form_offers_the_accepted_kinds(client):
+    event = make_event()
+    client.force_login(organiser(project=event.project, role=Role.EDITOR))
+    page = client.get(reverse("console:materials", kwargs={"event_id": event.pk}))
+    text = page.content.decode()
+    assert ".pptx" in text and ".odp" in text and ".docx" in text
+    assert "PowerPoint (PPTX)" in text

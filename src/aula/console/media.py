@@ -56,6 +56,8 @@ def _material_access(user, name: str) -> str | None:
 
 
 ACCESS = {"people/": _photo_access, "materials/": _material_access}
+# Files a browser must save, never open in a tab (slides and documents from outside).
+DOWNLOAD_ONLY = ("materials/",)
 
 
 def access(user, name: str) -> str | None:
@@ -74,6 +76,8 @@ def media(request, path):
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    if path.startswith(DOWNLOAD_ONLY):
+        response["Content-Disposition"] = "attachment"
     if granted == "public":
         patch_cache_control(response, public=True, max_age=PUBLIC_SECONDS)
     else:

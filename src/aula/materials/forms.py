@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aula.core.fields import TranslatedTextFormField
-from aula.materials import services
+from aula.materials import filetypes, services
 
 
 class _MaterialForm(forms.Form):
@@ -15,12 +15,13 @@ class _MaterialForm(forms.Form):
 
 class DocumentForm(_MaterialForm):
     file = forms.FileField(
-        label=_("PDF file"), widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"})
+        label=_("File"), help_text=filetypes.ACCEPTED_TEXT,
+        widget=forms.ClearableFileInput(attrs={"accept": filetypes.ACCEPT}),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        services.check_pdf(upload)
+        services.check_document(upload)
         return upload
 
 

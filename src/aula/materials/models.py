@@ -1,7 +1,8 @@
-"""Seminar materials: PDF documents and links to recordings, shown on the public page once
-published."""
+"""Seminar materials: documents (slides, papers, pictures: ``materials.filetypes``) and links
+to recordings, shown on the public page once published."""
 
 import uuid
+from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -9,16 +10,21 @@ from django.utils.translation import gettext_lazy as _
 
 from aula.core.fields import Translatable, TranslatedTextField
 from aula.events.models import Event
+from aula.materials import filetypes
 
 
 def material_path(instance, filename: str) -> str:
-    # The stored name never comes from the uploader: a random name under the event's folder.
-    return f"materials/{instance.event_id}/{uuid.uuid4().hex}.pdf"
+    # The stored name never comes from the uploader: a random name under the event's folder,
+    # with the extension the service chose from the file's content.
+    extension = PurePath(filename).suffix.lower()
+    if not extension[1:].isalnum():
+        extension = ".bin"
+    return f"materials/{instance.event_id}/{uuid.uuid4().hex}{extension}"
 
 
 class Material(Translatable, models.Model):
     class Kind(models.TextChoices):
-        DOCUMENT = "document", _("Document (PDF)")
+        DOCUMENT = "document", _("Document")
         LINK = "link", _("Link to a recording")
 
     event = models.ForeignKey(
@@ -64,6 +70,10 @@ class Material(Translatable, models.Model):
     @property
     def is_document(self) -> bool:
         return self.kind == self.Kind.DOCUMENT
+
+    @property
+    def file_type(self) -> filetypes.FileType:
+        return filetypes.for_filename(self.filename or self.file.name)
 
     def clean(self):
         if self.kind == self.Kind.LINK and self.url and not self.url.lower().startswith(

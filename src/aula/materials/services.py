@@ -1,8 +1,9 @@
-"""Writes for materials: adding a PDF or a link, changing and removing them.
+"""Writes for materials: adding a document or a link, changing and removing them.
 
-An uploaded document must really be a PDF (its first bytes, not its name or the browser's
-word for it), no larger than ``AULA_MATERIAL_MAX_BYTES``; it is stored under a random name and
-downloaded under a cleaned copy of its own.
+An uploaded document must really be one of the kinds in ``materials.filetypes`` (told by its
+bytes, not its name or the browser's word for it), no larger than ``AULA_MATERIAL_MAX_BYTES``;
+it is stored under a random name and downloaded under a cleaned copy of its own, with the
+extension of what it is.
 """
 
 from pathlib import PurePath
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from aula.audit import services as audit
 from aula.events.models import Event
+from aula.materials import filetypes
 from aula.materials.models import Material
 
 ADDED = audit.action("materials.added", gettext_lazy("Added a material"))
@@ -26,33 +28,35 @@ DELETED = audit.action("materials.deleted", gettext_lazy("Removed a material"))
 FIELDS = ("title", "order", "published", "url")
 
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
-PDF_MAGIC = b"%PDF-"
 
 
 def max_bytes() -> int:
     return int(getattr(settings, "AULA_MATERIAL_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
-def safe_filename(name: str) -> str:
+def safe_filename(name: str, kind: filetypes.FileType = filetypes.PDF) -> str:
     """'Raport final (v2).PDF' → 'raport-final-v2.pdf': ASCII letters, digits and dashes only,
-    whatever the uploader's file was called."""
+    whatever the uploader's file was called, and the extension of what the file is."""
     stem = slugify(PurePath(str(name).replace("\\", "/")).stem)[:100].strip("-_")
-    return f"{stem or 'document'}.pdf"
+    return f"{stem or 'document'}.{kind.extension}"
 
 
-def check_pdf(upload) -> None:
-    """Refuse an upload that is too large or is not a PDF by its content."""
+def check_document(upload) -> filetypes.FileType:
+    """The kind of an acceptable upload; refuses one too large or of no accepted kind."""
     limit = max_bytes()
     if upload.size > limit:
         raise ValidationError(
             _("The file is too large: at most %(limit)s.") % {"limit": filesizeformat(limit)},
             code="too_large",
         )
-    upload.seek(0)
-    head = upload.read(len(PDF_MAGIC))
-    upload.seek(0)
-    if head != PDF_MAGIC:
-        raise ValidationError(_("The file is not a PDF document."), code="not_pdf")
+    kind = filetypes.detect(upload)
+    if kind is None:
+        raise ValidationError(
+            _("This kind of file is not accepted. Accepted: %(kinds)s")
+            % {"kinds": filetypes.ACCEPTED_TEXT},
+            code="not_accepted",
+        )
+    return kind
 
 
 def _save(material: Material) -> Material:
@@ -72,12 +76,12 @@ def _added(actor, material: Material) -> Material:
 @transaction.atomic
 def add_document(event: Event, *, actor, title: dict, upload, order: int = 0,
                  published: bool = False) -> Material:
-    check_pdf(upload)
+    kind = check_document(upload)
     material = Material(
         event=event, kind=Material.Kind.DOCUMENT, title=title, order=order,
-        published=published, filename=safe_filename(upload.name), size=upload.size,
+        published=published, filename=safe_filename(upload.name, kind), size=upload.size,
     )
-    material.file.save("upload.pdf", upload, save=False)
+    material.file.save(f"upload.{kind.extension}", upload, save=False)
     try:
         _save(material)
     except ValidationError:
