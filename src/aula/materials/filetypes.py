@@ -43,7 +43,9 @@ ACCEPT = ",".join(
     [f".{kind.extension}" for kind in ALL] + [".jpeg"] + [kind.content_type for kind in ALL]
 )
 # Translators: the kinds of file accepted as seminar material, shown under the file field.
-ACCEPTED_TEXT = _("PDF, PowerPoint (PPTX), OpenDocument (ODP, ODT), Word (DOCX), PNG, JPEG or WebP.")
+ACCEPTED_TEXT = _(
+    "PDF, PowerPoint (PPTX), OpenDocument (ODP, ODT), Word (DOCX), PNG, JPEG or WebP."
+)
 
 OOXML_PARTS = {"word/document.xml": DOCX, "ppt/presentation.xml": PPTX}
 ODF_MIMETYPES = {ODT.content_type: ODT, ODP.content_type: ODP}
