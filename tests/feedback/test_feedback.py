@@ -153,7 +153,8 @@ def test_console_settings_in_the_event_zone(client):
     client.force_login(organiser(project=event.project, role=Role.EDITOR))
     base = {"event_id": event.pk}
     response = client.post(reverse("console:feedback_question_add", kwargs=base),
-                           {"text_en": "The venue", "order": "1"})
+                           {"text_en": "The venue", "order": "1", "kind": "rating",
+                            "required": "on"})
     assert response.status_code == 302
     response = client.post(reverse("console:feedback_settings", kwargs=base), {
         "intro_en": "Please", "is_open": "on", "closes_at": "2031-06-30T18:00",

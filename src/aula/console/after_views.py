@@ -215,9 +215,10 @@ def feedback_question_add(request, event_id):
     form = QuestionForm(request.POST)
     if form.is_valid():
         try:
+            data = form.cleaned_data
             feedback_services.add_question(
-                event, actor=request.user, text=form.cleaned_data["text"],
-                order=form.cleaned_data["order"],
+                event, actor=request.user, text=data["text"], order=data["order"],
+                kind=data["kind"], options=data["options"], required=data["required"],
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -236,7 +237,7 @@ def feedback_question_delete(request, event_id, question_id):
     )
     question.survey.event = event
     feedback_services.delete_question(question, actor=request.user)
-    messages.success(request, _("The question and its ratings are removed."))
+    messages.success(request, _("The question and its answers are removed."))
     return redirect("console:feedback", event_id=event.pk)
 
 

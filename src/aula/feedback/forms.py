@@ -5,11 +5,33 @@ from django.utils.translation import gettext_lazy as _
 
 from aula.core.fields import TranslatedTextFormField
 from aula.core.translation import localize
-from aula.feedback.models import COMMENT_MAX_LENGTH, RATINGS
+from aula.feedback import services
+from aula.feedback.models import COMMENT_MAX_LENGTH, RATINGS, TEXT_ANSWER_MAX_LENGTH, SurveyQuestion
+
+
+def _answer_field(question: SurveyQuestion, language: str, fallback: str) -> forms.Field:
+    label = localize(question.text, language, fallback).text
+    common = {"label": label, "required": question.required}
+    kind = SurveyQuestion.Kind
+    if question.kind == kind.RATING:
+        return forms.TypedChoiceField(
+            choices=[(str(value), str(value)) for value in RATINGS], coerce=int,
+            widget=forms.RadioSelect, help_text=_("1 = poor, 5 = excellent"), **common,
+        )
+    if question.kind == kind.TEXT:
+        return forms.CharField(max_length=TEXT_ANSWER_MAX_LENGTH,
+                               widget=forms.Textarea(attrs={"rows": 3}), **common)
+    choices = [(str(position), localize(option, language, fallback).text)
+               for position, option in enumerate(question.options)]
+    if question.kind == kind.SINGLE:
+        return forms.TypedChoiceField(choices=choices, coerce=int, widget=forms.RadioSelect,
+                                      empty_value=None, **common)
+    return forms.TypedMultipleChoiceField(choices=choices, coerce=int,
+                                          widget=forms.CheckboxSelectMultiple, **common)
 
 
 class AnswerForm(forms.Form):
-    """A rating from 1 to 5 per question, and a comment."""
+    """A field per question (rating, choice or text), then a comment."""
 
     comment = forms.CharField(
         label=_("Comment (optional)"), required=False, max_length=COMMENT_MAX_LENGTH,
@@ -20,17 +42,12 @@ class AnswerForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.questions = list(questions)
         comment = self.fields.pop("comment")
-        choices = [(str(value), str(value)) for value in RATINGS]
         for question in self.questions:
-            self.fields[f"q{question.pk}"] = forms.TypedChoiceField(
-                label=localize(question.text, language, fallback).text,
-                choices=choices, coerce=int, widget=forms.RadioSelect,
-                help_text=_("1 = poor, 5 = excellent"),
-            )
+            self.fields[f"q{question.pk}"] = _answer_field(question, language, fallback)
         self.fields["comment"] = comment
 
-    def ratings(self) -> dict[int, int]:
-        return {q.pk: self.cleaned_data[f"q{q.pk}"] for q in self.questions}
+    def answers(self) -> dict[int, object]:
+        return {q.pk: self.cleaned_data.get(f"q{q.pk}") for q in self.questions}
 
 
 class SettingsForm(forms.Form):
@@ -56,4 +73,27 @@ class SettingsForm(forms.Form):
 
 class QuestionForm(forms.Form):
     text = TranslatedTextFormField(label=_("Question"), required=True, max_length=300)
+    kind = forms.ChoiceField(label=_("Kind of answer"), choices=SurveyQuestion.Kind.choices,
+                             initial=SurveyQuestion.Kind.RATING)
+    options = TranslatedTextFormField(
+        label=_("Choices, one per line"), multiline=True, max_length=4000,
+        help_text=_("Only for a choice question: the same choices, in the same order, in "
+                    "every language you fill in."),
+    )
+    required = forms.BooleanField(label=_("An answer is required"), required=False,
+                                  initial=True)
     order = forms.IntegerField(label=_("Order"), min_value=0, max_value=32767, initial=0)
+
+    def clean(self):
+        data = super().clean()
+        kind, lines = data.get("kind"), data.get("options") or {}
+        if kind in (SurveyQuestion.Kind.SINGLE, SurveyQuestion.Kind.MULTIPLE):
+            try:
+                data["options"] = services.options_from_lines(lines)
+            except forms.ValidationError as error:
+                self.add_error("options", error)
+        elif lines:
+            self.add_error("options", _("Only a choice question has choices."))
+        else:
+            data["options"] = []
+        return data

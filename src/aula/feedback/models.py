@@ -1,6 +1,8 @@
-"""The feedback survey of an event: ratings from 1 to 5 on the organiser's questions and a
-comment, one response per registration."""
+"""The feedback survey of an event: the organiser's questions (a rating from 1 to 5, one
+choice, several choices, or a text answer), written per language, and a comment; one response
+per registration."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -11,7 +13,9 @@ from aula.events.models import Event
 from aula.registrations.models import Registration
 
 COMMENT_MAX_LENGTH = 5000
+TEXT_ANSWER_MAX_LENGTH = 2000
 RATINGS = range(1, 6)
+MAX_OPTIONS = 20
 
 
 class Survey(Translatable, models.Model):
@@ -43,19 +47,50 @@ class Survey(Translatable, models.Model):
 
 
 class SurveyQuestion(Translatable, models.Model):
+    class Kind(models.TextChoices):
+        RATING = "rating", _("Rating from 1 to 5")
+        SINGLE = "single", _("One choice")
+        MULTIPLE = "multiple", _("Several choices")
+        TEXT = "text", _("Text answer")
+
     survey = models.ForeignKey(
         Survey, on_delete=models.CASCADE, related_name="questions", verbose_name=_("survey")
     )
     text = TranslatedTextField(_("question"), max_length=300, blank=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    kind = models.CharField(_("kind of answer"), max_length=16, choices=Kind.choices,
+                            default=Kind.RATING)
+    # The choices of a choice question, each one text per language: [{"en": …, "ro": …}, …].
+    # Answers name a choice by its position, so choices are fixed once the question exists.
+    options = models.JSONField(_("choices"), default=list, blank=True)
+    required = models.BooleanField(_("an answer is required"), default=True)
 
     class Meta:
         verbose_name = _("survey question")
         verbose_name_plural = _("survey questions")
         ordering = ["order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["rating", "single", "multiple", "text"]),
+                name="survey_question_kind_known",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text.get("en") or next(iter(self.text.values()), "")
+
+    @property
+    def has_options(self) -> bool:
+        return self.kind in (self.Kind.SINGLE, self.Kind.MULTIPLE)
+
+    def clean(self):
+        if self.has_options:
+            if not isinstance(self.options, list) or not 2 <= len(self.options) <= MAX_OPTIONS:
+                raise ValidationError({"options": _(
+                    "Give from 2 to %(max)d choices, one per line."
+                ) % {"max": MAX_OPTIONS}})
+        elif self.options:
+            raise ValidationError({"options": _("Only a choice question has choices.")})
 
 
 class SurveyResponse(models.Model):
@@ -112,3 +147,31 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+class Answer(models.Model):
+    """The answer to a choice or text question (ratings are ``Rating`` rows)."""
+
+    response = models.ForeignKey(
+        SurveyResponse, on_delete=models.CASCADE, related_name="answers",
+        verbose_name=_("response"),
+    )
+    question = models.ForeignKey(
+        SurveyQuestion, on_delete=models.CASCADE, related_name="answers",
+        verbose_name=_("question"),
+    )
+    # Positions in the question's options (one for a single choice).
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    text = models.TextField(_("text"), max_length=TEXT_ANSWER_MAX_LENGTH, blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "question"], name="answer_one_per_question",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text or ", ".join(str(choice) for choice in self.choices)

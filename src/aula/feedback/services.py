@@ -20,7 +20,10 @@ from aula.events.lifecycle import after_seminar_refusal, require_after_seminar
 from aula.events.models import Event
 from aula.feedback.models import (
     COMMENT_MAX_LENGTH,
+    MAX_OPTIONS,
     RATINGS,
+    TEXT_ANSWER_MAX_LENGTH,
+    Answer,
     Rating,
     Survey,
     SurveyQuestion,
@@ -69,24 +72,56 @@ def save_settings(event: Event, *, actor, intro: dict, is_open: bool,
     return survey
 
 
+def options_from_lines(lines: dict[str, str]) -> list[dict[str, str]]:
+    """{"en": "Yes\nNo", "ro": "Da\nNu"} → [{"en": "Yes", "ro": "Da"}, {"en": "No", "ro": "Nu"}]:
+    the choices of a question as typed, one per line in each language. Every language given
+    must have as many lines as the others, so each choice means the same in all of them."""
+    split = {
+        language: [line.strip() for line in text.splitlines() if line.strip()]
+        for language, text in lines.items() if text and text.strip()
+    }
+    counts = {len(choices) for choices in split.values()}
+    if len(counts) > 1:
+        raise ValidationError(
+            _("Give the same number of choices, one per line, in every language you fill in."),
+            code="options_mismatch",
+        )
+    count = counts.pop() if counts else 0
+    if not 2 <= count <= MAX_OPTIONS:
+        raise ValidationError(
+            _("Give from 2 to %(max)d choices, one per line.") % {"max": MAX_OPTIONS},
+            code="options_count",
+        )
+    return [
+        {language: choices[index] for language, choices in split.items()}
+        for index in range(count)
+    ]
+
+
 @transaction.atomic
-def add_question(event: Event, *, actor, text: dict, order: int = 0) -> SurveyQuestion:
+def add_question(event: Event, *, actor, text: dict, order: int = 0,
+                 kind: str = SurveyQuestion.Kind.RATING, options: list | None = None,
+                 required: bool = True) -> SurveyQuestion:
+    """Add a question: a rating from 1 to 5, one or several of ``options``, or a text."""
     survey, _created = Survey.objects.get_or_create(event=event)
-    question = SurveyQuestion(survey=survey, text=text, order=order)
+    question = SurveyQuestion(survey=survey, text=text, order=order, kind=kind,
+                              options=options or [], required=required)
     question.full_clean()
     question.save()
-    audit.record(actor, QUESTION_ADDED, question, event=event,
-                 data={"text": question.text, "order": question.order})
+    audit.record(actor, QUESTION_ADDED, question, event=event, data={
+        "text": question.text, "order": question.order, "kind": question.kind,
+        "options": question.options, "required": question.required,
+    })
     return question
 
 
 @transaction.atomic
 def delete_question(question: SurveyQuestion, *, actor) -> None:
-    """Remove a question and the ratings given to it."""
+    """Remove a question and the answers given to it."""
     survey = question.survey
-    ratings = question.ratings.count()
+    answers = question.ratings.count() + question.answers.count()
     audit.record(actor, QUESTION_DELETED, question, event=survey.event,
-                 data={"text": question.text, "ratings": ratings})
+                 data={"text": question.text, "kind": question.kind, "answers": answers})
     question.delete()
 
 
@@ -102,38 +137,84 @@ def may_answer(registration: Registration) -> bool:
     return registration.is_confirmed and registration.anonymised_at is None
 
 
-def clean_ratings(questions, ratings) -> dict[int, int]:
-    """question id → rating for every question, each a whole number from 1 to 5."""
+def _whole_number(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _is_empty(value) -> bool:
+    return value is None or value == "" or value == [] or value == ()
+
+
+def _clean_answer(question: SurveyQuestion, value):
+    """The stored form of one answer (an int, a list of positions or a text), or raise."""
+    kind = SurveyQuestion.Kind
+    if question.kind == kind.RATING:
+        value = _whole_number(value)
+        if value not in RATINGS:
+            raise ValidationError(
+                _("Rate “%(question)s” from 1 to 5.") % {"question": question}, code="rating"
+            )
+        return value
+    if question.kind == kind.TEXT:
+        value = str(value).strip()
+        if len(value) > TEXT_ANSWER_MAX_LENGTH:
+            raise ValidationError(
+                _("Keep the answer to “%(question)s” to %(max)d characters.")
+                % {"question": question, "max": TEXT_ANSWER_MAX_LENGTH}, code="max_length",
+            )
+        return value
+    values = value if isinstance(value, list | tuple) else [value]
+    positions = sorted({_whole_number(item) for item in values})
+    if (
+        not positions or None in positions
+        or not all(0 <= position < len(question.options) for position in positions)
+        or (question.kind == kind.SINGLE and len(positions) != 1)
+    ):
+        raise ValidationError(
+            _("Choose among the answers offered to “%(question)s”.") % {"question": question},
+            code="choice",
+        )
+    return positions
+
+
+def clean_answers(questions, values) -> dict[int, object]:
+    """question id → the answer to keep, for every question answered; raises for a required
+    question left unanswered or an answer that does not fit its question."""
     cleaned, errors = {}, []
     for question in questions:
-        value = ratings.get(question.pk)
+        value = values.get(question.pk)
+        if _is_empty(value) or (question.kind == SurveyQuestion.Kind.TEXT
+                                and not str(value).strip()):
+            if question.required:
+                errors.append(ValidationError(
+                    _("Answer “%(question)s”.") % {"question": question}, code="required",
+                ))
+            continue
         try:
-            value = int(value)
-        except (TypeError, ValueError):
-            value = None
-        if value not in RATINGS:
-            errors.append(ValidationError(
-                _("Rate “%(question)s” from 1 to 5.") % {"question": question}, code="rating",
-            ))
-        else:
-            cleaned[question.pk] = value
+            cleaned[question.pk] = _clean_answer(question, value)
+        except ValidationError as error:
+            errors.append(error)
     if errors:
         raise ValidationError(errors)
     return cleaned
 
 
-def answer(registration: Registration, ratings: dict, comment: str = "", *,
+def answer(registration: Registration, answers: dict, comment: str = "", *,
            now: datetime | None = None) -> SurveyResponse:
-    """Store the registrant's answer, or replace their earlier one. Raises ``SurveyClosed``
-    when the survey takes no answers from them, ``ValidationError`` for a bad answer."""
+    """Store the registrant's answers (question id → a rating, a choice's position or a list of
+    them, or a text), or replace their earlier ones. Raises ``SurveyClosed`` when the survey
+    takes no answers from them, ``ValidationError`` for a bad answer."""
     now = now or timezone.now()
     survey = Survey.objects.select_related("event").filter(
         event_id=registration.event_id
     ).first()
     if not takes_answers(survey, now) or not may_answer(registration):
         raise SurveyClosed
-    questions = list(survey.questions.all())
-    cleaned = clean_ratings(questions, ratings)
+    questions = {question.pk: question for question in survey.questions.all()}
+    cleaned = clean_answers(questions.values(), answers)
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX_LENGTH:
         raise ValidationError(
@@ -149,16 +230,26 @@ def answer(registration: Registration, ratings: dict, comment: str = "", *,
             response.comment, response.updated_at = comment, now
             response.save(update_fields=["comment", "updated_at"])
             response.ratings.all().delete()
+            response.answers.all().delete()
+        rated = {pk: value for pk, value in cleaned.items()
+                 if questions[pk].kind == SurveyQuestion.Kind.RATING}
         Rating.objects.bulk_create(
             Rating(response=response, question_id=question_id, value=value)
-            for question_id, value in cleaned.items()
+            for question_id, value in rated.items()
+        )
+        Answer.objects.bulk_create(
+            Answer(response=response, question_id=question_id,
+                   **({"text": value} if isinstance(value, str) else {"choices": value}))
+            for question_id, value in cleaned.items() if question_id not in rated
         )
     return response
 
 
 def forget_registration(registration: Registration) -> int:
-    """On erasure: comments are free text about and by the person, so they go; ratings stay
-    (the registration they hang on is anonymised) so the survey's results stay right."""
+    """On erasure: comments and text answers are free text about and by the person, so they
+    go; ratings and choices stay (the registration they hang on is anonymised) so the survey's
+    results stay right."""
+    Answer.objects.filter(response__registration=registration).exclude(text="").update(text="")
     return SurveyResponse.objects.filter(registration=registration).exclude(comment="").update(
         comment=""
     )

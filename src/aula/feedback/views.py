@@ -25,6 +25,12 @@ def answer(request, registration):
     initial = {}
     if existing is not None:
         initial = {f"q{r.question_id}": r.value for r in existing.ratings.all()}
+        single = {q.pk for q in survey.questions.all() if q.kind == q.Kind.SINGLE}
+        for given in existing.answers.all():
+            initial[f"q{given.question_id}"] = (
+                given.choices[0] if given.question_id in single and given.choices
+                else given.text or given.choices
+            )
         initial["comment"] = existing.comment
     form_kwargs = {
         "questions": survey.questions.all(), "language": translation.get_language(),
@@ -35,7 +41,7 @@ def answer(request, registration):
         form = AnswerForm(request.POST, **form_kwargs)
         if form.is_valid():
             try:
-                services.answer(registration, form.ratings(), form.cleaned_data["comment"])
+                services.answer(registration, form.answers(), form.cleaned_data["comment"])
             except services.SurveyClosed:
                 return render(request, "feedback/closed.html", context)
             except ValidationError as error:
