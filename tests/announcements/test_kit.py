@@ -6,7 +6,8 @@ import pytest
 from docx import Document
 
 from aula.announcements import queries, services
-from aula.announcements.markdown import clean, to_html
+from aula.core.markdown import escape as clean
+from aula.core.markdown import to_html
 from aula.announcements.models import Announcement
 from aula.audit import services as audit
 from aula.audit.models import AuditEntry
@@ -156,7 +157,7 @@ def test_clean_keeps_values_from_breaking_structure():
     assert clean("- item") == "\\- item"
     assert clean("# h *b* [l](u)") == "\\# h \\*b\\* \\[l\\](u)"
     html = to_html("- " + clean("1. *x*\n# y"))
-    assert html == "<ul><li>1. *x* # y</li></ul>"
+    assert html.replace("\n", "") == "<ul><li>1. *x* # y</li></ul>"
 
 
 def test_the_social_post_shortens_a_long_title_but_keeps_the_link(event):

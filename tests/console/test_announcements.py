@@ -120,7 +120,7 @@ def test_an_editor_edits_previews_and_resets(client, event):
     page = client.get(url).content.decode()
     assert "<h2>Titlu &lt;b&gt;bold&lt;/b&gt;</h2>" in page
     assert "<strong>important</strong>" in page
-    assert '<a href="https://example.org/r" rel="noopener">aici</a>' in page
+    assert '<a href="https://example.org/r" rel="noopener noreferrer">aici</a>' in page
     download = client.get(reverse("console:announcement_download", kwargs={
         "event_id": event.pk, "kind": "press_release", "lang": "ro", "fmt": "html"}))
     assert b"&lt;b&gt;bold" in download.content and b"<b>" not in download.content

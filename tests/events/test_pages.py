@@ -290,7 +290,7 @@ def test_multiline_text_becomes_paragraphs(client):
     event = upcoming_event(description={"en": "First <b>line</b>\nsecond line\n\nNext paragraph"})
     html = client.get(event_urls(event, "ro")["event"]).content.decode()
     assert (
-        '<div lang="en"><p>First &lt;b&gt;line&lt;/b&gt;<br>second line</p>\n\n'
+        '<div class="prose" lang="en"><p>First &lt;b&gt;line&lt;/b&gt;<br>\nsecond line</p>\n'
         "<p>Next paragraph</p></div>"
     ) in html
 

@@ -5,7 +5,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from aula.announcements.markdown import clean, clean_paragraphs
+from aula.core.markdown import escape as clean
+from aula.core.markdown import escape_paragraphs as clean_paragraphs
 from aula.announcements.models import Announcement
 from aula.core.timefmt import format_range
 from aula.core.translation import localize

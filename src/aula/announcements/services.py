@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aula.announcements import queries
-from aula.announcements.markdown import blocks, text_to_html, to_html, unescape
+from aula.core.markdown import blocks, text_to_html, to_html, unescape
 from aula.announcements.models import Announcement
 from aula.audit import services as audit
 from aula.events.models import Event
@@ -160,8 +160,9 @@ def docx(body: str, url: str, language: str) -> bytes:
             paragraph = document.add_heading(level=min(block.level, 4))
             _runs(paragraph, block.spans)
         elif block.kind == "list":
+            style = "List Number" if block.ordered else "List Bullet"
             for item in block.items:
-                _runs(document.add_paragraph(style="List Bullet"), item)
+                _runs(document.add_paragraph(style=style), item)
         else:
             _runs(document.add_paragraph(), block.spans)
     document.add_paragraph(url)
@@ -176,7 +177,8 @@ def _runs(paragraph, spans) -> None:
         text = span.text
         if span.href and span.href.removeprefix("mailto:") != text:
             text = f"{text} ({span.href.removeprefix('mailto:')})"
-        paragraph.add_run(text).bold = span.bold
+        run = paragraph.add_run(text)
+        run.bold, run.italic = span.bold, span.italic
 
 
 def filename(event: Event, kind: str, language: str, extension: str) -> str:

@@ -21,7 +21,9 @@ class TranslatedTextWidget(forms.MultiWidget):
     # Each input fills its grid cell (the admin's own input widths would leave them narrow).
     input_style = "width:100%;box-sizing:border-box"
 
-    def __init__(self, multiline: bool = False, attrs=None):
+    def __init__(self, multiline: bool = False, attrs=None, markdown: bool | None = None):
+        # Long texts are Markdown (core.markdown) unless said otherwise: the form says so.
+        self.markdown = multiline if markdown is None else markdown
         base = (
             forms.Textarea(attrs={"rows": 4, "style": self.input_style})
             if multiline
@@ -40,6 +42,7 @@ class TranslatedTextWidget(forms.MultiWidget):
             subwidget["lang"] = lang
             subwidget["language_name"] = LANGUAGE_NAMES[lang]
             subwidget["attrs"]["lang"] = lang
+        context["widget"]["markdown"] = self.markdown
         return context
 
 

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from aula.core.fields import TranslatedTextFormField
+from aula.core.fields import TranslatedTextFormField, TranslatedTextWidget
 from aula.core.translation import localize
 from aula.feedback import services
 from aula.feedback.models import COMMENT_MAX_LENGTH, RATINGS, TEXT_ANSWER_MAX_LENGTH, SurveyQuestion
@@ -77,6 +77,7 @@ class QuestionForm(forms.Form):
                              initial=SurveyQuestion.Kind.RATING)
     options = TranslatedTextFormField(
         label=_("Choices, one per line"), multiline=True, max_length=4000,
+        widget=TranslatedTextWidget(multiline=True, markdown=False),
         help_text=_("Only for a choice question: the same choices, in the same order, in "
                     "every language you fill in."),
     )

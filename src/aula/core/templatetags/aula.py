@@ -8,6 +8,7 @@ from django.utils.html import format_html, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from aula.core import markdown as markdown_text
 from aula.core import numbers
 from aula.core.timefmt import format_offset
 from aula.core.translation import localize
@@ -20,10 +21,17 @@ def _fallback(context) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def tr(context, value, paragraphs=False):
-    """Translated text, escaped; marked with ``lang`` where it falls back to another language."""
+def tr(context, value, paragraphs=False, markdown=False):
+    """Translated text, escaped; marked with ``lang`` where it falls back to another language.
+    ``markdown=True``: long text an organiser wrote, rendered as sanitised Markdown with its
+    headings under the page's own (core.markdown)."""
     current = get_language()
     text = localize(value, current, _fallback(context))
+    if markdown:
+        body = markdown_text.to_html(text.text, heading_offset=2)
+        if text.lang != current:
+            return format_html('<div class="prose" lang="{}">{}</div>', text.lang, body)
+        return format_html('<div class="prose">{}</div>', body)
     if paragraphs:
         # linebreaks() escapes the text itself (autoescape=True) and returns the <p> markup.
         body = mark_safe(linebreaks(text.text, autoescape=True))  # noqa: S308
