@@ -6,11 +6,11 @@ import pytest
 from docx import Document
 
 from aula.announcements import queries, services
-from aula.core.markdown import escape as clean
-from aula.core.markdown import to_html
 from aula.announcements.models import Announcement
 from aula.audit import services as audit
 from aula.audit.models import AuditEntry
+from aula.core.markdown import escape as clean
+from aula.core.markdown import to_html
 from aula.demo import seminar
 from aula.demo.loader import DateMode, load_demo
 from aula.events.models import Event

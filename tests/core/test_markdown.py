@@ -23,7 +23,8 @@ def test_markdown_becomes_html():
     html = markdown.to_html(DESCRIPTION)
     assert "<strong>action plans</strong>" in html
     assert "<ul>\n<li>item one</li>\n<li>item <em>two</em></li>\n</ul>" in html
-    assert '<a href="https://example.org/r" rel="noopener noreferrer">https://example.org/r</a>' in html
+    assert ('<a href="https://example.org/r" rel="noopener noreferrer">'
+            "https://example.org/r</a>") in html
     assert 'href="mailto:ana@example.org"' in html
     assert "<h1>Programme</h1>" in html
     assert "<h3>Programme</h3>" in markdown.to_html(DESCRIPTION, heading_offset=2)

@@ -5,9 +5,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from aula.announcements.models import Announcement
 from aula.core.markdown import escape as clean
 from aula.core.markdown import escape_paragraphs as clean_paragraphs
-from aula.announcements.models import Announcement
 from aula.core.timefmt import format_range
 from aula.core.translation import localize
 from aula.events import queries as event_queries

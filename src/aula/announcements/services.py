@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aula.announcements import queries
-from aula.core.markdown import blocks, text_to_html, to_html, unescape
 from aula.announcements.models import Announcement
 from aula.audit import services as audit
+from aula.core.markdown import blocks, text_to_html, to_html, unescape
 from aula.events.models import Event
 from aula.projects.models import Partner
 
