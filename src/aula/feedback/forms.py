@@ -21,13 +21,12 @@ def _answer_field(question: SurveyQuestion, language: str, fallback: str) -> for
     if question.kind == kind.TEXT:
         return forms.CharField(max_length=TEXT_ANSWER_MAX_LENGTH,
                                widget=forms.Textarea(attrs={"rows": 3}), **common)
-    choices = [(str(position), localize(option, language, fallback).text)
-               for position, option in enumerate(question.options)]
+    choices = [(option["key"], localize(option["label"], language, fallback).text)
+               for option in question.options]
     if question.kind == kind.SINGLE:
-        return forms.TypedChoiceField(choices=choices, coerce=int, widget=forms.RadioSelect,
-                                      empty_value=None, **common)
-    return forms.TypedMultipleChoiceField(choices=choices, coerce=int,
-                                          widget=forms.CheckboxSelectMultiple, **common)
+        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+    return forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple,
+                                     **common)
 
 
 class AnswerForm(forms.Form):
@@ -78,8 +77,7 @@ class QuestionForm(forms.Form):
     options = TranslatedTextFormField(
         label=_("Choices, one per line"), multiline=True, max_length=4000,
         widget=TranslatedTextWidget(multiline=True, markdown=False),
-        help_text=_("Only for a choice question: the same choices, in the same order, in "
-                    "every language you fill in."),
+        help_text=_("Only for a choice question: line n is choice n in every language."),
     )
     required = forms.BooleanField(label=_("An answer is required"), required=False,
                                   initial=True)

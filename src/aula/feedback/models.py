@@ -60,8 +60,8 @@ class SurveyQuestion(Translatable, models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     kind = models.CharField(_("kind of answer"), max_length=16, choices=Kind.choices,
                             default=Kind.RATING)
-    # The choices of a choice question, each one text per language: [{"en": …, "ro": …}, …].
-    # Answers name a choice by its position, so choices are fixed once the question exists.
+    # The choices of a choice question, as the registration form keeps its own:
+    # [{"key": "online", "label": {"en": "Online", "ro": "Online"}}, …]; answers name keys.
     options = models.JSONField(_("choices"), default=list, blank=True)
     required = models.BooleanField(_("an answer is required"), default=True)
 
@@ -160,7 +160,7 @@ class Answer(models.Model):
         SurveyQuestion, on_delete=models.CASCADE, related_name="answers",
         verbose_name=_("question"),
     )
-    # Positions in the question's options (one for a single choice).
+    # Keys of the question's options (one for a single choice).
     choices = models.JSONField(_("choices"), default=list, blank=True)
     text = models.TextField(_("text"), max_length=TEXT_ANSWER_MAX_LENGTH, blank=True)
 

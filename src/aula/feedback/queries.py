@@ -84,17 +84,19 @@ def _bars(values, distribution: dict[int, int], whole: int, options=None) -> lis
     return bars
 
 
-def choice_result(question: SurveyQuestion, chosen: list[list[int]]) -> QuestionResult:
+def choice_result(question: SurveyQuestion, chosen: list[list[str]]) -> QuestionResult:
     """How many respondents chose each choice (numbered from 1), as a share of those who
     answered the question (several choices can add up to more than 100 %)."""
+    number = {option["key"]: n for n, option in enumerate(question.options, 1)}
     distribution: dict[int, int] = {}
-    for positions in chosen:
-        for position in positions:
-            distribution[position + 1] = distribution.get(position + 1, 0) + 1
+    for keys in chosen:
+        for key in keys:
+            if key in number:
+                distribution[number[key]] = distribution.get(number[key], 0) + 1
     values = range(1, len(question.options) + 1)
+    labels = [option["label"] for option in question.options]
     return QuestionResult(
-        question, len(chosen), None,
-        _bars(values, distribution, len(chosen), question.options),
+        question, len(chosen), None, _bars(values, distribution, len(chosen), labels),
         chart_height=len(values) * (BAR_HEIGHT + BAR_GAP),
     )
 

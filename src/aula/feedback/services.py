@@ -30,6 +30,7 @@ from aula.feedback.models import (
     SurveyResponse,
 )
 from aula.registrations.models import Registration
+from aula.registrations.setup import choices_from_lines
 
 SETTINGS_SAVED = audit.action("feedback.settings_saved",
                               gettext_lazy("Saved the feedback survey's settings"))
@@ -72,30 +73,17 @@ def save_settings(event: Event, *, actor, intro: dict, is_open: bool,
     return survey
 
 
-def options_from_lines(lines: dict[str, str]) -> list[dict[str, str]]:
-    """{"en": "Yes\nNo", "ro": "Da\nNu"} → [{"en": "Yes", "ro": "Da"}, {"en": "No", "ro": "Nu"}]:
-    the choices of a question as typed, one per line in each language. Every language given
-    must have as many lines as the others, so each choice means the same in all of them."""
-    split = {
-        language: [line.strip() for line in text.splitlines() if line.strip()]
-        for language, text in lines.items() if text and text.strip()
-    }
-    counts = {len(choices) for choices in split.values()}
-    if len(counts) > 1:
-        raise ValidationError(
-            _("Give the same number of choices, one per line, in every language you fill in."),
-            code="options_mismatch",
-        )
-    count = counts.pop() if counts else 0
-    if not 2 <= count <= MAX_OPTIONS:
+def options_from_lines(lines: dict[str, str]) -> list[dict]:
+    """The choices of a question as typed, one per line in each language (line n of every
+    language is choice n): the registration form's rule, ``registrations.setup``, so a choice
+    has a key and a label per language the same way in both."""
+    options = choices_from_lines(lines, [])
+    if not 2 <= len(options) <= MAX_OPTIONS:
         raise ValidationError(
             _("Give from 2 to %(max)d choices, one per line.") % {"max": MAX_OPTIONS},
             code="options_count",
         )
-    return [
-        {language: choices[index] for language, choices in split.items()}
-        for index in range(count)
-    ]
+    return options
 
 
 @transaction.atomic
@@ -149,7 +137,7 @@ def _is_empty(value) -> bool:
 
 
 def _clean_answer(question: SurveyQuestion, value):
-    """The stored form of one answer (an int, a list of positions or a text), or raise."""
+    """The stored form of one answer (an int, a list of choice keys or a text), or raise."""
     kind = SurveyQuestion.Kind
     if question.kind == kind.RATING:
         value = _whole_number(value)
@@ -167,17 +155,17 @@ def _clean_answer(question: SurveyQuestion, value):
             )
         return value
     values = value if isinstance(value, list | tuple) else [value]
-    positions = sorted({_whole_number(item) for item in values})
+    offered = [option["key"] for option in question.options]
+    keys = [key for key in offered if key in {str(item) for item in values}]
     if (
-        not positions or None in positions
-        or not all(0 <= position < len(question.options) for position in positions)
-        or (question.kind == kind.SINGLE and len(positions) != 1)
+        not keys or len(keys) != len(set(map(str, values)))
+        or (question.kind == kind.SINGLE and len(keys) != 1)
     ):
         raise ValidationError(
             _("Choose among the answers offered to “%(question)s”.") % {"question": question},
             code="choice",
         )
-    return positions
+    return keys
 
 
 def clean_answers(questions, values) -> dict[int, object]:
@@ -204,7 +192,7 @@ def clean_answers(questions, values) -> dict[int, object]:
 
 def answer(registration: Registration, answers: dict, comment: str = "", *,
            now: datetime | None = None) -> SurveyResponse:
-    """Store the registrant's answers (question id → a rating, a choice's position or a list of
+    """Store the registrant's answers (question id → a rating, a choice's key or a list of
     them, or a text), or replace their earlier ones. Raises ``SurveyClosed`` when the survey
     takes no answers from them, ``ValidationError`` for a bad answer."""
     now = now or timezone.now()
