@@ -104,7 +104,7 @@ def test_a_changed_notice_is_a_new_version(event, organiser):
     assert second.notice.version == 2
     assert actions() == ["privacy_notice.new_version"] * 2
     last = AuditEntry.objects.order_by("pk").last()
-    assert last.data == {"version": 2, "previous": result.notice.pk}
+    assert last.data == {"version": 2, "controller": None, "previous": result.notice.pk}
 
 
 def test_an_accepted_notice_is_never_edited_nor_deleted(event, organiser):

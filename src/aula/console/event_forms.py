@@ -307,4 +307,9 @@ class QuestionForm(forms.ModelForm):
 class PrivacyNoticeForm(forms.ModelForm):
     class Meta:
         model = PrivacyNotice
-        fields = ["text"]
+        fields = ["controller", "text"]
+
+    def __init__(self, *args, event=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["controller"].queryset = event.project.partners.all()
+        self.fields["controller"].empty_label = _("— not named —")

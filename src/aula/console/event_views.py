@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from aula.console import event_forms as forms
 from aula.console import queries
@@ -166,10 +166,17 @@ def _move(request, event_id, move, done, refused=None):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_publish(request, event_id):
-    return _move(request, event_id, lambda event: lifecycle.publish(event, actor=request.user),
-                 _("The event is published."), _("The event is not published: %(why)s"))
+    """The checklist (what blocks publishing, what is worth fixing first), then the move."""
+    if request.method == "POST":
+        return _move(request, event_id, lambda event: lifecycle.publish(event, actor=request.user),
+                     _("The event is published."), _("The event is not published: %(why)s"))
+    event, role = event_for(request.user, event_id, Role.EDITOR)
+    return _page(request, "publish.html", event, role,
+                 can_publish="publish" in lifecycle.moves(event),
+                 problems=lifecycle.publish_problems(event),
+                 warnings=lifecycle.publish_warnings(event))
 
 
 @login_required
@@ -496,11 +503,15 @@ def question_delete(request, event_id, question_id):
 def privacy_notice(request, event_id):
     event, role = event_for(request.user, event_id, Role.EDITOR)
     current = registration_queries.current_privacy_notice(event)
-    initial = {"text": current.text} if current else None
-    form = forms.PrivacyNoticeForm(request.POST or None, initial=initial)
+    initial = (
+        {"text": current.text, "controller": current.controller_id} if current
+        else {"controller": event.host_partner_id}
+    )
+    form = forms.PrivacyNoticeForm(request.POST or None, initial=initial, event=event)
     if request.method == "POST" and form.is_valid():
         result = registration_setup.new_privacy_notice(
-            event, form.cleaned_data["text"], actor=request.user
+            event, form.cleaned_data["text"], controller=form.cleaned_data["controller"],
+            actor=request.user,
         )
         if result.created:
             messages.success(request, _("Version %(version)d of the privacy notice is saved; "

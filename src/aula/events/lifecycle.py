@@ -22,15 +22,18 @@ one transaction with its audit entry.
 from collections.abc import Callable
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aula.audit import services as audit
 from aula.core.errors import ActionRefused
+from aula.core.fields import LANGUAGE_NAMES
 from aula.events.models import AgendaBlock, Event, check_agenda
 from aula.events.services import record_event_change
+from aula.projects.queries import audience_languages
 
 Status = Event.Status
 
@@ -49,12 +52,15 @@ HELD = audit.action("event.held", gettext_lazy("Marked the event as held"))
 CLOSED = audit.action("event.closed", gettext_lazy("Closed the event"))
 REOPENED = audit.action("event.reopened", gettext_lazy("Reopened the event"))
 
-# Checks other apps add (registrations: a privacy notice exists); each returns its problems.
+# Checks other apps add, each returning its findings: blocking ones (registrations: a privacy
+# notice exists) refuse publishing; the others are warnings the organiser reads first.
 _publish_checks: dict[str, Callable[[Event], list[str]]] = {}
+_publish_warnings: dict[str, Callable[[Event], list[str]]] = {}
 
 
-def register_publish_check(func: Callable[[Event], list[str]]) -> None:
-    _publish_checks[f"{func.__module__}.{func.__qualname__}"] = func
+def register_publish_check(func: Callable[[Event], list[str]], *, blocking: bool = True) -> None:
+    registry = _publish_checks if blocking else _publish_warnings
+    registry[f"{func.__module__}.{func.__qualname__}"] = func
 
 
 def can_move(event: Event, to: str) -> bool:
@@ -66,6 +72,41 @@ def agenda_problems(event: Event) -> list[str]:
     for block in blocks:
         block.event = event
     return [str(problem) for problem in check_agenda(event, blocks)]
+
+
+TRANSLATED_FIELDS = (
+    ("title", gettext_lazy("title")),
+    ("summary", gettext_lazy("summary")),
+    ("description", gettext_lazy("description")),
+)
+
+
+def content_warnings(event: Event) -> list[str]:
+    """What a public page would miss: a contact, an agenda, translations into the languages of
+    the project's audience (``projects.queries.audience_languages``)."""
+    warnings = []
+    if not (event.contact_name and (event.contact_email or event.contact_phone)):
+        warnings.append(_("Nobody is named as the contact person, with an e-mail or a phone."))
+    if not AgendaBlock.objects.filter(event=event).exists():
+        warnings.append(_("The agenda is empty."))
+    written = [(name, label) for name, label in TRANSLATED_FIELDS
+               if (getattr(event, name) or {}).get(event.primary_language)]
+    for language in audience_languages(event.project):
+        missing = [str(label) for name, label in written
+                   if not (getattr(event, name) or {}).get(language)]
+        if missing:
+            warnings.append(_("Not translated into %(language)s: %(fields)s.") % {
+                "language": LANGUAGE_NAMES[language], "fields": ", ".join(missing),
+            })
+    return warnings
+
+
+def publish_warnings(event: Event) -> list[str]:
+    """What the organiser should know before publishing; none of it refuses publishing."""
+    warnings = content_warnings(event)
+    for check in _publish_warnings.values():
+        warnings.extend(str(warning) for warning in check(event))
+    return warnings
 
 
 def publish_problems(event: Event) -> list[str]:
@@ -164,7 +205,11 @@ def publish(event: Event, *, actor) -> Event:
     problems = publish_problems(event)
     if problems:
         raise ActionRefused(" ".join(problems))
-    return _move(event, Status.PUBLISHED, actor=actor, name=PUBLISHED)
+    # What the organiser published despite (the checklist they saw), in the log's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        warnings = publish_warnings(event)
+    return _move(event, Status.PUBLISHED, actor=actor, name=PUBLISHED,
+                 data={"warnings": warnings} if warnings else None)
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ class RegistrationsConfig(AppConfig):
         periodic.register(services.send_due_reminders)
         # No event is published without a privacy notice for its registrants.
         lifecycle.register_publish_check(queries.publish_problems)
+        lifecycle.register_publish_check(queries.publish_warnings, blocking=False)
         # Registrants hear of a moved or cancelled event in the transaction that changed it.
         # dispatch_uid: a re-run ready() must not connect them twice (two e-mails each).
         events.event_rescheduled.connect(

@@ -149,6 +149,12 @@ class PrivacyNotice(models.Model):
         verbose_name=_("event"), help_text=_("Empty: the notice of every event of the project."),
     )
     version = models.PositiveIntegerField(_("version"), default=1)
+    controller = models.ForeignKey(
+        "projects.Partner", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="privacy_notices", verbose_name=_("controller"),
+        help_text=_("The partner responsible for the personal data (the GDPR controller): "
+                    "usually the event's host."),
+    )
     text = TranslatedTextField(_("text"), multiline=True, max_length=20000, blank=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -178,6 +184,8 @@ class PrivacyNotice(models.Model):
     def clean(self):
         if self.event_id and self.project_id and self.event.project_id != self.project_id:
             raise ValidationError({"event": _("Choose an event of this project.")})
+        if self.controller_id and self.project_id and self.controller.project_id != self.project_id:
+            raise ValidationError({"controller": _("Choose a partner of this project.")})
 
 
 class Question(Translatable, models.Model):

@@ -64,10 +64,30 @@ def publish_problems(event: Event) -> list[str]:
     return []
 
 
+def publish_warnings(event: Event) -> list[str]:
+    """What registration should have before the event is published (warnings of
+    events.lifecycle): double opt-in, and a notice naming the host as its controller."""
+    warnings = []
+    if not options_for(event).double_opt_in:
+        warnings.append(_("Double opt-in is off: registrations are confirmed without checking "
+                          "the e-mail address."))
+    notice = current_privacy_notice(event)
+    if notice is not None:
+        if notice.controller_id is None:
+            warnings.append(_("The privacy notice names no controller."))
+        elif event.host_partner_id and notice.controller_id != event.host_partner_id:
+            warnings.append(_(
+                "The privacy notice names %(controller)s as controller, but the event is "
+                "hosted by %(host)s."
+            ) % {"controller": notice.controller.organisation,
+                 "host": event.host_partner.organisation})
+    return warnings
+
+
 def current_privacy_notice(event: Event) -> PrivacyNotice | None:
     """The event's newest notice, else the newest of the event's project (one query)."""
     return (
-        PrivacyNotice.objects.filter(
+        PrivacyNotice.objects.select_related("controller").filter(
             Q(event=event) | Q(project_id=event.project_id, event__isnull=True)
         )
         .order_by(F("event_id").desc(nulls_last=True), "-version", "-id")

@@ -215,19 +215,23 @@ def notice_accepted(notice: PrivacyNotice | None) -> bool:
 
 
 @transaction.atomic
-def new_privacy_notice(event: Event, text: dict, *, actor, via: str = "") -> NoticeResult:
-    """A new version of the event's own notice with ``text``; notices already written (and
-    accepted) are never changed. Nothing new when the text is the current one."""
+def new_privacy_notice(event: Event, text: dict, *, actor, controller=None,
+                       via: str = "") -> NoticeResult:
+    """A new version of the event's own notice with ``text`` and its ``controller`` (a partner);
+    notices already written (and accepted) are never changed. Nothing new when both are the
+    current ones."""
     Event.objects.select_for_update().filter(pk=event.pk).first()  # one new version at a time
     current = queries.current_privacy_notice(event)
-    if current is not None and current.text == text:
+    controller_id = controller.pk if controller is not None else None
+    if current is not None and current.text == text and current.controller_id == controller_id:
         return NoticeResult(current, False)
     last = PrivacyNotice.objects.filter(event=event).aggregate(m=Max("version"))["m"] or 0
-    notice = PrivacyNotice(project_id=event.project_id, event=event, version=last + 1, text=text)
+    notice = PrivacyNotice(project_id=event.project_id, event=event, version=last + 1, text=text,
+                           controller=controller)
     notice.full_clean()
     notice.save()
     audit.record(actor, NOTICE_VERSION, notice, event=event, via=via,
-                 data={"version": notice.version,
+                 data={"version": notice.version, "controller": controller_id,
                        "previous": current.pk if current is not None else None})
     return NoticeResult(notice, True)
 
