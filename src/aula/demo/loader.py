@@ -132,7 +132,7 @@ class Loader:
             people = self.load_people(project)
             event, event_changes = self.load_event(project, partners)
             self.load_agenda(event, people)
-            self.load_privacy_notice(project)
+            self.load_privacy_notice(project, partners[seminar.HOST_PARTNER])
             # Raises the calendar sequence and tells registrants when the demo is redated.
             record_event_change(event, event_changes)
         self.result.project = project
@@ -213,11 +213,13 @@ class Loader:
         self.result.redated = before is not None and before != starts_at
         return event, changed
 
-    def load_privacy_notice(self, project: Project) -> None:
+    def load_privacy_notice(self, project: Project, controller) -> None:
+        # The notice's text names the host (the university in Kaunas) as the controller.
         notice = PrivacyNotice.objects.filter(
             project=project, event__isnull=True, version=seminar.PRIVACY_NOTICE_VERSION
         ).first() or PrivacyNotice(project=project, version=seminar.PRIVACY_NOTICE_VERSION)
-        self.sync(notice, {"text": seminar.PRIVACY_NOTICE}, "privacy notice")
+        self.sync(notice, {"text": seminar.PRIVACY_NOTICE, "controller": controller},
+                  "privacy notice")
 
     def load_agenda(self, event: Event, people: dict[str, Person]) -> None:
         tz = event.tz
