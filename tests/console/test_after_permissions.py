@@ -11,6 +11,7 @@ from aula.feedback import services as feedback_services
 from aula.materials import services as material_services
 from aula.materials.models import Material
 from tests.certificates.factories import PDF_BYTES
+from tests.console.confirming import CONFIRMED
 from tests.factories import make_event, make_registration, organiser
 
 pytestmark = pytest.mark.django_db
@@ -44,11 +45,12 @@ def setup():
          {"link-title_en": "Rec", "link-order": "0", "link-url": "https://v.example/"}),
         (reverse("console:material_edit", kwargs={**e, "material_id": material.pk}),
          {"title_en": "Changed", "order": "0"}),
-        (reverse("console:material_delete", kwargs={**e, "material_id": material.pk}), {}),
+        (reverse("console:material_delete", kwargs={**e, "material_id": material.pk}), CONFIRMED),
         (reverse("console:feedback_settings", kwargs=e), {"is_open": "on"}),
-        (reverse("console:feedback_question_add", kwargs=e), {"text_en": "Q", "order": "0"}),
+        (reverse("console:feedback_question_add", kwargs=e),
+         {"text_en": "Q", "order": "0", "kind": "rating"}),
         (reverse("console:feedback_question_delete",
-                 kwargs={**e, "question_id": question.pk}), {}),
+                 kwargs={**e, "question_id": question.pk}), CONFIRMED),
         (reverse("console:certificate_rule", kwargs=e), {"minimum_minutes": "10"}),
         (reverse("console:certificates_issue", kwargs=e), {}),
     ]

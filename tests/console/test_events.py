@@ -21,6 +21,7 @@ from aula.registrations.models import (
     RegistrationOptions,
     SessionChoice,
 )
+from tests.console.confirming import CONFIRMED
 from tests.factories import (
     add_role,
     make_block,
@@ -329,7 +330,7 @@ def test_block_page_edits_and_deletes(editor, event):
     assert response.status_code == 302
     block.refresh_from_db()
     assert block.title == {"en": "Welcome"} and block.ends_at == vilnius(2030, 3, 14, 11, 30)
-    editor.post(url("event_block_delete", event, block_id=block.pk))
+    editor.post(url("event_block_delete", event, block_id=block.pk), CONFIRMED)
     assert not AgendaBlock.objects.filter(pk=block.pk).exists()
 
 
@@ -344,7 +345,8 @@ def test_a_chosen_session_keeps_its_time_and_is_not_deleted(editor, event):
     assert response.status_code == 200 and "Registrants chose this session" in (
         response.content.decode()
     )
-    response = editor.post(url("event_block_delete", event, block_id=session.pk), follow=True)
+    response = editor.post(url("event_block_delete", event, block_id=session.pk), CONFIRMED,
+                           follow=True)
     assert "1 registrant chose this session" in response.content.decode()
     assert AgendaBlock.objects.filter(pk=session.pk).exists()
 
@@ -383,9 +385,9 @@ def test_items_and_people(editor, event):
     body = editor.get(page).content.decode()
     assert "Lavinia &lt;b&gt;Simion&lt;/b&gt;" in body and "<b>Simion" not in body
     role = item.roles.get(person=known)
-    editor.post(url("event_role_delete", event, item_id=item.pk, role_id=role.pk))
+    editor.post(url("event_role_delete", event, item_id=item.pk, role_id=role.pk), CONFIRMED)
     assert item.roles.count() == 1
-    editor.post(url("event_item_delete", event, item_id=item.pk))
+    editor.post(url("event_item_delete", event, item_id=item.pk), CONFIRMED)
     assert not AgendaItem.objects.filter(pk=item.pk).exists()
     assert Person.objects.filter(pk=known.pk).exists()
 
@@ -499,7 +501,7 @@ def test_questions_are_added_edited_reordered_and_deleted(editor, event):
     assert list(Question.objects.filter(event=event).order_by("order")) == [second, question]
     editor.post(url("event_question_down", event, question_id=second.pk))
     assert list(Question.objects.filter(event=event).order_by("order")) == [question, second]
-    editor.post(url("event_question_delete", event, question_id=second.pk))
+    editor.post(url("event_question_delete", event, question_id=second.pk), CONFIRMED)
     assert list(Question.objects.filter(event=event)) == [question]
 
 
@@ -543,7 +545,7 @@ def test_an_answered_question_is_not_deleted_nor_changes_kind(editor, event):
     question = Question.objects.create(event=event, kind="short_text", label={"en": "Diet"})
     outcome = registrations.register(event, person(1, answers={str(question.pk): "None"}))
     assert outcome.accepted
-    response = editor.post(url("event_question_delete", event, question_id=question.pk),
+    response = editor.post(url("event_question_delete", event, question_id=question.pk), CONFIRMED,
                            follow=True)
     assert "1 registrant answered this question" in response.content.decode()
     response = editor.post(url("event_question", event, question_id=question.pk),

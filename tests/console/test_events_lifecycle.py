@@ -15,6 +15,7 @@ from aula.events.models import AgendaBlock, AgendaItem, Event
 from aula.events.services import session_capacity_changing
 from aula.messaging.models import OutboxMessage
 from aula.registrations import services as registrations
+from tests.console.confirming import CONFIRMED
 from tests.console.test_events import block_data, edit_data, url
 from tests.factories import make_block, make_event, make_person, organiser
 from tests.registrations.factories import make_slot, person
@@ -202,9 +203,9 @@ def test_agenda_actions_on_the_record(editor, user, event):
     editor.post(url("event_person_new", event, item_id=item.pk), {
         "person-name": "Bo", "person-organisation": "", "person-role": "moderator"})
     role = item.roles.get(person=known)
-    editor.post(url("event_role_delete", event, item_id=item.pk, role_id=role.pk))
-    editor.post(url("event_item_delete", event, item_id=item.pk))
-    editor.post(url("event_block_delete", event, block_id=block.pk))
+    editor.post(url("event_role_delete", event, item_id=item.pk, role_id=role.pk), CONFIRMED)
+    editor.post(url("event_item_delete", event, item_id=item.pk), CONFIRMED)
+    editor.post(url("event_block_delete", event, block_id=block.pk), CONFIRMED)
     assert actions() == [
         "agenda.block_added", "agenda.block_changed", "agenda.item_added",
         "agenda.item_changed", "agenda.person_added", "person.created", "agenda.person_added",

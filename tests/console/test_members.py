@@ -15,6 +15,7 @@ from aula.audit.models import AuditEntry
 from aula.console import services
 from aula.console.models import Membership, Role
 from aula.messaging.models import OutboxMessage
+from tests.console.confirming import CONFIRMED
 from tests.factories import make_project, organiser
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ def member_urls(project, membership):
         ("post", url("member_add", project), {"identifier": "x", "role": "viewer"}),
         ("post", url("member_invite", project), {"email": "new@example.org", "role": "viewer"}),
         ("post", url("member_role", project, member_id=membership.pk), {"role": "viewer"}),
-        ("post", url("member_remove", project, member_id=membership.pk), {}),
+        ("post", url("member_remove", project, member_id=membership.pk), CONFIRMED),
     ]
 
 
@@ -168,7 +169,7 @@ def test_the_last_owner_can_be_neither_demoted_nor_removed(client, project, owne
     response = client.post(url("member_role", project, member_id=mine.pk), {"role": "editor"},
                            follow=True)
     assert "at least one owner" in response.content.decode()
-    response = client.post(url("member_remove", project, member_id=mine.pk), follow=True)
+    response = client.post(url("member_remove", project, member_id=mine.pk), CONFIRMED, follow=True)
     assert "at least one owner" in response.content.decode()
     mine.refresh_from_db()
     assert mine.role == Role.OWNER
@@ -179,9 +180,10 @@ def test_the_last_owner_can_be_neither_demoted_nor_removed(client, project, owne
     assert mine.role == Role.EDITOR
     client.force_login(ed)
     theirs = Membership.objects.get(user=ed)
-    response = client.post(url("member_remove", project, member_id=theirs.pk), follow=True)
+    response = client.post(url("member_remove", project, member_id=theirs.pk), CONFIRMED,
+                           follow=True)
     assert "at least one owner" in response.content.decode()
-    response = client.post(url("member_remove", project, member_id=mine.pk))
+    response = client.post(url("member_remove", project, member_id=mine.pk), CONFIRMED)
     assert response["Location"] == url("members", project)
     assert list(Membership.objects.filter(project=project).values_list("user__username", "role")) \
         == [("ed", "owner")]
@@ -191,7 +193,7 @@ def test_an_owner_who_leaves_goes_back_home(client, project, owner):
     organiser("zoe", project, Role.OWNER)
     client.force_login(owner)
     mine = Membership.objects.get(user=owner)
-    response = client.post(url("member_remove", project, member_id=mine.pk))
+    response = client.post(url("member_remove", project, member_id=mine.pk), CONFIRMED)
     assert response["Location"] == reverse("console:home")
     assert client.get(url("project", project)).status_code == 404
 
@@ -246,7 +248,7 @@ def test_every_membership_change_is_on_the_projects_record(client, project, owne
     client.post(url("member_invite", project), {"email": "nina@example.org", "role": "viewer"})
     vic = Membership.objects.get(project=project, user__username="vic")
     client.post(url("member_role", project, member_id=vic.pk), {"role": "owner"})
-    client.post(url("member_remove", project, member_id=vic.pk))
+    client.post(url("member_remove", project, member_id=vic.pk), CONFIRMED)
     added, invited, changed, removed = entries(project)
     assert [e.action for e in (added, invited, changed, removed)] == [
         services.MEMBER_ADDED, services.MEMBER_INVITED, services.MEMBER_ROLE_CHANGED,

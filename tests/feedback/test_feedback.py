@@ -167,6 +167,9 @@ def test_console_settings_in_the_event_zone(client):
     assert 'value="2031-06-30T18:00"' in page and "The venue" in page
     assert client.post(reverse("console:feedback_question_add", kwargs=base),
                        {"order": "1"}).status_code == 400
-    response = client.post(reverse("console:feedback_question_delete",
-                                   kwargs={**base, "question_id": question.pk}))
+    delete = reverse("console:feedback_question_delete",
+                     kwargs={**base, "question_id": question.pk})
+    asked = client.post(delete).content.decode()
+    assert "Delete?" in asked and "The venue" in asked and SurveyQuestion.objects.exists()
+    response = client.post(delete, {"confirmed": "yes"})
     assert response.status_code == 302 and not SurveyQuestion.objects.exists()

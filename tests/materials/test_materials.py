@@ -14,6 +14,7 @@ from aula.events.models import Event
 from aula.materials import services
 from aula.materials.models import Material
 from tests.certificates.factories import PDF_BYTES
+from tests.console.confirming import CONFIRMED
 from tests.factories import make_event, organiser
 
 pytestmark = pytest.mark.django_db
@@ -194,7 +195,8 @@ def test_editor_uploads_and_publishes_through_the_console(client):
 
     delete = reverse("console:material_delete", kwargs={"event_id": event.pk,
                                                         "material_id": material.pk})
-    assert client.post(delete).status_code == 302
+    assert "Delete?" in client.post(delete).content.decode()
+    assert client.post(delete, CONFIRMED).status_code == 302
     assert not Material.objects.filter(pk=material.pk).exists()
 
 

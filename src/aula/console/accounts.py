@@ -26,6 +26,7 @@ from aula.console.auth import (
     mark_two_factor_done,
     two_factor_setup_view,
 )
+from aula.console.confirm import ask_first
 from aula.console.forms import (
     AddMemberForm,
     InviteMemberForm,
@@ -322,6 +323,14 @@ def member_personal_data(request, project, member_id):
 def member_remove(request, project, member_id):
     project, _role = project_for(request.user, project, Role.OWNER)
     membership = get_object_or_404(Membership, pk=member_id, project=project)
+    asked = ask_first(
+        request, what=_("%(name)s from the project's members") % {
+            "name": membership.user.get_username()},
+        consequences=[_("They can no longer open the project in the console.")],
+        back=reverse("console:members", kwargs={"project": project.slug}),
+    )
+    if asked:
+        return asked
     try:
         services.remove_member(membership, actor=request.user)
     except ValidationError as error:

@@ -11,7 +11,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -20,10 +22,12 @@ from aula.certificates import services as certificate_services
 from aula.certificates.forms import RuleForm
 from aula.certificates.models import CertificateRule
 from aula.certificates.views import pdf_response
+from aula.console.confirm import ask_first
 from aula.console.models import Role
 from aula.console.permissions import event_for, may_download_personal_data
 from aula.core.errors import ActionRefused
 from aula.core.forms import apply_errors
+from aula.core.translation import localize
 from aula.events.lifecycle import after_seminar_refusal
 from aula.feedback import queries as feedback_queries
 from aula.feedback import services as feedback_services
@@ -139,6 +143,15 @@ def material_delete(request, event_id, material_id):
     event, _role = event_for(request.user, event_id, Role.EDITOR)
     material = get_object_or_404(Material, pk=material_id, event=event)
     material.event = event
+    asked = ask_first(
+        request, what=_("the material “%(title)s”") % {
+            "title": material.text("title", get_language()).text},
+        consequences=[_("It is no longer listed on the event's page.")
+                      if material.published else ""],
+        back=reverse("console:materials", kwargs={"event_id": event.pk}),
+    )
+    if asked:
+        return asked
     material_services.delete(material, actor=request.user)
     messages.success(request, _("The material is removed."))
     return redirect("console:materials", event_id=event.pk)
@@ -236,6 +249,17 @@ def feedback_question_delete(request, event_id, question_id):
         SurveyQuestion.objects.select_related("survey"), pk=question_id, survey__event=event
     )
     question.survey.event = event
+    answers = question.ratings.count() + question.answers.count()
+    asked = ask_first(
+        request, what=_("the question “%(text)s”") % {
+            "text": localize(question.text, get_language(), event.primary_language).text},
+        consequences=[ngettext("Its %(count)d answer goes with it.",
+                               "Its %(count)d answers go with it.", answers)
+                      % {"count": answers} if answers else ""],
+        back=reverse("console:feedback", kwargs={"event_id": event.pk}),
+    )
+    if asked:
+        return asked
     feedback_services.delete_question(question, actor=request.user)
     messages.success(request, _("The question and its answers are removed."))
     return redirect("console:feedback", event_id=event.pk)

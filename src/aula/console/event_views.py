@@ -17,13 +17,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aula.console import event_forms as forms
 from aula.console import queries
+from aula.console.confirm import ask_first
 from aula.console.models import Role
 from aula.console.permissions import allows, event_for, project_for
 from aula.core.errors import ActionRefused
@@ -50,6 +52,11 @@ DEFAULT_ZONE = Event._meta.get_field("time_zone").get_default()
 def _zone(name) -> zoneinfo.ZoneInfo:
     valid = name if isinstance(name, str) and name in available_time_zones() else DEFAULT_ZONE
     return zoneinfo.ZoneInfo(valid)
+
+
+def _text(instance, field: str) -> str:
+    """A translated field of ``instance`` in the page's language, for messages."""
+    return instance.text(field, get_language()).text
 
 
 def _page(request, template, event, role, zone=None, **context):
@@ -284,6 +291,17 @@ def block_edit(request, event_id, block_id):
 def block_delete(request, event_id, block_id):
     event, _role = event_for(request.user, event_id, Role.EDITOR)
     block = _block(event, block_id)
+    items = block.items.count()
+    asked = ask_first(
+        request, what=_("the block “%(title)s”") % {"title": _text(block, "title")
+                                                     or block.get_kind_display()},
+        consequences=[ngettext("Its %(count)d item goes with it.",
+                               "Its %(count)d items go with it.", items) % {"count": items}
+                      if items else ""],
+        back=reverse("console:event_agenda", kwargs={"event_id": event.pk}),
+    )
+    if asked:
+        return asked
     try:
         agenda_rules.delete_block(block, actor=request.user)
     except ActionRefused as refusal:
@@ -352,6 +370,12 @@ def item_edit(request, event_id, item_id, role_form=None, person_form=None):
 def item_delete(request, event_id, item_id):
     event, _role = event_for(request.user, event_id, Role.EDITOR)
     item = _item(event, item_id)
+    asked = ask_first(
+        request, what=_("the item “%(title)s”") % {"title": _text(item, "title")},
+        back=reverse("console:event_agenda", kwargs={"event_id": event.pk}),
+    )
+    if asked:
+        return asked
     agenda_rules.delete_item(item, actor=request.user)
     messages.success(request, _("The item is deleted."))
     return redirect("console:event_block", event_id=event.pk, block_id=item.block_id)
@@ -399,8 +423,16 @@ def person_new(request, event_id, item_id):
 def role_delete(request, event_id, item_id, role_id):
     event, _role = event_for(request.user, event_id, Role.EDITOR)
     item = _item(event, item_id)
-    agenda_rules.remove_role(get_object_or_404(ItemRole, item=item, pk=role_id),
-                             actor=request.user)
+    item_role = get_object_or_404(ItemRole.objects.select_related("person"), item=item,
+                                  pk=role_id)
+    asked = ask_first(
+        request, what=_("%(name)s from the item “%(title)s”") % {
+            "name": item_role.person.name, "title": _text(item, "title")},
+        back=reverse("console:event_agenda", kwargs={"event_id": event.pk}),
+    )
+    if asked:
+        return asked
+    agenda_rules.remove_role(item_role, actor=request.user)
     messages.success(request, _("The person is removed from the item."))
     return redirect("console:event_item", event_id=event.pk, item_id=item.pk)
 
@@ -487,8 +519,19 @@ def question_move(request, event_id, question_id, direction):
 @require_POST
 def question_delete(request, event_id, question_id):
     event, _role = event_for(request.user, event_id, Role.EDITOR)
+    question = _question(event, question_id)
+    answers = registration_setup.answers_to(question)
+    asked = ask_first(
+        request, what=_("the question “%(label)s”") % {"label": _text(question, "label")},
+        consequences=[ngettext("%(count)d registrant answered it.",
+                               "%(count)d registrants answered it.", answers)
+                      % {"count": answers} if answers else ""],
+        back=reverse("console:event_questions", kwargs={"event_id": event.pk}),
+    )
+    if asked:
+        return asked
     try:
-        registration_setup.delete_question(_question(event, question_id), actor=request.user)
+        registration_setup.delete_question(question, actor=request.user)
     except ActionRefused as refusal:
         messages.error(request, refusal.message)
     else:
