@@ -12,12 +12,14 @@ class RegistrationsConfig(AppConfig):
         from aula.events import lifecycle
         from aula.events import services as events
         from aula.messaging import periodic
-        from aula.registrations import queries, services
+        from aula.registrations import queries, retention, services
 
         # The scheduler's tick gives expired held places (double opt-in) to the waiting list
         # and sends the reminders that are due.
         periodic.register(services.release_expired_holds)
         periodic.register(services.send_due_reminders)
+        # Personal data whose retention period is over is erased (registrations.retention).
+        periodic.register(retention.erase_due_personal_data)
         # No event is published without a privacy notice for its registrants.
         lifecycle.register_publish_check(queries.publish_problems)
         # Registrants hear of a moved or cancelled event in the transaction that changed it.
