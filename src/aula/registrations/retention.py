@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import Count, Q
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -49,6 +50,12 @@ RETENTION_ERASED = audit.action(
     "registration.retention_erased",
     gettext_lazy("Erased registrants' personal data at the end of its retention period"),
 )
+
+
+# Sent with ``event`` in the transaction of each batch, before its registrations are
+# anonymised: apps above that count what erasure takes away (the reports: distinct
+# organisations) keep their counts first.
+personal_data_expiring = Signal()
 
 
 class Basis:
@@ -196,6 +203,8 @@ def _erase_batch(event_id: int, now: datetime, size: int) -> int:
             Registration.objects.filter(event_id=event_id, anonymised_at__isnull=True)
             .order_by("pk")[:size]
         )
+        if batch:
+            personal_data_expiring.send(sender=Event, event=event)
         for registration in batch:
             anonymise(registration, now)
         if batch:
