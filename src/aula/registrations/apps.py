@@ -18,8 +18,9 @@ class RegistrationsConfig(AppConfig):
         # and sends the reminders that are due.
         periodic.register(services.release_expired_holds)
         periodic.register(services.send_due_reminders)
-        # Personal data whose retention period is over is erased (registrations.retention).
-        periodic.register(retention.erase_due_personal_data)
+        # Personal data whose retention period is over is erased (registrations.retention),
+        # hourly: dates are days apart, and a tick erases a bounded number.
+        periodic.register(retention.erase_due_personal_data, every=3600)
         # No event is published without a privacy notice for its registrants.
         lifecycle.register_publish_check(queries.publish_problems)
         # Registrants hear of a moved or cancelled event in the transaction that changed it.
