@@ -60,12 +60,11 @@ def test_the_project_page_links_to_it_for_owners(client, project):
     assert url(project) in page.content.decode()
 
 
-def test_no_date_known_is_said_and_nothing_is_erased(client):
+def test_no_date_known_is_said(client):
     project = make_project()
-    _events(project, 1)
     _owner(client, project)
     page = client.get(url(project)).content.decode()
-    assert "No date yet:" in page and "not known yet: kept" in page
+    assert "No date yet:" in page and "Estimate:" not in page
 
 
 def test_the_shorter_period_is_shown_per_event(client, project):

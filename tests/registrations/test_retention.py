@@ -117,6 +117,12 @@ def test_the_audit_period_from_what_the_owner_entered_or_an_estimate():
     estimated = retention.audit_period(make_project(ends_on=date(2023, 3, 31)))
     assert estimated == retention.AuditPeriod(date(2029, 12, 31), retention.Basis.ESTIMATE)
     assert estimated.estimated
+    # ... or after its last event, when that is later.
+    late = make_project(ends_on=date(2023, 3, 31))
+    make_event(late, starts_at=datetime(2026, 5, 4, 9, tzinfo=UTC))
+    assert retention.audit_period(late) == retention.AuditPeriod(
+        date(2032, 12, 31), retention.Basis.ESTIMATE
+    )
     paid = make_project(ends_on=date(2023, 3, 31), last_payment_year=2024)
     assert retention.audit_period(paid) == retention.AuditPeriod(
         date(2029, 12, 31), retention.Basis.PAYMENT
@@ -140,10 +146,11 @@ def test_due_date_is_the_day_after_the_audit_period_or_the_shorter_period():
     assert retention.due_at(event, project) == AUDIT_END
     assert not retention.shorter_applies(event, project)
     # Nothing known: no date, unless the owner chose a period.
-    project.last_payment_year = None
-    assert retention.due_at(event, project) == ENDS.replace(year=2031)
+    unknown = retention.AuditPeriod(None, retention.Basis.UNKNOWN)
+    assert retention.due_at(event, project, unknown) == ENDS.replace(year=2031)
+    assert retention.shorter_applies(event, project, unknown)
     project.retention_months = None
-    assert retention.due_at(event, project) is None
+    assert retention.due_at(event, project, unknown) is None
 
 
 def test_never_before_the_event_has_ended():
@@ -230,13 +237,17 @@ def test_the_owners_shorter_period_is_honoured(seminar):
     )
 
 
-def test_without_any_date_nothing_is_ever_erased(seminar):
+def test_without_a_payment_year_the_estimate_counts_from_the_last_event(seminar):
     project = seminar.project
     project.last_payment_year = None
     project.save()
-    with time_machine.travel(datetime(2099, 1, 1, tzinfo=UTC), tick=False):
+    make_event(project, starts_at=datetime(2024, 5, 6, 9, tzinfo=UTC))
+    # Last event in 2024: last payment estimated in 2025, audit period to the end of 2030.
+    with time_machine.travel(datetime(2030, 12, 31, 23, 59, tzinfo=UTC), tick=False):
         assert retention.erase_due_personal_data() == 0
-    assert not Registration.objects.filter(anonymised_at__isnull=False).exists()
+    with time_machine.travel(datetime(2031, 1, 1, tzinfo=UTC), tick=False):
+        assert retention.erase_due_personal_data() == 9
+    assert AuditEntry.objects.get().data["rule"] == "estimate"
 
 
 def test_only_due_events_are_erased_and_only_theirs():

@@ -42,18 +42,9 @@ class RetentionForm(forms.Form):
     )
 
 
-def _rows(project):
-    rows = []
-    for line in retention.schedule(project):
-        rows.append({
-            "line": line,
-            "due": format_moment(line.due, line.event.time_zone) if line.due else "",
-        })
-    return rows
-
-
 def _page(request, project, role, form=None, status=200):
-    period = retention.audit_period(project)
+    schedule = retention.schedule(project)
+    period = schedule.period
     if form is None:
         form = RetentionForm(initial={
             "last_payment_year": project.last_payment_year,
@@ -63,7 +54,11 @@ def _page(request, project, role, form=None, status=200):
     return render(request, "console/retention/project.html", {
         "project": project, "role": role, "form": form, "period": period,
         "period_end": format_date(period.ends_on, "j F Y") if period.ends_on else "",
-        "rows": _rows(project),
+        "rows": [
+            {"line": line,
+             "due": format_moment(line.due, line.event.time_zone) if line.due else ""}
+            for line in schedule.events
+        ],
         "purges": {
             "outbox_days": outbox_days(),
             "unmatched_days": unmatched_days(),

@@ -8,9 +8,9 @@ The rule (one function decides it: ``due_at``):
   participation indicators, so erasing them before the period ends is as wrong as keeping them
   for ever. The owner states what they know (``Project.audit_period_ends_on``, else
   ``Project.last_payment_year``); when they have stated neither, the last payment is
-  **estimated** as the year after the project's end (payments follow the final report), and
-  the console says it is an estimate. A project with no end date and nothing stated has no
-  date: nothing is erased until the owner states one.
+  **estimated** as the year after the project's end or its last event, whichever is later
+  (payments follow the final report), and the console says it is an estimate. A project with
+  neither an end date nor events, and nothing stated, has no date.
 * The owner may choose a **shorter** period, N months after each event's end
   (``Project.retention_months``, set on the record by ``projects.services.set_retention``):
   the earlier of the two dates applies.
@@ -28,7 +28,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -75,18 +75,30 @@ class AuditPeriod:
         return self.basis == Basis.ESTIMATE
 
 
-def audit_period(project: Project) -> AuditPeriod:
-    """The last day of the programme's audit period, and what it is based on."""
+_QUERY = object()  # audit_period: look the project's last event up when it is needed
+
+
+def last_event_end(project: Project) -> datetime | None:
+    return Event.objects.filter(project=project).aggregate(last=Max("ends_at"))["last"]
+
+
+def audit_period(project: Project, last_event_ends_at=_QUERY) -> AuditPeriod:
+    """The last day of the programme's audit period, and what it is based on.
+    ``last_event_ends_at``: the end of the project's last event when the caller has it (else
+    one query, only for an estimate)."""
     if project.audit_period_ends_on:
         return AuditPeriod(project.audit_period_ends_on, Basis.DATE)
     if project.last_payment_year:
         return AuditPeriod(date(project.last_payment_year + AUDIT_PERIOD_YEARS, 12, 31),
                            Basis.PAYMENT)
-    if project.ends_on:
-        # Estimated last payment: the year after the project's end (conservative: the final
-        # payment follows the final report, which follows the end).
-        return AuditPeriod(date(project.ends_on.year + 1 + AUDIT_PERIOD_YEARS, 12, 31),
-                           Basis.ESTIMATE)
+    if last_event_ends_at is _QUERY:
+        last_event_ends_at = last_event_end(project)
+    years = [moment.year for moment in (project.ends_on, last_event_ends_at) if moment]
+    if years:
+        # Estimated last payment: the year after the project's end, or after its last event
+        # if that is later (conservative: the final payment follows the final report, which
+        # follows the last activity).
+        return AuditPeriod(date(max(years) + 1 + AUDIT_PERIOD_YEARS, 12, 31), Basis.ESTIMATE)
     return AuditPeriod(None, Basis.UNKNOWN)
 
 
@@ -104,10 +116,11 @@ def _day_after(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
 
 
-def due_at(event: Event, project: Project) -> datetime | None:
-    """When ``event``'s personal data is due for erasure (None: no date known, kept)."""
+def due_at(event: Event, project: Project, period: AuditPeriod | None = None) -> datetime | None:
+    """When ``event``'s personal data is due for erasure (None: no date known, kept).
+    ``period``: the project's ``audit_period`` when the caller has it."""
     dates = []
-    period = audit_period(project)
+    period = period or audit_period(project)
     if period.ends_on:
         dates.append(_day_after(period.ends_on))
     if project.retention_months:
@@ -117,11 +130,11 @@ def due_at(event: Event, project: Project) -> datetime | None:
     return max(min(dates), event.ends_at)
 
 
-def shorter_applies(event: Event, project: Project) -> bool:
+def shorter_applies(event: Event, project: Project, period: AuditPeriod | None = None) -> bool:
     """Is the owner's shorter period what sets this event's date?"""
     if not project.retention_months:
         return False
-    ends_on = audit_period(project).ends_on
+    ends_on = (period or audit_period(project)).ends_on
     shorter = add_months(event.ends_at.astimezone(UTC), project.retention_months)
     return ends_on is None or shorter < _day_after(ends_on)
 
@@ -138,10 +151,16 @@ class EventRetention:
     erased: int   # registrations erased already (by request or by this rule)
 
 
-def schedule(project: Project) -> list[EventRetention]:
-    """Each event of ``project``, oldest first, with the date its personal data is erased and
-    how many people that concerns (one query)."""
-    events = (
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    period: AuditPeriod
+    events: list[EventRetention]
+
+
+def schedule(project: Project) -> Schedule:
+    """The project's audit period and each of its events, oldest first, with the date its
+    personal data is erased and how many people that concerns (one query)."""
+    events = list(
         Event.objects.filter(project=project)
         .annotate(
             n_kept=Count("registrations", filter=Q(registrations__anonymised_at__isnull=True)),
@@ -149,11 +168,12 @@ def schedule(project: Project) -> list[EventRetention]:
         )
         .order_by("ends_at", "id")
     )
-    return [
-        EventRetention(event, due_at(event, project), shorter_applies(event, project),
-                       event.n_kept, event.n_erased)
+    period = audit_period(project, max((e.ends_at for e in events), default=None))
+    return Schedule(period, [
+        EventRetention(event, due_at(event, project, period),
+                       shorter_applies(event, project, period), event.n_kept, event.n_erased)
         for event in events
-    ]
+    ])
 
 
 # --- the periodic job --------------------------------------------------------------------------
@@ -173,8 +193,11 @@ def erase_due_personal_data(now: datetime | None = None, *, batch_size: int = BA
     over, at most ``limit`` registrations per run. Returns how many were erased."""
     now = now or timezone.now()
     erased = 0
+    periods: dict[int, AuditPeriod] = {}
     for event in _events_with_kept_data(now):
-        due = due_at(event, event.project)
+        if event.project_id not in periods:
+            periods[event.project_id] = audit_period(event.project)
+        due = due_at(event, event.project, periods[event.project_id])
         if due is None or due > now:
             continue
         while erased < limit:
@@ -196,7 +219,8 @@ def _erase_batch(event_id: int, now: datetime, size: int) -> int:
         counter = _lock_event(event_id)
         event = counter.event
         project = Project.objects.get(pk=event.project_id)
-        due = due_at(event, project)
+        period = audit_period(project)
+        due = due_at(event, project, period)
         if due is None or due > now:
             return 0
         batch = list(
@@ -212,8 +236,7 @@ def _erase_batch(event_id: int, now: datetime, size: int) -> int:
                 "registrations": len(batch),
                 "ids": [registration.pk for registration in batch],
                 "due": due,
-                "rule": "shorter" if shorter_applies(event, project)
-                else audit_period(project).basis,
+                "rule": "shorter" if shorter_applies(event, project, period) else period.basis,
             })
         return len(batch)
 
