@@ -61,8 +61,8 @@ personal_data_expiring = Signal()
 class Basis:
     DATE = "date"          # the owner entered the audit period's end
     PAYMENT = "payment"    # the owner entered the year of the last payment
-    ESTIMATE = "estimate"  # estimated from the project's end
-    UNKNOWN = "unknown"    # nothing to go by: kept until the owner says
+    ESTIMATE = "estimate"  # estimated from the project's end or its last event
+    UNKNOWN = "unknown"    # no end date, no events: kept until the owner says
 
 
 @dataclass(frozen=True, slots=True)
