@@ -179,6 +179,11 @@ for _name, _cast in [
     ("AULA_PAGE_CACHE_SECONDS", int),
     ("AULA_PAGE_BROWSER_SECONDS", int),
     ("AULA_FASTLANE_SECONDS", float),
+    # How long records kept only briefly stay, in days (docs/deploy.md, "Data retention").
+    ("AULA_RETENTION_OUTBOX_DAYS", int),
+    ("AULA_RETENTION_UNMATCHED_ATTENDANCE_DAYS", int),
+    ("AULA_RETENTION_LOGIN_RECORDS_DAYS", int),
+    ("AULA_RETENTION_TASK_RESULTS_DAYS", int),
 ]:
     if config.os.environ.get(_name):
         globals()[_name] = _cast(config.os.environ[_name])

@@ -8,10 +8,13 @@ class AttendanceConfig(AppConfig):
     verbose_name = _("Attendance")
 
     def ready(self):
-        from aula.attendance import services
+        from aula.attendance import retention, services
+        from aula.messaging import periodic
         from aula.registrations.services import registration_erased
 
         registration_erased.connect(
             lambda sender, registration, **kwargs: services.forget_registration(registration),
             dispatch_uid="attendance.forget_registration", weak=False,
         )
+        # Unmatched rows of old imports are deleted (attendance.retention), hourly.
+        periodic.register(retention.purge_unmatched, every=3600)

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("aula.console.urls_reports")),
     path("", include("aula.console.urls_announcements")),
     path("", include("aula.console.urls_audit")),
+    path("", include("aula.console.urls_retention")),
 ]

@@ -16,21 +16,30 @@ from collections.abc import Callable
 logger = logging.getLogger(__name__)
 
 _jobs: dict[str, Callable[[], object]] = {}
+# Jobs that need not run on every tick (housekeeping): at most once per this many seconds,
+# across every process sharing the cache.
+_every: dict[str, int] = {}
 
 
 def job_name(func: Callable) -> str:
     return f"{func.__module__}.{func.__qualname__}"
 
 
-def register(func: Callable[[], object]) -> Callable[[], object]:
-    """Add ``func`` to every tick; registering it again (a re-run ``ready()``) changes nothing.
-    Usable as a decorator."""
+def register(func: Callable[[], object], *, every: int | None = None) -> Callable[[], object]:
+    """Add ``func`` to every tick (with ``every``: to a tick at most once per that many
+    seconds); registering it again (a re-run ``ready()``) changes nothing. Usable as a
+    decorator."""
     _jobs[job_name(func)] = func
+    if every:
+        _every[job_name(func)] = every
+    else:
+        _every.pop(job_name(func), None)
     return func
 
 
 def unregister(func: Callable) -> None:
     _jobs.pop(job_name(func), None)
+    _every.pop(job_name(func), None)
 
 
 def registered() -> list[str]:
@@ -41,6 +50,9 @@ def run_all() -> dict[str, str]:
     """Run every registered job; one failing job does not keep the others from running."""
     outcome = {}
     for name, func in list(_jobs.items()):
+        if not _due(name):
+            outcome[name] = "skipped"
+            continue
         try:
             func()
         except Exception:
@@ -49,6 +61,16 @@ def run_all() -> dict[str, str]:
         else:
             outcome[name] = "ok"
     return outcome
+
+
+def _due(name: str) -> bool:
+    """Is the job due on this tick? ``cache.add`` succeeds for one tick per period only."""
+    every = _every.get(name)
+    if not every:
+        return True
+    from django.core.cache import cache
+
+    return cache.add(f"aula:periodic:{name}", 1, timeout=every)
 
 
 def enqueue_tick(previous=None):

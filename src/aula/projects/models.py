@@ -33,6 +33,23 @@ class Project(Translatable, models.Model):
     )
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    # Retention of registrants' personal data (registrations.retention decides the dates): the
+    # programme's audit period by default, which the owner states as they know it; a shorter
+    # period only by the owner's explicit choice (projects.services.set_retention).
+    last_payment_year = models.PositiveSmallIntegerField(
+        _("year of the last payment to the project"), null=True, blank=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        help_text=_("The audit period runs five years from 31 December of this year."),
+    )
+    audit_period_ends_on = models.DateField(
+        _("the audit period ends on"), null=True, blank=True,
+        help_text=_("When the programme has told you the date; it then takes precedence."),
+    )
+    retention_months = models.PositiveSmallIntegerField(
+        _("shorter period: months after each event's end"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+        help_text=_("Leave empty to keep personal data for the whole audit period."),
+    )
 
     class Meta:
         verbose_name = _("project")

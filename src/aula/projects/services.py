@@ -1,6 +1,10 @@
 """The record of changes to projects and their partners (made in the admin): each save or
-delete writes its audit entry, with the fields before and after, in its own transaction."""
+delete writes its audit entry, with the fields before and after, in its own transaction. And
+the owner's retention settings (``set_retention``), an action on the record."""
 
+from datetime import date
+
+from django.db import transaction
 from django.utils.translation import gettext_lazy
 
 from aula.audit import services as audit
@@ -12,9 +16,13 @@ PROJECT_DELETED = audit.action("project.deleted", gettext_lazy("Deleted the proj
 PARTNER_ADDED = audit.action("partner.added", gettext_lazy("Added a partner"))
 PARTNER_CHANGED = audit.action("partner.changed", gettext_lazy("Changed a partner"))
 PARTNER_DELETED = audit.action("partner.deleted", gettext_lazy("Deleted a partner"))
+RETENTION_SET = audit.action(
+    "project.retention_set", gettext_lazy("Set how long personal data is kept")
+)
 
 PROJECT_FIELDS = ("name", "code", "slug", "full_title", "programme", "website",
-                  "primary_language", "starts_on", "ends_on", "description")
+                  "primary_language", "starts_on", "ends_on", "description",
+                  "last_payment_year", "audit_period_ends_on", "retention_months")
 PARTNER_FIELDS = ("project", "organisation", "local_names", "role", "order", "city", "country",
                   "website", "ecoc_year", "ecoc_note")
 
@@ -45,3 +53,32 @@ def record_deleted(actor, instance, *, via: str = ""):
     return audit.record(actor, deleted, instance,
                         changes=audit.changes_between(audit.snapshot(instance, fields), {}),
                         via=via)
+
+
+RETENTION_FIELDS = ("last_payment_year", "audit_period_ends_on", "retention_months")
+
+
+def set_retention(
+    project: Project, *, actor, last_payment_year: int | None,
+    audit_period_ends_on: date | None, retention_months: int | None, via: str = "",
+) -> Project:
+    """The owner states what they know of the audit period (the year of the last payment, or
+    the period's end date) and, if they choose, a shorter period in months after each event's
+    end. Raises ``ValidationError`` (nothing stored) on values out of range."""
+    with transaction.atomic():
+        current = Project.objects.select_for_update().get(pk=project.pk)
+        before = audit.snapshot(current, RETENTION_FIELDS)
+        current.last_payment_year = last_payment_year
+        current.audit_period_ends_on = audit_period_ends_on
+        current.retention_months = retention_months
+        current.full_clean(exclude=[f.name for f in Project._meta.fields
+                                    if f.name not in RETENTION_FIELDS],
+                           validate_unique=False, validate_constraints=False)
+        changes = audit.changes_between(before, audit.snapshot(current, RETENTION_FIELDS))
+        if changes:
+            current.save(update_fields=list(RETENTION_FIELDS))
+            audit.record(actor, RETENTION_SET, current, changes=changes, via=via)
+    for name in RETENTION_FIELDS:
+        setattr(project, name, getattr(current, name))
+    return project
+

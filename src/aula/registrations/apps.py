@@ -12,12 +12,15 @@ class RegistrationsConfig(AppConfig):
         from aula.events import lifecycle
         from aula.events import services as events
         from aula.messaging import periodic
-        from aula.registrations import queries, services
+        from aula.registrations import queries, retention, services
 
         # The scheduler's tick gives expired held places (double opt-in) to the waiting list
         # and sends the reminders that are due.
         periodic.register(services.release_expired_holds)
         periodic.register(services.send_due_reminders)
+        # Personal data whose retention period is over is erased (registrations.retention),
+        # hourly: dates are days apart, and a tick erases a bounded number.
+        periodic.register(retention.erase_due_personal_data, every=3600)
         # No event is published without a privacy notice for its registrants.
         lifecycle.register_publish_check(queries.publish_problems)
         lifecycle.register_publish_check(queries.publish_warnings, blocking=False)

@@ -39,6 +39,7 @@ from aula.events.lifecycle import counts_participation, report_is_final
 from aula.events.models import AgendaBlock, Event
 from aula.events.queries import agenda
 from aula.registrations.models import OrganisationType, Registration, SessionChoice
+from aula.reports.models import OrganisationCounts
 
 REGISTERED = ("held", "confirmed", "waiting")
 CONFIRMED = "confirmed"
@@ -240,6 +241,30 @@ def _organisation_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+def organisation_keys(event: Event) -> tuple[set[str], set[str]]:
+    """The distinct organisations registered and on the attendance list (whatever the event's
+    state), as the reports compare them: what ``OrganisationCounts`` keeps before erasure."""
+    attended = attendees_of(event)
+    registered, attending = set(), set()
+    rows = Registration.objects.filter(event=event).values_list("pk", "status", "organisation")
+    for pk, status, organisation in rows:
+        key = _organisation_key(organisation)
+        if status in REGISTERED:
+            registered.add(key)
+        if pk in attended:
+            attending.add(key)
+    return registered, attending
+
+
+def _kept_counts(event: Event) -> OrganisationCounts | None:
+    """The counts kept when the event's personal data was erased (with the event's reverse
+    relation selected, no query)."""
+    try:
+        return event.organisation_counts
+    except OrganisationCounts.DoesNotExist:
+        return None
+
+
 def project_overview(project) -> list[EventLine]:
     """The project's events, oldest first, each with its registered, confirmed and attended
     counts and the organisations registered and attending (2 queries + one attendance list per
@@ -247,6 +272,7 @@ def project_overview(project) -> list[EventLine]:
     databases' lower() differ on non-ASCII letters, and attendance comes as registration ids."""
     events = list(
         Event.objects.filter(project=project)
+        .select_related("organisation_counts")
         .annotate(
             n_registered=Count("registrations", filter=Q(registrations__status__in=REGISTERED)),
             n_confirmed=Count("registrations", filter=Q(registrations__status=CONFIRMED)),
@@ -268,9 +294,14 @@ def project_overview(project) -> list[EventLine]:
     lines = []
     for event in events:
         event.project = project
+        n_registered, n_attending = len(registered[event.pk]), len(attending[event.pk])
+        kept = _kept_counts(event)
+        if kept is not None:  # the names were erased: the counts from before
+            state = state_of(event)
+            n_registered, n_attending = kept.registered, kept.attending if state.counts else 0
         lines.append(EventLine(
             event, state_of(event), event.n_registered, event.n_confirmed, len(attended[event.pk]),
-            len(registered[event.pk]), len(attending[event.pk]),
+            n_registered, n_attending,
         ))
     return lines
 
@@ -318,7 +349,7 @@ def participation_report(event: Event, include_organisations: bool = False) -> P
     # The non-personal columns of every registration (no names, no addresses), one query.
     rows = list(
         _registrations(event).values_list("pk", "status", "country", "organisation_type",
-                                          "organisation")
+                                          "organisation", "anonymised_at")
     )
     registered = [row for row in rows if row[1] in REGISTERED]
     present = [row for row in rows if row[0] in attended]
@@ -359,10 +390,16 @@ def participation_report(event: Event, include_organisations: bool = False) -> P
         name = " ".join(row[4].split())
         entry = names.setdefault(_organisation_key(name), [name, 0])
         entry[1] += 1
+    organisations_attending = len(names)
+    if any(row[5] is not None for row in rows):
+        kept = OrganisationCounts.objects.filter(event=event).first()
+        if kept is not None:
+            # Erased at the end of the retention period: the count from before.
+            organisations_attending = kept.attending if counts_participation(event) else 0
     organisations = []
     if include_organisations:
         organisations = sorted(
-            (Organisation(name, n) for name, n in names.values()),
+            (Organisation(name, n) for name, n in names.values() if name),
             key=lambda o: (-o.attended, o.name.casefold()),
         )
     return ParticipationReport(
@@ -373,7 +410,7 @@ def participation_report(event: Event, include_organisations: bool = False) -> P
         by_type=by_type,
         by_country=by_country,
         by_partner_region=by_region,
-        organisations_attending=len(names),
+        organisations_attending=organisations_attending,
         organisations=organisations,
         include_organisations=include_organisations,
     )

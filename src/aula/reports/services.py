@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from aula.audit import services as audit
 from aula.events.models import Event
 from aula.reports import queries
+from aula.reports.models import OrganisationCounts
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
@@ -41,3 +42,14 @@ def participation_file(event: Event, *, actor, language: str, extension: str,
     draft = "" if not document.provisional else "-provisional"
     name = f"participation-{slugify(event.project.code)}-{event.slug}{draft}.{extension}"
     return ReportFile(content, content_type, name)
+
+
+def keep_organisation_counts(event) -> None:
+    """Before the retention job erases ``event``'s registrants (in its transaction): keep the
+    distinct organisations registered and attending, once (the first batch counts them while
+    every name is there)."""
+    if OrganisationCounts.objects.filter(event=event).exists():
+        return
+    registered, attending = queries.organisation_keys(event)
+    OrganisationCounts.objects.create(event=event, registered=len(registered),
+                                      attending=len(attending))

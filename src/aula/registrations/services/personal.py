@@ -129,6 +129,26 @@ def erasure_placeholder(registration: Registration) -> str:
 registration_erased = Signal()
 
 
+def anonymise(current: Registration, now: datetime) -> None:
+    """The one erasure rule, shared by ``erase`` (one registrant) and the retention job
+    (``registrations.retention``): run under the event's counter lock, in the transaction of
+    the caller, which writes the audit entry. Keeps what counts need: status, sessions,
+    organisation type, country, language, the timestamps, attendance times, ratings."""
+    forget_registration(current.pk)
+    current.email = erasure_placeholder(current)
+    current.first_name = current.family_name = ""
+    current.organisation = current.job_title = current.time_zone = ""
+    current.answers = {}
+    current.consent_recording = current.consent_newsletter = False
+    current.consent_recording_at = current.consent_newsletter_at = None
+    current.token = new_token()
+    current.anonymised_at = now
+    current.save()
+    # Apps that keep their own data on a registrant (feedback, attendance, certificates) erase
+    # it too.
+    registration_erased.send(sender=Registration, registration=current)
+
+
 def erase(
     registration: Registration, *, actor=None, via: str = "", now: datetime | None = None
 ) -> Registration:
@@ -152,17 +172,7 @@ def erase(
             _withdraw(current, counter, now)
             if options.promotion == RegistrationOptions.Promotion.AUTOMATIC:
                 _fill_free_places(current.event_id, options, counter, now)
-        current.email = erasure_placeholder(current)
-        current.first_name = current.family_name = ""
-        current.organisation = current.job_title = current.time_zone = ""
-        current.answers = {}
-        current.consent_recording = current.consent_newsletter = False
-        current.consent_recording_at = current.consent_newsletter_at = None
-        current.token = new_token()
-        current.anonymised_at = now
-        current.save()
-        # Apps that keep their own data on a registrant (feedback, attendance) erase it too.
-        registration_erased.send(sender=Registration, registration=current)
+        anonymise(current, now)
         audit.record(actor, ERASED, current, event=counter.event, via=via)
         return current
 
