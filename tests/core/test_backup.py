@@ -17,8 +17,14 @@ from aula.core import backup
 from aula.core.errors import ActionRefused
 from aula.events.models import Event, ItemRole, Person
 from aula.registrations.models import Registration
-from tests.factories import add_role, make_block, make_event, make_item, make_person
-from tests.factories import make_registration
+from tests.factories import (
+    add_role,
+    make_block,
+    make_event,
+    make_item,
+    make_person,
+    make_registration,
+)
 
 PHOTO = b"\x89PNG\r\n\x1a\n photo bytes of the speaker"
 
