@@ -23,6 +23,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aula.audit import services as audit
 from aula.console.models import LoginPolicy, Membership, Role
+from aula.core.errors import ActionRefused
+from aula.messaging import services as messaging
+from aula.messaging.models import OutboxMessage
 from aula.messaging.services import queue_templated_email
 from aula.projects.models import Project
 
@@ -49,6 +52,10 @@ PASSWORD_RESET_REQUESTED = audit.action(
     "account.password_reset_requested",
     _("A password reset was requested (a link was e-mailed to the account's address)"),
 )
+
+# Declared here, not in messaging: messaging imports no other app (not even audit), so the
+# recorded action lives in the layer above both.
+EMAILS_REQUEUED = audit.action("outbox.requeued", _("Queued failed e-mails to be tried again"))
 
 
 # --- Members ---------------------------------------------------------------------------------
@@ -353,3 +360,30 @@ def notify_lockout(user, *, minutes: int | None) -> None:
             },
             to=user.email, language=settings.LANGUAGE_CODE, kind="lockout",
         )
+
+
+# --- The outbox (the admin's action) ---------------------------------------------------------
+
+
+def requeue_failed_emails(message_ids, *, actor) -> int:
+    """Give the chosen failed e-mails a fresh set of attempts (after the mail server was fixed),
+    on the record; refused, storing nothing, when none of them had failed."""
+    with transaction.atomic():
+        failed = list(
+            OutboxMessage.objects.select_for_update()
+            .filter(pk__in=list(message_ids), status=OutboxMessage.Status.FAILED)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if not failed:
+            raise ActionRefused(
+                _("None of the chosen e-mails had failed: only failed e-mails can be tried "
+                  "again.")
+            )
+        count = messaging.requeue(failed)
+        audit.record(
+            actor, EMAILS_REQUEUED, label="",
+            changes={"status": [OutboxMessage.Status.FAILED, OutboxMessage.Status.QUEUED]},
+            data={"messages": failed, "count": count},
+        )
+    return count
