@@ -22,7 +22,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aula.audit import services as audit
-from aula.console.models import LoginPolicy, Membership, Role
+from aula.console.models import LoginPolicy, Membership, OrganiserLanguage, Role
 from aula.core.errors import ActionRefused
 from aula.messaging import services as messaging
 from aula.messaging.models import OutboxMessage
@@ -346,6 +346,20 @@ def set_two_factor_required(project: Project, required: bool, *, actor) -> Login
 # --- Notices to the organiser ----------------------------------------------------------------
 
 
+def remember_language(user, language: str | None) -> None:
+    """Keep the language the organiser logs in with (one of Aula's), for the e-mails sent to
+    them later outside their own requests."""
+    if language not in dict(settings.LANGUAGES):
+        return
+    OrganiserLanguage.objects.update_or_create(user=user, defaults={"language": language})
+
+
+def language_of(user) -> str:
+    """The language of the organiser's last login, or the site's."""
+    found = OrganiserLanguage.objects.filter(user=user).values_list("language", flat=True)
+    return next(iter(found), None) or settings.LANGUAGE_CODE
+
+
 def notify_lockout(user, *, minutes: int | None) -> None:
     """Tells the organiser that logins to their account were locked after wrong passwords."""
     if not user.email:
@@ -358,7 +372,7 @@ def notify_lockout(user, *, minutes: int | None) -> None:
                 "reset_link": settings.AULA_BASE_URL.rstrip("/")
                 + reverse("console:password_reset"),
             },
-            to=user.email, language=settings.LANGUAGE_CODE, kind="lockout",
+            to=user.email, language=language_of(user), kind="lockout",
         )
 
 
