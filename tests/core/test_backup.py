@@ -182,7 +182,8 @@ def test_missing_postgresql_client_programs_are_named(monkeypatch):
         backup.pg_tool("pg_dump")
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's client programs")
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="runs on PostgreSQL only (AULA_DATABASE_URL)")
 def test_backup_on_postgresql_without_pg_dump_fails_clearly(monkeypatch, tmp_path):
     monkeypatch.setattr(backup.shutil, "which", lambda name: None)
     monkeypatch.setattr(backup, "glob", lambda pattern: [])
