@@ -8,12 +8,12 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aula.audit.models import AuditEntry
 from aula.console import services
-from aula.console.models import Membership, Role
+from aula.console.models import Membership, OrganiserLanguage, Role
 from aula.messaging.models import OutboxMessage
 from tests.console.test_accounts import PASSWORD, code_for, log_in
 from tests.factories import make_project
@@ -66,6 +66,35 @@ def test_the_user_is_told_of_a_lockout_once(client, lavinia):
     message = OutboxMessage.objects.get(kind="lockout")
     assert message.recipient == "lavinia@example.org"
     assert "/password/reset/" in message.text_body and "30 minutes" in message.text_body
+
+
+def test_the_lockout_notice_is_in_the_language_of_the_last_console_login(client, lavinia):
+    with translation.override("ro"):
+        login_url = reverse("console:login")
+    client.post(login_url, {"username": "lavinia", "password": PASSWORD}, REMOTE_ADDR=B)
+    assert OrganiserLanguage.objects.get(user=lavinia).language == "ro"
+    client.logout()
+    for _ in range(9):  # the attacker uses the English page
+        log_in(client, "lavinia", "wrong", REMOTE_ADDR=A)
+    message = OutboxMessage.objects.get(kind="lockout")
+    assert message.language == "ro"
+    assert message.subject == "Au fost introduse parole greșite pentru contul dumneavoastră Aula"
+
+
+def test_without_a_console_login_the_lockout_notice_is_in_the_site_language(client, lavinia):
+    get_user_model().objects.filter(pk=lavinia.pk).update(is_staff=True)
+    with translation.override("ro"):
+        admin_login = reverse("admin:login")
+    response = client.post(admin_login, {"username": "lavinia", "password": PASSWORD},
+                           REMOTE_ADDR=B)
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+    assert not OrganiserLanguage.objects.filter(user=lavinia).exists()  # not the console
+    client.logout()
+    for _ in range(9):
+        log_in(client, "lavinia", "wrong", REMOTE_ADDR=A)
+    message = OutboxMessage.objects.get(kind="lockout")
+    assert message.language == "en"
+    assert message.subject == "Wrong passwords were entered for your Aula account"
 
 
 def test_a_password_reset_request_is_told_to_the_user(client, lavinia):

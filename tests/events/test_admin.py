@@ -263,6 +263,7 @@ def test_block_changelist_shows_local_times(admin_client, seminar):
 def test_person_autocomplete_on_agenda_items(admin_client, seminar):
     response = admin_client.get(reverse("admin:autocomplete"), {
         "app_label": "events", "model_name": "itemrole", "field_name": "person", "term": "travk",
+        "project": seminar.project_id,
     })
     assert response.status_code == 200
     assert [r["text"] for r in response.json()["results"]] == [

@@ -76,6 +76,30 @@ def test_admin_offers_and_attaches_only_the_events_projects_people(admin_client,
     assert list(AgendaItem.objects.get().people.all()) == [mine]
 
 
+def people_found(admin_client, term="", **params):
+    response = admin_client.get(reverse("admin:autocomplete"), {
+        "app_label": "events", "model_name": "itemrole", "field_name": "person", "term": term,
+        **params,
+    })
+    assert response.status_code == 200
+    return [result["text"] for result in response.json()["results"]]
+
+
+def test_the_admins_person_search_finds_only_the_items_projects_people(admin_client, two):
+    ours, theirs, item, _mine, _draft = two
+    assert [t.split(" (")[0] for t in people_found(admin_client, project=ours.project_id)] == [
+        "Our Speaker"]
+    assert [t.split(" (")[0] for t in people_found(
+        admin_client, "speaker", project=theirs.project_id)] == ["Their Draft Speaker"]
+    # A search that names no project (or nonsense) finds nobody.
+    assert people_found(admin_client, "speaker") == []
+    assert people_found(admin_client, "speaker", project="x") == []
+    # The item's page asks within the item's project.
+    page = admin_client.get(reverse("admin:events_agendaitem_change", args=[item.pk]))
+    url = reverse("admin:autocomplete") + f"?project={ours.project_id}"
+    assert f'data-ajax--url="{url}"' in page.content.decode()
+
+
 def test_the_migration_gives_each_person_a_project(two):
     ours, theirs, item, mine, draft = two
     shared = make_person(name="Shared", photo="people/s.jpg")

@@ -1,6 +1,8 @@
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from aula.audit.models import AuditEntry
 from aula.messaging.models import OutboxMessage
 from aula.messaging.services import Attachment
 from tests.messaging.helpers import queue_many
@@ -34,3 +36,21 @@ def test_requeue_action(admin_client):
     assert response.status_code == 302
     message.refresh_from_db()
     assert (message.status, message.attempts) == ("queued", 0)
+    entry = AuditEntry.objects.get(action="outbox.requeued")
+    assert entry.actor == get_user_model().objects.get(username="admin")
+    assert entry.changes == {"status": ["failed", "queued"]}
+    assert entry.data == {"messages": [message.pk], "count": 1}
+
+
+def test_requeue_of_no_failed_email_is_refused_and_leaves_no_entry(admin_client):
+    (message,) = queue_many(1)
+    OutboxMessage.objects.filter(pk=message.pk).update(status="sent")
+    response = admin_client.post(
+        reverse("admin:messaging_outboxmessage_changelist"),
+        {"action": "requeue", "_selected_action": [message.pk]},
+        follow=True,
+    )
+    assert "None of the chosen e-mails had failed" in response.content.decode()
+    message.refresh_from_db()
+    assert message.status == "sent"
+    assert not AuditEntry.objects.filter(action="outbox.requeued").exists()

@@ -1,16 +1,7 @@
 """Exactly the capacity is ever taken, under real concurrency: threads with their own database
 connections (file-backed SQLite in WAL mode, or PostgreSQL), and HTTP against the live server."""
 
-import http.cookiejar
-import re
-import urllib.error
-import urllib.parse
-import urllib.request
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
-from django.db import connection, connections
-from django.urls import reverse
 
 from aula.messaging.models import OutboxMessage
 from aula.registrations import services
@@ -18,27 +9,10 @@ from aula.registrations.models import CapacityCounter, Registration, SessionChoi
 from aula.registrations.services import Result, capacity
 from tests.factories import make_event
 from tests.registrations.factories import make_slot, person
+from tests.registrations.live import in_threads, open_registration_form
 
 Status = Registration.Status
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def workers() -> int:
-    # PostgreSQL on the CI machine allows 100 connections, shared with other test runs.
-    return 32 if connection.vendor == "sqlite" else 16
-
-
-def in_threads(func, jobs, max_workers=None):
-    """Run ``func(job)`` for every job on a pool of threads; every exception is re-raised."""
-
-    def run(job):
-        try:
-            return func(job)
-        finally:
-            connections.close_all()  # each thread's own connection
-
-    with ThreadPoolExecutor(max_workers=max_workers or workers()) as pool:
-        return list(pool.map(run, jobs))
 
 
 def counter(event, block=None) -> int:
@@ -154,49 +128,15 @@ def test_a_transaction_the_database_gave_up_on_is_tried_again():
 # --- Through HTTP -----------------------------------------------------------------------------
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
 def test_200_http_registrations_for_50_places(live_server, settings):
-    settings.AULA_REGISTRATION_MIN_FILL_SECONDS = 0
-    settings.AULA_REGISTRATION_RATE_LIMIT = ""
     event = make_event(capacity=50)
-    path = reverse(
-        "registrations:register", kwargs={"project": event.project.slug, "event": event.slug}
-    )
-    url = live_server.url + path
+    form = open_registration_form(live_server, settings, event)
 
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(url).read().decode()
-    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
-    csrf_cookie = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
-
-    def post(n):
-        fields = {
-            **hidden,
-            "first_name": "Ana", "family_name": f"Pop{n}", "email": f"http{n}@example.org",
-            "organisation": "Kaunas 2022", "organisation_type": "LocalPublicAuthority",
-            "country": "LT", "language": "en", "privacy": "on",
-        }
-        request = urllib.request.Request(
-            url, data=urllib.parse.urlencode(fields).encode(), method="POST",
-            headers={"Cookie": f"csrftoken={csrf_cookie}", "Referer": url},
-        )
-        client = urllib.request.build_opener(NoRedirect)
-        try:
-            response = client.open(request, timeout=120)
-            return response.status, response.headers.get("Location", "")
-        except urllib.error.HTTPError as error:  # 302 (not followed) arrives here
-            return error.code, error.headers.get("Location", "")
-
-    answers = in_threads(post, range(200), max_workers=16)
-    assert {status for status, _location in answers} == {302}
-    locations = [location for _status, location in answers]
-    assert locations.count(f"{path}thanks/?result=confirmed") == 50
-    assert locations.count(f"{path}thanks/?result=waiting") == 150
+    answers = in_threads(form.post, range(200), max_workers=16)
+    assert {answer.status for answer in answers} == {302}
+    locations = [answer.location for answer in answers]
+    assert locations.count(f"{form.path}thanks/?result=confirmed") == 50
+    assert locations.count(f"{form.path}thanks/?result=waiting") == 150
     assert statuses(event) == {"confirmed": 50, "waiting": 150, "held": 0, "cancelled": 0}
     assert counter(event) == 50
 

@@ -2,19 +2,14 @@
 more on a fresh connection; a request that still cannot reach the database answers 503, never
 500. On PostgreSQL, backends are really killed (``pg_terminate_backend``) during a rush."""
 
-import http.cookiejar
 import re
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections import Counter
 
 import pytest
 from django.db import OperationalError, connection, connections
 from django.db.models import Count
-from django.urls import reverse
 
 from aula.messaging.models import OutboxMessage
 from aula.registrations import services
@@ -22,11 +17,10 @@ from aula.registrations.models import CapacityCounter, Registration
 from aula.registrations.services import capacity
 from tests.factories import make_event
 from tests.registrations.factories import person
-from tests.registrations.test_concurrency import NoRedirect, in_threads
+from tests.registrations.live import in_threads, open_registration_form
 
 Status = Registration.Status
 pytestmark = pytest.mark.django_db(transaction=True)
-
 
 
 def needs_postgresql():
@@ -206,54 +200,25 @@ def test_registrations_while_backends_are_killed_are_each_stored_once(caplog):
 
 def test_http_registrations_while_backends_are_killed_never_answer_500(live_server, settings):
     needs_postgresql()
-    settings.AULA_REGISTRATION_MIN_FILL_SECONDS = 0
-    settings.AULA_REGISTRATION_RATE_LIMIT = ""
     event = make_event(capacity=50)
-    path = reverse(
-        "registrations:register", kwargs={"project": event.project.slug, "event": event.slug}
-    )
-    url = live_server.url + path
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(url).read().decode()
-    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
-    csrf_cookie = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
-
-    def post(n):
-        email = f"http{n}@example.org"
-        fields = {
-            **hidden,
-            "first_name": "Ana", "family_name": f"Pop{n}", "email": email,
-            "organisation": "Kaunas 2022", "organisation_type": "LocalPublicAuthority",
-            "country": "LT", "language": "en", "privacy": "on",
-        }
-        request = urllib.request.Request(
-            url, data=urllib.parse.urlencode(fields).encode(), method="POST",
-            headers={"Cookie": f"csrftoken={csrf_cookie}", "Referer": url},
-        )
-        try:
-            response = urllib.request.build_opener(NoRedirect).open(request, timeout=120)
-            return email, response.status, response.headers.get("Location", ""), ""
-        except urllib.error.HTTPError as error:  # 302 (not followed) arrives here
-            return (email, error.code, error.headers.get("Location", ""),
-                    error.headers.get("Retry-After", ""))
+    form = open_registration_form(live_server, settings, event)
 
     spare = connection.cursor().connection.info.backend_pid
     killer = Killer(spare)
     killer.start()
     try:
-        answers = in_threads(post, range(200), max_workers=12)
+        answers = in_threads(form.post, range(200), max_workers=12)
     finally:
         killer.stop()
-    codes = Counter(code for _email, code, _location, _retry in answers)
+    codes = Counter(answer.status for answer in answers)
     print(f"killed {killer.killed}, answers {dict(codes)}")
     assert killer.killed > 0
     assert set(codes) <= {302, 503}, codes
     assert codes[302] > 0
-    assert all(retry for _email, code, _location, retry in answers if code == 503)
+    assert all(answer.retry_after for answer in answers if answer.status == 503)
     accepted = [
-        email for email, code, location, _retry in answers
-        if code == 302 and re.search(r"result=(confirmed|waiting)", location)
+        answer.email for answer in answers
+        if answer.status == 302 and re.search(r"result=(confirmed|waiting)", answer.location)
     ]
     assert len(accepted) == codes[302]
     check_stored_once(event, accepted, 50)

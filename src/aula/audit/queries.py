@@ -52,8 +52,9 @@ SEVERAL_PREFIXES = {
 _GATHERED = tuple(prefix for prefixes in SEVERAL_PREFIXES.values() for prefix in prefixes)
 
 
-# Actions on an organiser's own account: on no project's record (the admin shows them).
-NOT_IN_PROJECTS = ("account.",)
+# Actions on an organiser's own account, and the admin's on the whole outbox: on no project's
+# record (the admin shows them).
+NOT_IN_PROJECTS = ("account.", "outbox.")
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from django.db.models import Sum
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
@@ -102,6 +103,11 @@ def _on_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session[TWO_FACTOR_SESSION_KEY] = _state_for(user)
         request.session[LAST_SEEN_SESSION_KEY] = time.time()
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.namespace == "console":  # the admin's login says nothing
+        from aula.console import services  # services imports models: not at import time
+
+        services.remember_language(user, get_language())
 
 
 user_logged_in.connect(_on_login, dispatch_uid="aula_two_factor_on_login")

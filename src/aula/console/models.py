@@ -65,3 +65,21 @@ class LoginPolicy(models.Model):
 
     def __str__(self) -> str:
         return self.project.name
+
+
+class OrganiserLanguage(models.Model):
+    """The language an organiser last logged in to the console in: e-mails sent to them
+    outside any request of theirs (the lockout notice) are written in it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+        related_name="console_language", verbose_name=_("organiser"),
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+
+    class Meta:
+        verbose_name = _("organiser's language")
+        verbose_name_plural = _("organisers' languages")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language}"

@@ -22,7 +22,10 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aula.audit import services as audit
-from aula.console.models import LoginPolicy, Membership, Role
+from aula.console.models import LoginPolicy, Membership, OrganiserLanguage, Role
+from aula.core.errors import ActionRefused
+from aula.messaging import services as messaging
+from aula.messaging.models import OutboxMessage
 from aula.messaging.services import queue_templated_email
 from aula.projects.models import Project
 
@@ -49,6 +52,10 @@ PASSWORD_RESET_REQUESTED = audit.action(
     "account.password_reset_requested",
     _("A password reset was requested (a link was e-mailed to the account's address)"),
 )
+
+# Declared here, not in messaging: messaging imports no other app (not even audit), so the
+# recorded action lives in the layer above both.
+EMAILS_REQUEUED = audit.action("outbox.requeued", _("Queued failed e-mails to be tried again"))
 
 
 # --- Members ---------------------------------------------------------------------------------
@@ -339,6 +346,20 @@ def set_two_factor_required(project: Project, required: bool, *, actor) -> Login
 # --- Notices to the organiser ----------------------------------------------------------------
 
 
+def remember_language(user, language: str | None) -> None:
+    """Keep the language the organiser logs in with (one of Aula's), for the e-mails sent to
+    them later outside their own requests."""
+    if language not in dict(settings.LANGUAGES):
+        return
+    OrganiserLanguage.objects.update_or_create(user=user, defaults={"language": language})
+
+
+def language_of(user) -> str:
+    """The language of the organiser's last login, or the site's."""
+    found = OrganiserLanguage.objects.filter(user=user).values_list("language", flat=True)
+    return next(iter(found), None) or settings.LANGUAGE_CODE
+
+
 def notify_lockout(user, *, minutes: int | None) -> None:
     """Tells the organiser that logins to their account were locked after wrong passwords."""
     if not user.email:
@@ -351,5 +372,32 @@ def notify_lockout(user, *, minutes: int | None) -> None:
                 "reset_link": settings.AULA_BASE_URL.rstrip("/")
                 + reverse("console:password_reset"),
             },
-            to=user.email, language=settings.LANGUAGE_CODE, kind="lockout",
+            to=user.email, language=language_of(user), kind="lockout",
         )
+
+
+# --- The outbox (the admin's action) ---------------------------------------------------------
+
+
+def requeue_failed_emails(message_ids, *, actor) -> int:
+    """Give the chosen failed e-mails a fresh set of attempts (after the mail server was fixed),
+    on the record; refused, storing nothing, when none of them had failed."""
+    with transaction.atomic():
+        failed = list(
+            OutboxMessage.objects.select_for_update()
+            .filter(pk__in=list(message_ids), status=OutboxMessage.Status.FAILED)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if not failed:
+            raise ActionRefused(
+                _("None of the chosen e-mails had failed: only failed e-mails can be tried "
+                  "again.")
+            )
+        count = messaging.requeue(failed)
+        audit.record(
+            actor, EMAILS_REQUEUED, label="",
+            changes={"status": [OutboxMessage.Status.FAILED, OutboxMessage.Status.QUEUED]},
+            data={"messages": failed, "count": count},
+        )
+    return count

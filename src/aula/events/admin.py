@@ -19,6 +19,7 @@ from datetime import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
@@ -26,6 +27,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
@@ -158,6 +160,26 @@ def localized_title(obj, field="title") -> str:
 # --- People -------------------------------------------------------------------------------
 
 
+class ProjectPeopleSelect(AutocompleteSelect):
+    """The person search of an agenda item: its URL names the item's project, so the search
+    offers only that project's people (``PersonAdmin.get_search_results``)."""
+
+    def __init__(self, field, admin_site, project_id, **kwargs):
+        super().__init__(field, admin_site, **kwargs)
+        self.project_id = project_id
+
+    def get_url(self):
+        return f"{super().get_url()}?{urlencode({'project': self.project_id or ''})}"
+
+
+def autocomplete_project(request) -> int | None:
+    """The project a person search asks within; None when it names none (or nonsense)."""
+    try:
+        return int(request.GET.get("project", ""))
+    except ValueError:
+        return None
+
+
 @admin.register(Person)
 class PersonAdmin(AuditedAdmin, admin.ModelAdmin):
     recorders = EVENT_RECORDERS
@@ -166,6 +188,15 @@ class PersonAdmin(AuditedAdmin, admin.ModelAdmin):
     list_select_related = ["project"]
     search_fields = ["name", "organisation", *translated_search("job_title")]
     fields = ["project", "name", "organisation", "job_title", "bio", "photo"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # The admin's autocomplete (people on an agenda item) searches one project's people
+        # only: people belong to a project, and one project's draft speakers are no one
+        # else's to see. A search that names no project finds nobody.
+        match = request.resolver_match
+        if match is not None and match.url_name == "autocomplete":
+            queryset = queryset.filter(project_id=autocomplete_project(request))
+        return super().get_search_results(request, queryset, search_term)
 
     @admin.display(description=_("job title"))
     def job_title_display(self, person):
@@ -463,27 +494,37 @@ class AgendaBlockAdmin(AuditedAdmin, EventZoneMixin, ZoneHelpMixin, admin.ModelA
 
 
 class ItemRoleInline(admin.TabularInline):
-    """The people on an item: only people of its event's project are offered (people belong to
-    a project, ``ItemRole.clean``)."""
+    """The people on an item, chosen by a search: only people of its event's project are
+    offered and accepted (people belong to a project, ``ItemRole.clean``)."""
 
     model = ItemRole
     extra = 1
     fields = ["person", "role", "order"]
 
     def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        if obj is not None:
-            project_id = obj.block.event.project_id
-        else:  # a new item: the project of the block it is added to
-            block_id = request.POST.get("block") or request.GET.get("block")
-            try:
-                project_id = AgendaBlock.objects.filter(pk=block_id).values_list(
-                    "event__project_id", flat=True).first() if block_id else None
-            except (ValueError, TypeError, ValidationError):
-                project_id = None
-        field = formset.form.base_fields["person"]
-        field.queryset = Person.objects.filter(project_id=project_id).order_by("name", "pk")
-        return formset
+        # Read by formfield_for_foreignkey while super() builds the form's fields.
+        request.aula_people_project = self.project_id_of(request, obj)
+        return super().get_formset(request, obj, **kwargs)
+
+    @staticmethod
+    def project_id_of(request, item) -> int | None:
+        if item is not None:
+            return item.block.event.project_id
+        # A new item: the project of the block it is added to.
+        block_id = request.POST.get("block") or request.GET.get("block")
+        try:
+            return AgendaBlock.objects.filter(pk=block_id).values_list(
+                "event__project_id", flat=True).first() if block_id else None
+        except (ValueError, TypeError, ValidationError):
+            return None
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "person":
+            project_id = getattr(request, "aula_people_project", None)
+            kwargs["queryset"] = Person.objects.filter(project_id=project_id).order_by(
+                "name", "pk")
+            kwargs["widget"] = ProjectPeopleSelect(db_field, self.admin_site, project_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(AgendaItem)

@@ -1,9 +1,10 @@
-from django.contrib import admin, messages
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+"""The outbox in the admin, read-only. It is registered by ``aula.console.admin``, which adds
+the one action (trying failed e-mails again): an organiser action must be on the record, and
+messaging may not import the audit log."""
 
-from aula.messaging import services
-from aula.messaging.models import OutboxAttachment, OutboxMessage
+from django.contrib import admin
+
+from aula.messaging.models import OutboxAttachment
 
 
 class OutboxAttachmentInline(admin.TabularInline):
@@ -23,7 +24,6 @@ class OutboxAttachmentInline(admin.TabularInline):
         return False
 
 
-@admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
     """Read-only: the outbox is written by the application, never by hand."""
 
@@ -36,7 +36,6 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     show_full_result_count = False
     inlines = [OutboxAttachmentInline]
-    actions = ["requeue"]
     fields = [
         "recipient", "reply_to", "subject", "kind", "language", "event", "registration_id",
         "message_id", "status", "attempts", "next_attempt_at", "lease_expires_at", "last_error",
@@ -56,16 +55,3 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-    def has_requeue_permission(self, request):
-        return request.user.has_perm("messaging.change_outboxmessage")
-
-    @admin.action(description=_("Try failed e-mails again"), permissions=["requeue"])
-    def requeue(self, request, queryset):
-        count = services.requeue(queryset.values_list("pk", flat=True))
-        self.message_user(
-            request,
-            ngettext("%(count)d e-mail queued again.", "%(count)d e-mails queued again.", count)
-            % {"count": count},
-            messages.SUCCESS,
-        )
