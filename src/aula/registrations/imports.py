@@ -413,6 +413,11 @@ class _Names:
 
     def __init__(self, slots, questions):
         self.sessions = _session_names(slots)
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        self.titles = {
+            block.pk: block.text("title", language).text
+            for slot in slots for block in slot.blocks
+        }
         self.choices = {
             q.pk: _choice_names(q) for q in questions if q.kind in Question.CHOICE_KINDS
         }
@@ -442,7 +447,7 @@ def _check_row(event, questions, slots, names, mapping, values, line) -> ImportR
         form_data[name] = cells.get(name, "")
     form_data["organisation_type"] = _one(cells.get("organisation_type", ""),
                                           _organisation_types())
-    form_data["country"] = _one(cells.get("country", ""), _countries()).upper()
+    form_data["country"] = _one(cells.get("country", ""), _countries())
     form_data["language"] = (
         _one(cells.get("language", ""), _languages()).lower() or event.primary_language
     )
@@ -469,13 +474,11 @@ def _check_row(event, questions, slots, names, mapping, values, line) -> ImportR
                 row.errors.append(f"{label}: {message}")
     sessions, unknown = _several(cells.get("sessions", ""), names.sessions)
     if unknown:
-        row.errors.append(str(_("sessions: “%(names)s” is not a session of this event.")
-                              % {"names": "”, “".join(unknown)}))
+        row.errors.append(str(_("%(column)s: “%(names)s” is not a session of this event.")
+                              % {"column": FIELD_LABELS["sessions"],
+                                 "names": "”, “".join(unknown)}))
     else:
-        try:
-            services.clean_sessions(slots, sessions)
-        except ValidationError as error:
-            row.errors.extend(f"sessions: {message}" for message in error.messages)
+        row.errors.extend(_session_errors(slots, sessions, names))
     if row.errors:
         return row
     cleaned = form.cleaned_data
@@ -498,6 +501,22 @@ def _check_row(event, questions, slots, names, mapping, values, line) -> ImportR
     return row
 
 
+def _session_errors(slots, sessions, names) -> list[str]:
+    """Why the chosen sessions are not one per slot, naming the slot's sessions."""
+    try:
+        services.clean_sessions(slots, sessions)
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            return [f"{FIELD_LABELS['sessions']}: {message}" for message in error.messages]
+        found = []
+        for slot in slots:
+            for message in ValidationError(error.error_dict.get(slot.key, [])).messages:
+                titles = ", ".join(names.titles[block.pk] for block in slot.blocks)
+                found.append(f"{FIELD_LABELS['sessions']}: {message.rstrip('.')}: {titles}.")
+        return found
+    return []
+
+
 def _answer(question, raw, names, form_data, row) -> None:
     """Put a question's cell into the form's data, choices and countries by code or label."""
     column = question_column(question)
@@ -514,7 +533,7 @@ def _answer(question, raw, names, form_data, row) -> None:
         if value:
             form_data[column] = "on"
     elif question.kind == Kind.COUNTRY:
-        form_data[column] = _one(raw, _countries()).upper()
+        form_data[column] = _one(raw, _countries())
     else:
         form_data[column] = raw
 
