@@ -184,7 +184,6 @@ def test_a_full_event_sends_rows_to_the_waiting_list_or_rejects_them_without_one
 
 def test_a_session_error_names_the_sessions_to_choose_from(event):
     make_slot(event, None, None)
-    make_slot(event, None, offset_hours=2)  # a single session: nothing to choose
     content = f"{HEADER},sessions\na@example.org,A,B,Org,Sme,RO,\n".encode()
     (row,) = imports.parse(event, content).rows
     assert row.errors == ["Sessions: Choose one of these sessions: Workshop A, Workshop B."]
