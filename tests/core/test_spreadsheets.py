@@ -117,3 +117,8 @@ def test_an_xlsx_workbook_is_read_as_text_cells():
     ]
     with pytest.raises(spreadsheets.UnreadableTable):
         spreadsheets.read_table(b"PK\x03\x04broken")
+    sheet.cell(row=1, column=5000, value="stray")
+    data = io.BytesIO()
+    workbook.save(data)
+    rows = spreadsheets.read_table(data.getvalue())
+    assert {len(row) for row in rows} == {6}  # the stray cell beyond the limit is left out

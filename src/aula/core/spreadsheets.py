@@ -151,6 +151,8 @@ class UnreadableTable(ValueError):
 
 
 XLSX_SIGNATURE = b"PK\x03\x04"
+# A stray cell far to the right must not make every row thousands of cells wide.
+MAX_XLSX_COLUMNS = 200
 
 
 def separator(text: str) -> str:
@@ -183,9 +185,10 @@ def cell_text(value) -> str:
 def read_table(data: bytes, *, legacy: tuple[str, ...] = LEGACY_ENCODINGS,
                max_rows: int | None = None) -> list[list[str]]:
     """The rows of an uploaded table, each a list of text cells: an XLSX workbook's first
-    sheet, or a CSV text (``decode`` with ``legacy``; separator by ``separator``). At most
-    ``max_rows`` rows are read (the caller tells "too many" by getting more than it allows).
-    Raises ``UnreadableText`` or ``UnreadableTable``; ``csv.Error`` for a broken CSV line."""
+    sheet (its first ``MAX_XLSX_COLUMNS`` columns), or a CSV text (``decode`` with ``legacy``;
+    separator by ``separator``). At most ``max_rows`` rows are read (the caller tells "too
+    many" by getting more than it allows). Raises ``UnreadableText`` or ``UnreadableTable``;
+    ``csv.Error`` for a broken CSV line."""
     if data.startswith(XLSX_SIGNATURE):
         return _read_xlsx(data, max_rows)
     text = decode(data, legacy=legacy)
@@ -209,10 +212,14 @@ def _read_xlsx(data: bytes, max_rows: int | None) -> list[list[str]]:
             return []
         rows = [
             [cell_text(value) for value in values]
-            for values in sheet.iter_rows(values_only=True, max_row=max_rows)
+            for values in sheet.iter_rows(values_only=True, max_row=max_rows,
+                                          max_col=MAX_XLSX_COLUMNS)
         ]
-        # Every row as wide as the widest (a sheet without its size may give them ragged).
-        width = max((len(row) for row in rows), default=0)
-        return [row + [""] * (width - len(row)) for row in rows]
+        # Every row as wide as the last column that holds anything (rows come padded to the
+        # column limit, or ragged from a sheet that does not give its size).
+        width = max(
+            (index + 1 for row in rows for index, cell in enumerate(row) if cell), default=0
+        )
+        return [(row + [""] * width)[:width] for row in rows]
     finally:
         workbook.close()
