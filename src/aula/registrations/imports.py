@@ -12,6 +12,7 @@ counts places row by row as the import will (``_simulate_places``): a row said t
 one that will be stored, unless someone else takes the place in between.
 """
 
+import csv
 import functools
 import re
 import unicodedata
@@ -340,7 +341,7 @@ def read(content: bytes, event: Event | None = None) -> list[list[str]]:
         raise ImportFileError(_(
             "The file is neither a CSV file nor an Excel workbook (.xlsx) that can be opened."
         )) from error
-    except spreadsheets.csv.Error as error:
+    except csv.Error as error:
         raise ImportFileError(_("The file cannot be read as CSV: %(reason)s.")
                               % {"reason": error}) from error
 
