@@ -7,7 +7,9 @@ with its row counts.
 A file is a CSV text (any encoding and separator ``core.spreadsheets.read_table`` reads) or an
 XLSX workbook. Its columns are mapped to Aula's fields (``guess_mapping`` from the header, in
 any of the six languages or as Aula's own export names them; the organiser may change it), and
-values are accepted by code or by label in any of the languages (``Lookups``). The preview
+values are accepted by code or by label in any of the languages, compared by ``key`` (the
+lookups of organisation types, countries, languages and yes/no are built once per process from
+the catalogues; the event's sessions and choices once per file). The preview
 counts places row by row as the import will (``_simulate_places``): a row said to be valid is
 one that will be stored, unless someone else takes the place in between.
 """
