@@ -278,6 +278,8 @@ def test_an_export_of_aula_imports_again(client, event, editor):
     ))
     services.register(event, person(2, organisation_type="Sme", country="LT",
                                     sessions=[_a.pk], answers={str(question.pk): "staff"}))
+    services.cancel(services.register(event, person(
+        3, sessions=[_a.pk], answers={str(question.pk): "staff"})).registration)
     client.force_login(editor)
     exported = client.get(url("registrants_export", event, fmt="csv"))
     content = b"".join(exported.streaming_content)
@@ -288,10 +290,13 @@ def test_an_export_of_aula_imports_again(client, event, editor):
     assert {"email", "organisation_type", "country", "language", "sessions",
             "consent_newsletter", "consent_recording", f"q_{question_t.pk}",
             f"q_{box_t.pk}"} <= set(mapping)
-    assert all(row.valid for row in response.context["preview"].rows), [
-        row.errors for row in response.context["preview"].rows]
+    assert [(row.values["email"], row.errors) for row in response.context["preview"].rows] == [
+        ("person1@example.org", []), ("person2@example.org", []),
+        ("person3@example.org", ["The file marks this registrant as cancelled."]),
+    ]
     client.post(url("registrants_import_confirm", target), {"payload": payload(response)})
     imported = {r.email: r for r in Registration.objects.filter(event=target)}
+    assert set(imported) == {"person1@example.org", "person2@example.org"}
     first, second = imported["person1@example.org"], imported["person2@example.org"]
     assert first.organisation == "Primăria Timișoara" and first.language == "ro"
     assert first.consent_newsletter is True and first.consent_recording is False

@@ -49,7 +49,7 @@ MAX_IMPORT_ROWS = 300
 REQUIRED_COLUMNS = ("email", "first_name", "family_name", "organisation", "organisation_type",
                     "country")
 OPTIONAL_COLUMNS = ("job_title", "language", "sessions", "consent_recording",
-                    "consent_newsletter")
+                    "consent_newsletter", "status")
 # Aula's fields as its export names them (so an export imports again) ...
 FIELD_LABELS = {
     "email": _("E-mail"),
@@ -63,6 +63,8 @@ FIELD_LABELS = {
     "sessions": _("Sessions"),
     "consent_recording": _("Photos and recordings"),
     "consent_newsletter": _("Newsletter"),
+    # Not stored (capacity decides the status): a row the file marks cancelled is left out.
+    "status": _("Status"),
 }
 # ... and other names a header often gives them (the registration form's, and common English).
 OTHER_FIELD_NAMES = {
@@ -267,6 +269,11 @@ def _booleans() -> dict[str, bool]:
     return found
 
 
+@functools.cache
+def _cancelled_words() -> frozenset[str]:
+    return frozenset({key(Status.CANCELLED), *_in_every_language(Status.CANCELLED.label)})
+
+
 def _session_names(slots) -> dict[str, int]:
     found = {}
     for slot in slots:
@@ -454,6 +461,9 @@ def _check_row(event, questions, slots, names, mapping, values, line) -> ImportR
     form_data["language"] = (
         _one(cells.get("language", ""), _languages()).lower() or event.primary_language
     )
+    if key(cells.get("status", "")) in _cancelled_words():
+        row.errors.append(str(_("The file marks this registrant as cancelled.")))
+        return row
     consents = {}
     for name in ("consent_recording", "consent_newsletter"):
         value = _boolean(cells.get(name, ""))
