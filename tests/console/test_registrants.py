@@ -376,7 +376,8 @@ def all_urls(event, registration):
     ]
     writes = [
         url("registrant_add", event), url("registrants_import", event),
-        url("registrants_import_confirm", event), url("registrant_cancel", event, registration),
+        url("registrants_import_map", event), url("registrants_import_confirm", event),
+        url("registrant_cancel", event, registration),
         url("registrant_promote", event, registration),
         url("registrant_resend", event, registration),
         url("registrant_confirm", event, registration),

@@ -66,9 +66,59 @@ def test_legacy_encodings_only_when_the_caller_accepts_them():
         spreadsheets.decode(latin)
     assert error.value.position == 1
     assert spreadsheets.decode(latin, legacy=("cp1252",)) == "Müller"
-    # Attendance reports accept cp1252 (older Windows exports); registrant imports do not.
+    # Attendance reports accept cp1252 (older Windows exports); registrant imports the code
+    # pages of all six languages.
     assert parsers.decode(latin) == "Müller"
-    with pytest.raises(imports.ImportFileError, match="not UTF-8"):
-        imports.decode(latin)
+    assert imports.read("Name\nMüller\n".encode("cp1252")) == [["Name"], ["Müller"]]
+    with pytest.raises(imports.ImportFileError, match="cannot be read as text"):
+        imports.read(b"Name\n\x81\x90\n")  # bytes none of the code pages has
     with pytest.raises(ReportError):
         parsers.decode(b"\xff\xfe\x00\xd8")  # a lone UTF-16 surrogate
+
+
+@pytest.mark.parametrize(("text", "encoding"), [
+    ("Primăria Timişoara; Ţara Bârsei", "cp1250"),  # Romanian as Windows saves it
+    ("Đurđevac, Čakovec, Šibenik, Ćiro", "cp1250"),  # Croatian
+    ("Vilniaus savivaldybė, Šiaulių, Ąžuolas", "cp1257"),  # Lithuanian
+    ("Università di Perù, città", "cp1252"),  # Italian
+    ("Tweeën, café, ruïne", "cp1252"),  # Dutch
+])
+def test_the_code_page_of_a_legacy_file_is_told_by_its_letters(text, encoding):
+    assert spreadsheets.decode(text.encode(encoding),
+                               legacy=spreadsheets.LEGACY_ENCODINGS) == text
+
+
+@pytest.mark.parametrize(("text", "separator"), [
+    ("a,b;c\n", ","), ("a;b;c\n", ";"), ("a\tb;c\tc\n", "\t"), ('"a;b",c\n', ","), ("a\n", ","),
+])
+def test_the_separator_is_the_commonest_on_the_first_line(text, separator):
+    assert spreadsheets.separator(text) == separator
+
+
+def test_an_xlsx_workbook_is_read_as_text_cells():
+    import datetime
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Name", "Day", "At", "Count", "Share", "Empty"])
+    sheet.append(["Ana", datetime.date(2026, 3, 1), datetime.datetime(2026, 3, 1, 9, 30), 3,
+                  2.5, None])
+    sheet.append(["Ion"])
+    workbook.create_sheet("Other").append(["not read"])
+    data = io.BytesIO()
+    workbook.save(data)
+    assert spreadsheets.read_table(data.getvalue()) == [
+        ["Name", "Day", "At", "Count", "Share", "Empty"],
+        ["Ana", "2026-03-01", "2026-03-01 09:30", "3", "2.5", ""],
+        ["Ion", "", "", "", "", ""],
+    ]
+    with pytest.raises(spreadsheets.UnreadableTable):
+        spreadsheets.read_table(b"PK\x03\x04broken")
+    sheet.cell(row=1, column=5000, value="stray")
+    data = io.BytesIO()
+    workbook.save(data)
+    rows = spreadsheets.read_table(data.getvalue())
+    assert {len(row) for row in rows} == {6}  # the stray cell beyond the limit is left out

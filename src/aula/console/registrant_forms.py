@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from aula.registrations.forms import RegistrationForm
 
 IMPORT_SALT = "aula.console.registrant-import"
-# The checked file travels from the preview to the confirmation signed, for this long.
+# The kept file's token travels between the steps signed, for this long (the file is deleted
+# after as long: ``import_uploads.MAX_AGE_SECONDS``).
 IMPORT_MAX_AGE_SECONDS = 3600
 
 
@@ -35,31 +36,58 @@ class AddRegistrantForm(RegistrationForm):
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_("UTF-8 (with or without a byte-order mark), columns separated by ; or ,."),
+        label=_("CSV or Excel file"),
+        help_text=_("A CSV file (any encoding; columns separated by , ; or a tab) or an Excel "
+                    "workbook (.xlsx, its first sheet). The first line names the columns."),
     )
 
 
+def sign_upload(event_id: int, user_id: int, token: str, mapping: list[str] | None = None) -> str:
+    """The kept file's token for the next step, signed with the event and the organiser (and,
+    for the import itself, the column mapping that was previewed)."""
+    return signing.dumps(
+        {"event": event_id, "user": user_id, "token": token, "mapping": mapping},
+        salt=IMPORT_SALT, compress=True,
+    )
+
+
+def load_upload(value: str, event_id: int, user_id: int) -> dict | None:
+    """The signed token (and mapping) when ours, recent, for this event and organiser."""
+    try:
+        found = signing.loads(value, salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE_SECONDS)
+    except signing.BadSignature:
+        return None
+    if not isinstance(found, dict) or found.get("event") != event_id \
+            or found.get("user") != user_id or not isinstance(found.get("token"), str):
+        return None
+    return found
+
+
+class ImportMappingForm(forms.Form):
+    """Which of Aula's fields each column of the file holds (a choice per column)."""
+
+    upload = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, columns: list[tuple[str, str]], fields: list[tuple[str, str]],
+                 **kwargs):
+        super().__init__(*args, **kwargs)
+        self.width = len(columns)
+        choices = [("", _("— leave out —")), *fields]
+        for index, (name, _example) in enumerate(columns):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=name or _("Column %(number)s") % {"number": index + 1},
+                choices=choices, required=False,
+            )
+
+    def mapping(self) -> list[str]:
+        return [self.cleaned_data[f"column_{index}"] for index in range(self.width)]
+
+    def columns(self, examples: list[str]):
+        """(the column's choice, an example value from the file) per column."""
+        return [(self[f"column_{index}"], examples[index]) for index in range(self.width)]
+
+
 class ImportConfirmForm(forms.Form):
-    """The previewed file, signed, so the confirmation imports exactly what was previewed."""
+    """The previewed file and mapping, signed, so the import is exactly what was previewed."""
 
     payload = forms.CharField(widget=forms.HiddenInput)
-
-    @staticmethod
-    def sign(event_id: int, content: bytes) -> str:
-        return signing.dumps(
-            {"event": event_id, "content": content.decode("utf-8-sig")},
-            salt=IMPORT_SALT, compress=True,
-        )
-
-    def content_for(self, event_id: int) -> bytes | None:
-        """The file's bytes when the payload is ours, recent and for this event; else None."""
-        try:
-            value = signing.loads(
-                self.cleaned_data["payload"], salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE_SECONDS
-            )
-        except signing.BadSignature:
-            return None
-        if value.get("event") != event_id:
-            return None
-        return value["content"].encode("utf-8")

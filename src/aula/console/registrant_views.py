@@ -12,15 +12,22 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_countries import countries
 
-from aula.console import exports, registrant_queries
+from aula.console import exports, import_uploads, registrant_queries
 from aula.console.models import Role
 from aula.console.permissions import allows, event_for, may_download_personal_data
-from aula.console.registrant_forms import AddRegistrantForm, ImportConfirmForm, ImportUploadForm
+from aula.console.registrant_forms import (
+    AddRegistrantForm,
+    ImportConfirmForm,
+    ImportMappingForm,
+    ImportUploadForm,
+    load_upload,
+    sign_upload,
+)
 from aula.registrations import imports, services
 from aula.registrations import queries as registration_queries
 from aula.registrations.forms import DetailsForm, SessionsForm
@@ -140,50 +147,129 @@ def add(request, event_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_file(request, event_id):
-    """Upload → preview (nothing written yet)."""
+    """Step 1: upload. A readable file is kept (``import_uploads``) and step 2 shown."""
     event, role = event_for(request.user, event_id, Role.EDITOR)
-    preview = error = confirm = None
+    error = None
     if request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            content = upload.read(imports.MAX_IMPORT_BYTES + 1)
+            content = form.cleaned_data["file"].read(imports.MAX_IMPORT_BYTES + 1)
             try:
-                preview = imports.parse(event, content)
+                imports.columns(event, content)
             except imports.ImportFileError as failure:
                 error = failure.message
             else:
-                if preview.valid_rows:
-                    confirm = ImportConfirmForm(
-                        initial={"payload": ImportConfirmForm.sign(event.pk, content)}
-                    )
+                token = import_uploads.keep(content)
+                return _mapping_step(request, event, role, token, content, mapping=None)
     else:
         form = ImportUploadForm()
     return render(request, "console/registrants/import.html", _context(
-        event, role, form=form, preview=preview, error=error, confirm=confirm,
-        required_columns=imports.REQUIRED_COLUMNS,
-        optional_columns=imports.OPTIONAL_COLUMNS,
-        questions=registration_queries.questions(event),
-        sessions=registrant_queries.sessions_of(event),
-        organisation_types=OrganisationType.choices,
+        event, role, form=form, error=error, **_import_help(event),
     ))
+
+
+def _import_help(event):
+    return {
+        "required_columns": imports.REQUIRED_COLUMNS,
+        "optional_columns": imports.OPTIONAL_COLUMNS,
+        "questions": registration_queries.questions(event),
+        "sessions": registrant_queries.sessions_of(event),
+        "organisation_types": OrganisationType.choices,
+    }
+
+
+def _mapping_step(request, event, role, token, content, mapping):
+    """Step 2: the file's columns with the field each is for (guessed, or as the organiser
+    chose), and the preview of every row with that mapping."""
+    questions = registration_queries.questions(event)
+    language = get_language() or event.primary_language
+    preview = error = confirm = None
+    try:
+        columns = imports.columns(event, content)
+    except imports.ImportFileError as failure:
+        import_uploads.discard(token)
+        return render(request, "console/registrants/import.html", _context(
+            event, role, form=ImportUploadForm(), error=failure.message, **_import_help(event),
+        ))
+    if mapping is None:
+        mapping = imports.guess_mapping([name for name, _example in columns], questions)
+    try:
+        preview = imports.parse(event, content, mapping)
+    except imports.ImportFileError as failure:
+        error = failure.message
+    form = ImportMappingForm(
+        columns=columns, fields=imports.fields(questions, language),
+        initial={
+            "upload": sign_upload(event.pk, request.user.pk, token),
+            **{f"column_{index}": name for index, name in enumerate(mapping)},
+        },
+    )
+    if preview is not None and preview.valid_rows:
+        confirm = ImportConfirmForm(initial={
+            "payload": sign_upload(event.pk, request.user.pk, token, mapping)
+        })
+    return render(request, "console/registrants/import_map.html", _context(
+        event, role, form=form, columns=form.columns([ex for _name, ex in columns]),
+        preview=preview, error=error, confirm=confirm,
+    ))
+
+
+def _kept_upload(request, event, value):
+    """The kept file's token, bytes and signed mapping, or None when expired or not ours."""
+    found = load_upload(value, event.pk, request.user.pk)
+    content = import_uploads.read(found["token"]) if found else None
+    if content is None:
+        messages.error(request, _("The uploaded file has expired. Upload it again."))
+        return None
+    return found["token"], content, found.get("mapping")
+
+
+@login_required
+@require_POST
+def import_map(request, event_id):
+    """Step 2 again, with the columns mapped as the organiser chose."""
+    event, role = event_for(request.user, event_id, Role.EDITOR)
+    kept = _kept_upload(request, event, request.POST.get("upload", ""))
+    if kept is None:
+        return redirect("console:registrants_import", event_id=event.pk)
+    token, content, _mapping = kept
+    try:
+        columns = imports.columns(event, content)
+    except imports.ImportFileError as failure:
+        import_uploads.discard(token)
+        messages.error(request, failure.message)
+        return redirect("console:registrants_import", event_id=event.pk)
+    form = ImportMappingForm(request.POST, columns=columns, fields=imports.fields(
+        registration_queries.questions(event), get_language() or event.primary_language,
+    ))
+    mapping = form.mapping() if form.is_valid() else None
+    return _mapping_step(request, event, role, token, content, mapping)
 
 
 @login_required
 @require_POST
 def import_confirm(request, event_id):
-    """Import every valid row of the previewed file."""
+    """Step 3: import every valid row of the previewed file with the previewed mapping (or,
+    with ``discard``, delete the kept file)."""
     event, role = event_for(request.user, event_id, Role.EDITOR)
-    form = ImportConfirmForm(request.POST)
-    content = form.content_for(event.pk) if form.is_valid() else None
-    if content is None:
-        messages.error(request, _("The preview has expired. Upload the file again."))
+    kept = _kept_upload(request, event, request.POST.get("payload", ""))
+    if kept is None:
+        return redirect("console:registrants_import", event_id=event.pk)
+    token, content, mapping = kept
+    if "discard" in request.POST:
+        import_uploads.discard(token)
+        messages.success(request, _("The uploaded file has been deleted."))
+        return redirect("console:registrants_import", event_id=event.pk)
+    if mapping is None:
+        messages.error(request, _("Check the file before importing it."))
         return redirect("console:registrants_import", event_id=event.pk)
     try:
-        result = imports.run_import(event, content, actor=request.user)
+        result = imports.run_import(event, content, actor=request.user, mapping=mapping)
     except imports.ImportFileError as failure:
         messages.error(request, failure.message)
         return redirect("console:registrants_import", event_id=event.pk)
+    finally:
+        import_uploads.discard(token)
     imported = [row for row in result.rows if row.valid]
     return render(request, "console/registrants/imported.html", _context(
         event, role, result=result, imported=imported,

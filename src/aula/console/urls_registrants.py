@@ -8,6 +8,8 @@ urlpatterns = [
     path("e/<int:event_id>/registrants/", views.registrants, name="registrants"),
     path("e/<int:event_id>/registrants/add/", views.add, name="registrant_add"),
     path("e/<int:event_id>/registrants/import/", views.import_file, name="registrants_import"),
+    path("e/<int:event_id>/registrants/import/columns/", views.import_map,
+         name="registrants_import_map"),
     path("e/<int:event_id>/registrants/import/confirm/", views.import_confirm,
          name="registrants_import_confirm"),
     path("e/<int:event_id>/registrants/export.<str:fmt>", views.export,

@@ -10,13 +10,20 @@
   piece after it would otherwise run as a formula (``Ana;=cmd|' /C calc'!A0``).
 * In: a file's text is read whatever the program that saved it: a byte-order mark (UTF-8 or
   UTF-16, as Excel and Teams write them) decides; UTF-16 without one is told by its zero bytes;
-  else UTF-8, then the legacy encodings the caller accepts.
+  else UTF-8, then the legacy encodings the caller accepts (of several, the one whose text
+  reads most like the project languages). ``read_table`` turns a CSV file (any of those
+  encodings; ``,`` ``;`` or tab between cells) or an XLSX workbook (its first sheet) into rows
+  of text cells.
 """
 
 import csv
+import datetime
+import io
 import re
+import zipfile
 from collections.abc import Iterable, Iterator
 
+from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -72,10 +79,37 @@ class UnreadableText(ValueError):
         super().__init__(f"unreadable text at byte {position}")
 
 
+# The Windows code pages of the project's languages: Central European (Romanian, Croatian),
+# Baltic (Lithuanian), Western (Dutch, Italian). Almost any byte decodes in each of them, so the
+# choice is made by the letters each decoding produces.
+LEGACY_ENCODINGS = ("cp1250", "cp1257", "cp1252")
+# Letters beyond ASCII of the languages each code page is chosen for, and those common to all;
+# a wrong code page turns them into other signs (Timişoara → Timiºoara, Perù → Perů).
+_LETTERS_OF = {
+    "cp1250": frozenset("ăâîşţșțĂÂÎŞŢȘȚčćđšžČĆĐŠŽ"),
+    "cp1257": frozenset("ąčęėįšųūžĄČĘĖĮŠŲŪŽ"),
+    "cp1252": frozenset("àèìíòóùúëïçâêîôûÀÈÌÍÒÓÙÚËÏÇÂÊÎÔÛ"),
+}
+_COMMON = frozenset("éáíóúäöüÉÁÍÓÚÄÖÜß–—‘’“”€…«»°")
+
+
+def _plausibility(text: str, encoding: str) -> int:
+    """How much a text decoded with ``encoding`` looks like the languages it is used for:
+    their letters count for it, any other character beyond ASCII against it."""
+    letters = _LETTERS_OF.get(encoding, frozenset())
+    score = 0
+    for char in text:
+        if char > "\x7f":
+            score += 1 if char in letters or char in _COMMON else -2
+    return score
+
+
 def decode(data: bytes, *, legacy: tuple[str, ...] = ()) -> str:
     """The text of an uploaded file. ``legacy``: encodings tried after UTF-8 (e.g. cp1252 for
     exports of older Windows programs); none by default, because a wrong guess turns names with
-    diacritics into nonsense without a word."""
+    diacritics into nonsense without a word. Of several legacy encodings that can read the
+    bytes, the one whose text has the most letters of its languages wins (the first on a tie:
+    callers put the code page of the event's language first)."""
     if data.startswith(b"\xff\xfe"):
         encodings, data = ["utf-16-le"], data[2:]
     elif data.startswith(b"\xfe\xff"):
@@ -90,7 +124,7 @@ def decode(data: bytes, *, legacy: tuple[str, ...] = ()) -> str:
             even = sample[0::2].count(b"\x00")
             encodings = ["utf-16-le" if odd >= even else "utf-16-be"]
         else:
-            encodings = ["utf-8", *legacy]
+            encodings = ["utf-8"]
     position = None
     for encoding in encodings:
         try:
@@ -98,4 +132,94 @@ def decode(data: bytes, *, legacy: tuple[str, ...] = ()) -> str:
         except UnicodeDecodeError as error:
             if position is None and encoding == "utf-8":
                 position = error.start
-    raise UnreadableText(position)
+    if encodings != ["utf-8"]:
+        raise UnreadableText(position)
+    candidates = []
+    for encoding in legacy:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        candidates.append((_plausibility(text, encoding), -len(candidates), text))
+    if not candidates:
+        raise UnreadableText(position)
+    return max(candidates)[2]  # the first of equals: the caller puts the likeliest first
+
+
+class UnreadableTable(ValueError):
+    """The file is neither readable text nor a workbook (an XLSX file that cannot be opened)."""
+
+
+XLSX_SIGNATURE = b"PK\x03\x04"
+# A stray cell far to the right must not make every row thousands of cells wide.
+MAX_XLSX_COLUMNS = 200
+
+
+def separator(text: str) -> str:
+    """The cell separator of a CSV text: whichever of tab, ``;`` and ``,`` its first line
+    holds most of, outside quotes (a comma on a tie: the CSV default)."""
+    first_line = next(iter(text.splitlines()), "")
+    unquoted = re.sub(r'"[^"]*"', "", first_line)
+    counts = {sep: unquoted.count(sep) for sep in (",", ";", "\t")}
+    return max(counts, key=lambda sep: (counts[sep], sep == ","))
+
+
+def cell_text(value) -> str:
+    """A workbook cell as the text a CSV export would hold: dates as ISO dates (with the time
+    when there is one), whole numbers without ``.0``."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_table(data: bytes, *, legacy: tuple[str, ...] = LEGACY_ENCODINGS,
+               max_rows: int | None = None) -> list[list[str]]:
+    """The rows of an uploaded table, each a list of text cells: an XLSX workbook's first
+    sheet (its first ``MAX_XLSX_COLUMNS`` columns), or a CSV text (``decode`` with ``legacy``;
+    separator by ``separator``). At most ``max_rows`` rows are read (the caller tells "too
+    many" by getting more than it allows). Raises ``UnreadableText`` or ``UnreadableTable``;
+    ``csv.Error`` for a broken CSV line."""
+    if data.startswith(XLSX_SIGNATURE):
+        return _read_xlsx(data, max_rows)
+    text = decode(data, legacy=legacy)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator(text))
+    rows = []
+    for row in reader:
+        rows.append(row)
+        if max_rows is not None and len(rows) >= max_rows:
+            break
+    return rows
+
+
+def _read_xlsx(data: bytes, max_rows: int | None) -> list[list[str]]:
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+        raise UnreadableTable(str(error)) from error
+    try:
+        sheet = workbook.worksheets[0] if workbook.worksheets else None
+        if sheet is None:
+            return []
+        rows = [
+            [cell_text(value) for value in values]
+            for values in sheet.iter_rows(values_only=True, max_row=max_rows,
+                                          max_col=MAX_XLSX_COLUMNS)
+        ]
+        # Every row as wide as the last column that holds anything (rows come padded to the
+        # column limit, or ragged from a sheet that does not give its size).
+        width = max(
+            (index + 1 for row in rows for index, cell in enumerate(row) if cell), default=0
+        )
+        return [(row + [""] * width)[:width] for row in rows]
+    finally:
+        workbook.close()

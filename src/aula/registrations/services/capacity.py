@@ -274,7 +274,7 @@ def _adjust(counter: CapacityCounter, sessions: Iterable[CapacityCounter], delta
         moved.taken += delta
 
 
-def _decide(
+def decide(
     event: Event, options: RegistrationOptions, taken: int, full_sessions: tuple[int, ...]
 ) -> tuple[Result, tuple[int, ...]]:
     """What a registrant gets, given the places taken and the chosen sessions that are full."""
@@ -361,7 +361,7 @@ def register(
     # left now point to; should the locked decision differ, the lock is let go, that e-mail is
     # rendered and the registration tried again.
     taken = queries.places_taken(event) if taken is None else taken
-    expected, _sessions = _decide(event, options, taken, ())
+    expected, _sessions = decide(event, options, taken, ())
     prepared = _prepare_emails(event, registration, blocks, options, now, {expected})
     previous_id = previous.pk if previous else None
     for _attempt in range(3):
@@ -437,7 +437,7 @@ def _register_locked(
         if status.first() != Status.CANCELLED:
             raise _AlreadyRegistered
     sessions = _session_counters(event.pk, [block.pk for block in blocks])
-    result, full = _decide(current, options, counter.taken, _full_sessions(sessions))
+    result, full = decide(current, options, counter.taken, _full_sessions(sessions))
     if result not in ACCEPTED:
         raise _Refused(RegistrationOutcome(result, full_sessions=full))
     if result not in prepared:
@@ -474,7 +474,7 @@ def _already_registered(event, existing, options, blocks) -> RegistrationOutcome
     taken = queries.places_taken(event)
     left = queries.session_places_left(event)
     full = tuple(sorted(block.pk for block in blocks if left.get(block.pk) == 0))
-    result, full = _decide(event, options, taken, full)
+    result, full = decide(event, options, taken, full)
     if result in ACCEPTED and cache.add(
         f"aula:registration-reminder:{existing.pk}", True, EXISTING_REMINDER_INTERVAL
     ):
