@@ -2,7 +2,7 @@
 use real connections), fast password hashing and plain static storage."""
 
 from aula.settings import *  # noqa: F403
-from aula.settings import CACHES, DATABASES, VAR_DIR
+from aula.settings import CACHES, DATABASES, PRIVATE_UPLOADS, VAR_DIR
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
@@ -10,6 +10,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    # On disk as deployed: the worker of tests/tasks reads what the request stored.
+    "private_uploads": PRIVATE_UPLOADS,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Per test process, so that nothing (rate limits, page versions) outlives a test run; the
