@@ -190,10 +190,10 @@ def test_the_job_page_costs_a_fixed_number_of_queries(client, event,
     client.force_login(organiser("ed", event.project, Role.EDITOR))
     response = post_report(client, event, big_zoom_report(300),
                            django_capture_on_commit_callbacks)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(7):
         assert client.get(response["Location"]).status_code == 200
     job = ImportJob.objects.get()
     ImportJob.objects.filter(pk=job.pk).update(state=State.RUNNING, rows_read=100,
                                                rows_total=300, heartbeat_at=timezone.now())
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(7):
         assert client.get(response["Location"]).status_code == 200
