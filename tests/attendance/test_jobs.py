@@ -309,3 +309,40 @@ def test_the_head_check_reads_a_large_utf16_file_cut_mid_line():
     utf8 = big_zoom_report(3000).replace(b"Person", "Žydrūnė".encode())
     for cut in range(parsers.HEAD_BYTES - 3, parsers.HEAD_BYTES + 1):
         parsers.check_head(utf8[:cut], len(utf8))
+
+
+def test_the_save_reports_its_progress_through_the_cache(event, start, monkeypatch):
+    from aula.attendance import progress, queries
+
+    seen = []
+    write = progress.write_saving
+
+    def spy(job_id, attempt, saved, total):
+        write(job_id, attempt, saved, total)
+        # As the job's page sees it from another process: the cache, not the open transaction.
+        job = ImportJob.objects.get(pk=job_id)
+        progress.attach([job])
+        seen.append((job.state, job.saving["saved"], job.saving["total"], job.working))
+
+    monkeypatch.setattr(progress, "write_saving", spy)
+    monkeypatch.setattr(services, "SAVE_BATCH", 1000)
+    job = start(event, big_zoom_report(2500))
+    assert seen == [("running", 1000, 2500, True), ("running", 2000, 2500, True),
+                    ("running", 2500, 2500, True)]
+    assert job.state == State.DONE
+    assert queries.import_job(event, job.pk).saving is None  # cleared once done
+
+
+def test_a_long_save_keeps_its_job_alive(event, ana, start):
+    from aula.attendance import progress, queries
+
+    job = start(event, sample("webex"), actor=ana, run=False)
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=State.RUNNING, heartbeat_at=timezone.now() - ImportJob.LEASE - timedelta(1))
+    progress.write_saving(job.pk, job.attempt, 1000, 5000)  # the transaction is saving
+    job = queries.import_job(event, job.pk)
+    assert job.working and not job.lost and not job.can_retry
+    with pytest.raises(ActionRefused, match="still running"):
+        jobs.retry(job, actor=ana)
+    progress.write_saving(job.pk, job.attempt - 1, 1000, 5000)  # an older attempt's: ignored
+    assert queries.import_job(event, job.pk).lost

@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from aula.attendance import parsers, services
+from aula.attendance import parsers, progress, services
 from aula.attendance.models import ImportJob
 from aula.audit import services as audit
 from aula.core.errors import ActionRefused
@@ -133,6 +133,7 @@ def run(job_id: int, attempt: int) -> str:
             "fails again, tell the administrator."
         ))
         return State.FAILED
+    progress.clear(job.pk)
     delete_upload(job)
     return State.DONE
 
@@ -171,6 +172,8 @@ def _import(job: ImportJob, report, sha256: str) -> None:
         batch = services.import_read_report(
             job.event, job.filename, report, sha256, actor=actor, replace=job.replace,
             override_times=job.override_times,
+            progress=lambda saved, total: progress.write_saving(job.pk, job.attempt, saved,
+                                                                total),
         )
         matched = batch.records.filter(registration__isnull=False).count()
         _running(job).update(
@@ -228,14 +231,20 @@ def _retryable(now) -> Q:
     )
 
 
+def _retry_refusal() -> str:
+    return _("This import cannot be started again: it is still running, or its file is gone "
+             "(upload it again).")
+
+
 def retry(job: ImportJob, *, actor) -> ImportJob:
     """Queue a failed import again, or one whose worker was lost (its lease ran out)."""
     require_after_seminar(job.event)
+    job.refresh_from_db()
+    progress.attach([job])
+    if job.working:  # saving in a long transaction: alive, though its row looks old
+        raise ActionRefused(_retry_refusal())
     with transaction.atomic():
-        job = _requeue(job, _retryable(timezone.now()), _(
-            "This import cannot be started again: it is still running, or its file is gone "
-            "(upload it again)."
-        ))
+        job = _requeue(job, _retryable(timezone.now()), _retry_refusal())
         audit.record(actor, RETRIED, job, event=job.event_id, data={"attempt": job.attempt})
         _enqueue_on_commit(job)
     return job

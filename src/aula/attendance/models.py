@@ -164,7 +164,7 @@ class ImportJob(models.Model):
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting for the worker")
-        RUNNING = "running", _("Reading")
+        RUNNING = "running", _("Importing")
         NEEDS_CONFIRMATION = "confirm", _("Times do not match: waiting for your decision")
         DONE = "done", _("Imported")
         FAILED = "failed", _("Failed")
@@ -174,6 +174,8 @@ class ImportJob(models.Model):
     # A job queued or running without a sign of life for this long has lost its worker (a
     # worker writes progress every few thousand rows, within seconds).
     LEASE = timedelta(minutes=5)
+    # How far its transaction has saved, from the cache (``progress.attach``); not a column.
+    saving = None
 
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="attendance_jobs", verbose_name=_("event")

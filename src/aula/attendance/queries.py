@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aula.attendance import progress
 from aula.attendance.models import (
     DATE_ORDERS,
     AttendanceRecord,
@@ -133,19 +134,23 @@ SHOWN_JOBS_DAYS = 7
 def unfinished_jobs(event) -> list[ImportJob]:
     """The event's background imports still running, waiting for a decision or failed."""
     since = timezone.now() - timedelta(days=SHOWN_JOBS_DAYS)
-    return list(
+    jobs = list(
         ImportJob.objects.filter(event=event, created_at__gte=since)
         .exclude(state__in=[ImportJob.State.DONE, ImportJob.State.DISCARDED])
         .select_related("started_by")[:20]
     )
+    progress.attach(jobs)
+    return jobs
 
 
 def import_job(event, job_id: int) -> ImportJob:
     """One background import of the event (404 for another event's)."""
-    return get_object_or_404(
+    job = get_object_or_404(
         ImportJob.objects.select_related("started_by", "confirmed_by", "batch"), event=event,
         pk=job_id,
     )
+    progress.attach([job])
+    return job
 
 
 def imports(event) -> list[ImportBatch]:

@@ -38,6 +38,8 @@ Match = AttendanceRecord.Match
 # How far a report's times may lie outside the event's start and end and still belong to it
 # (people join early, the host stays late, a clock is off).
 TIME_MARGIN = timedelta(hours=2)
+# People saved per INSERT (and between two reports of progress).
+SAVE_BATCH = 1000
 
 IMPORTED = audit.action("attendance.imported", gettext_lazy("Imported an attendance report"))
 IMPORT_DELETED = audit.action("attendance.import_deleted",
@@ -146,9 +148,11 @@ def import_report(event, filename: str, data: bytes, *, actor, time_zone: str = 
 
 
 def import_read_report(event, filename: str, report: Report, sha256: str, *, actor,
-                       replace: bool = True, override_times: bool = False) -> ImportBatch:
+                       replace: bool = True, override_times: bool = False,
+                       progress=None) -> ImportBatch:
     """``import_report`` of a report already read (the background import reads it first,
-    showing its progress). The same rules, in one transaction with its audit entry."""
+    showing its progress). The same rules, in one transaction with its audit entry.
+    ``progress(people_saved, people_total)`` is called after each ``SAVE_BATCH`` saved."""
     people = report.people()
     first, last = report_span(report)
     with transaction.atomic():
@@ -203,7 +207,10 @@ def import_read_report(event, filename: str, report: Report, sha256: str, *, act
                     "rows": [s.as_dict() for s in person.sessions][:100],
                 },
             ))
-        AttendanceRecord.objects.bulk_create(records)
+        for start in range(0, len(records), SAVE_BATCH):
+            AttendanceRecord.objects.bulk_create(records[start:start + SAVE_BATCH])
+            if progress:
+                progress(min(start + SAVE_BATCH, len(records)), len(records))
         audit.record(actor, IMPORTED, batch, event=event, data={
             "source": report.source, "layout": report.layout, "rows": len(report.sessions),
             "people": len(people), "matched": sum(1 for r in records if r.registration_id),
