@@ -107,6 +107,8 @@ def test_each_reference_report_imports_as_in_the_request(layout, ana, start):
         assert task_entry.data[key] == request_entry.data[key], key
     [started] = AuditEntry.objects.filter(action=jobs.STARTED)
     assert started.actor == ana and started.event_id == in_background.pk
+    assert started.project_id == in_background.project_id
+    assert started.target_label == f"{layout}.csv"
     assert job.stored_name == ""  # the file is gone (tested below)
 
 
@@ -164,6 +166,7 @@ def test_a_report_of_another_meeting_waits_for_the_organisers_decision(ana, star
     assert imported.data["override_times"] is True and imported.data["times_match"] is False
     [confirmed] = AuditEntry.objects.filter(action=jobs.CONFIRMED)
     assert confirmed.actor == bob and confirmed.event_id == event.pk
+    assert confirmed.project_id == event.project_id and confirmed.target_label == "report.csv"
     assert confirmed.data["report_starts_at"].startswith("2021-06-15")
     # Decided once: a second click changes nothing.
     with pytest.raises(ActionRefused, match="no longer waiting"):
@@ -207,6 +210,7 @@ def test_an_unexpected_error_fails_the_job_which_can_be_retried(event, ana, star
     assert not stored(job)
     [retried] = AuditEntry.objects.filter(action=jobs.RETRIED)
     assert retried.actor == ana and retried.data == {"attempt": 2}
+    assert retried.project_id == event.project_id
 
 
 def test_a_job_whose_worker_was_lost_shows_failed_after_the_lease(event, ana, start, decide):
@@ -248,7 +252,8 @@ def test_discarding_deletes_the_file_and_is_recorded(ana, start, decide):
     job = decide(jobs.discard, job, ana)
     assert job.state == State.DISCARDED and not jobs.upload_storage().exists(name)
     assert job.stored_name == ""
-    assert AuditEntry.objects.filter(action=jobs.DISCARDED, actor=ana).count() == 1
+    [discarded] = AuditEntry.objects.filter(action=jobs.DISCARDED, actor=ana)
+    assert discarded.project_id == event.project_id
     with pytest.raises(ActionRefused):
         jobs.confirm(job, actor=ana)
     assert not ImportBatch.objects.exists()

@@ -76,7 +76,7 @@ def start_import(event, upload, *, actor, time_zone: str, date_order: str = "aut
                 replace=replace, override_times=override_times, started_by=actor,
                 heartbeat_at=timezone.now(),
             )
-            audit.record(actor, STARTED, job, event=event, data={
+            audit.record(actor, STARTED, job, event=event, label=job.filename, data={
                 "size": upload.size, "source": source, "date_order": date_order,
                 "time_zone": time_zone, "replace": replace, "override_times": override_times,
             })
@@ -218,7 +218,7 @@ def confirm(job: ImportJob, *, actor) -> ImportJob:
             _("This import is no longer waiting for your decision."),
             override_times=True, confirmed_by=actor,
         )
-        audit.record(actor, CONFIRMED, job, event=job.event_id, data={
+        audit.record(actor, CONFIRMED, job, event=job.event, label=job.filename, data={
             "report_starts_at": job.report_starts_at, "report_ends_at": job.report_ends_at,
         })
         _enqueue_on_commit(job)
@@ -245,7 +245,8 @@ def retry(job: ImportJob, *, actor) -> ImportJob:
         raise ActionRefused(_retry_refusal())
     with transaction.atomic():
         job = _requeue(job, _retryable(timezone.now()), _retry_refusal())
-        audit.record(actor, RETRIED, job, event=job.event_id, data={"attempt": job.attempt})
+        audit.record(actor, RETRIED, job, event=job.event, label=job.filename,
+                     data={"attempt": job.attempt})
         _enqueue_on_commit(job)
     return job
 
@@ -260,7 +261,7 @@ def discard(job: ImportJob, *, actor) -> ImportJob:
         if not updated:
             raise ActionRefused(_("This import cannot be discarded now."))
         job.refresh_from_db()
-        audit.record(actor, DISCARDED, job, event=job.event_id)
+        audit.record(actor, DISCARDED, job, event=job.event, label=job.filename)
         transaction.on_commit(lambda: delete_upload(job), robust=True)
     return job
 
