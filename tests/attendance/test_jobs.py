@@ -3,8 +3,10 @@ the request, progress, the organiser's decision on a report whose times do not m
 a lost worker, and the uploaded file deleted once it is no longer needed."""
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -115,8 +117,14 @@ def test_each_reference_report_imports_as_in_the_request(layout, ana, start):
 def test_the_file_waits_in_private_storage_and_goes_after_the_import(event, start):
     job = start(event, sample("zoom-meeting"), run=False)
     assert job.state == State.QUEUED and stored(job)
-    path = jobs.upload_storage().path(job.stored_name)
-    assert "/private/" in path and "/media/" not in path
+    path = Path(jobs.upload_storage().path(job.stored_name))
+    assert not path.is_relative_to(settings.MEDIA_ROOT)
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    from aula import settings as deployed  # as deployed: in the var dir, beside the media
+
+    location = Path(deployed.PRIVATE_UPLOADS["OPTIONS"]["location"])
+    assert location.is_relative_to(deployed.VAR_DIR)
+    assert not location.is_relative_to(deployed.MEDIA_ROOT)
     name = job.stored_name
     assert jobs.run(job.pk, job.attempt) == State.DONE
     job.refresh_from_db()
@@ -274,6 +282,19 @@ def test_the_purge_deletes_files_left_behind(event, start):
     fresh.refresh_from_db()
     assert not stored(fresh)
     assert jobs.purge_uploads() == 0
+
+
+def test_the_purge_deletes_the_files_of_deleted_events_once_old(event, start):
+    import os
+
+    job = start(event, sample("teams"), run=False)
+    name = job.stored_name
+    Event.objects.filter(pk=event.pk).delete()  # its jobs go with it, not their files
+    assert jobs.purge_uploads() == 0 and jobs.upload_storage().exists(name)  # too new
+    path = jobs.upload_storage().path(name)
+    old = (timezone.now() - jobs.KEEP_UNFINISHED - timedelta(minutes=1)).timestamp()
+    os.utime(path, (old, old))
+    assert jobs.purge_uploads() == 1 and not jobs.upload_storage().exists(name)
 
 
 def test_the_purge_runs_on_the_schedulers_tick():

@@ -40,6 +40,7 @@ from aula.events.lifecycle import require_after_seminar
 logger = logging.getLogger(__name__)
 State = ImportJob.State
 
+UPLOAD_DIR = "attendance"
 # An unfinished job's file is kept this long (for a decision or a retry), then deleted.
 KEEP_UNFINISHED = timedelta(days=1)
 
@@ -67,7 +68,7 @@ def start_import(event, upload, *, actor, time_zone: str, date_order: str = "aut
     head = upload.read(parsers.HEAD_BYTES)
     upload.seek(0)
     parsers.check_head(head, upload.size)
-    stored = upload_storage().save(f"attendance/{uuid.uuid4().hex}.upload", upload)
+    stored = upload_storage().save(f"{UPLOAD_DIR}/{uuid.uuid4().hex}.upload", upload)
     try:
         with transaction.atomic():
             job = ImportJob.objects.create(
@@ -285,4 +286,20 @@ def purge_uploads() -> int:
     for job in jobs.only("pk", "stored_name"):
         delete_upload(job)
         deleted += 1
+    return deleted + _purge_orphans(old)
+
+
+def _purge_orphans(older_than) -> int:
+    """Files no job names (its event was deleted, or its row never written), once old."""
+    storage = upload_storage()
+    if not storage.exists(UPLOAD_DIR):
+        return 0
+    names = {f"{UPLOAD_DIR}/{name}" for name in storage.listdir(UPLOAD_DIR)[1]}
+    known = set(ImportJob.objects.filter(stored_name__in=names)
+                .values_list("stored_name", flat=True))
+    deleted = 0
+    for name in names - known:
+        if storage.get_modified_time(name) < older_than:
+            storage.delete(name)
+            deleted += 1
     return deleted
