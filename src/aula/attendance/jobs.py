@@ -180,7 +180,7 @@ def _import(job: ImportJob, report, sha256: str) -> None:
         _running(job).update(
             state=State.DONE, batch=batch, heartbeat_at=timezone.now(), people=batch.people,
             matched=matched, unmatched=batch.people - matched, skipped=len(batch.skipped),
-            rows_read=job.rows_total or batch.rows_read,
+            rows_read=F("rows_total"),  # every row of data, those skipped included
             report_starts_at=batch.report_starts_at, report_ends_at=batch.report_ends_at,
         )
 
