@@ -1,4 +1,5 @@
-"""Console pages: attendance — imports of meeting reports, their matching, marks by hand.
+"""Console pages: attendance — imports of meeting reports (read in the background: the job's
+page shows their progress), their matching, marks by hand.
 
 Thin: the rules (the event's life cycle, a report that does not belong to the event, the audit
 entry) are in ``aula.attendance.services``; a refusal comes back as ``ActionRefused`` and is shown
