@@ -10,6 +10,19 @@ RENDERING_QUERY_TESTS = {
 }
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_uploads_removed():
+    """Uploads waiting for the worker live in a directory of this run's own (tests/settings.py);
+    whatever a test left there goes at the end."""
+    yield
+    import shutil
+
+    from django.conf import settings
+
+    shutil.rmtree(settings.STORAGES["private_uploads"]["OPTIONS"]["location"],
+                  ignore_errors=True)
+
+
 @pytest.fixture(autouse=True)
 def _english_by_default(settings):
     settings.LANGUAGE_CODE = "en"

@@ -1,8 +1,10 @@
 """Test settings: the real ones, with a file-backed SQLite test database (so concurrency tests
 use real connections), fast password hashing and plain static storage."""
 
+import tempfile
+
 from aula.settings import *  # noqa: F403
-from aula.settings import CACHES, DATABASES, VAR_DIR
+from aula.settings import CACHES, DATABASES, PRIVATE_UPLOADS, VAR_DIR
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
@@ -10,6 +12,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    # On disk as deployed (the worker of tests/tasks reads what the request stored), in a
+    # directory of this test run's own that tests/conftest.py removes at the end.
+    "private_uploads": {
+        **PRIVATE_UPLOADS,
+        "OPTIONS": {**PRIVATE_UPLOADS["OPTIONS"],
+                    "location": tempfile.mkdtemp(prefix="aula-test-private-")},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Per test process, so that nothing (rate limits, page versions) outlives a test run; the

@@ -151,8 +151,16 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded attendance reports wait here (personal data: never under MEDIA_ROOT, never served)
+# until the worker has imported them; the web processes and the worker share the var dir.
+PRIVATE_UPLOADS = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": VAR_DIR / "private" / "uploads",
+                "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private_uploads": PRIVATE_UPLOADS,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -40,3 +40,26 @@ def register_cast(event) -> dict[str, Registration]:
     }
 
 
+
+
+def post_report(client, event, data: bytes, capture, filename="report.csv", **fields):
+    """POST a report to the console's import form, running the import task it enqueues
+    (``capture``: pytest-django's ``django_capture_on_commit_callbacks``; the tasks run at
+    once in tests). Returns the response to the POST."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    url = reverse("console:attendance_import", kwargs={"event_id": event.pk})
+    form = {"time_zone": event.time_zone, "replace": "on", "source": "auto",
+            "date_order": "auto", **fields}
+    with capture(execute=True):
+        return client.post(url, {"file": SimpleUploadedFile(filename, data,
+                                                            content_type="text/csv"), **form})
+
+
+def big_zoom_report(rows: int) -> bytes:
+    """A Zoom meeting report of ``rows`` people, each with an address, on 15 June 2021."""
+    lines = ["Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest"]
+    lines += [f"Person {n},person{n}@example.org,06/15/2021 05:58:02 PM,"
+              f"06/15/2021 07:10:00 PM,72,No" for n in range(rows)]
+    return ("\n".join(lines) + "\n").encode()

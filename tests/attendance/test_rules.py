@@ -13,7 +13,7 @@ from aula.console.models import Role
 from aula.core.errors import ActionRefused
 from aula.events import lifecycle
 from aula.events.models import Event
-from tests.attendance.helpers import register, register_cast, sample
+from tests.attendance.helpers import post_report, register, register_cast, sample
 from tests.factories import make_event, organiser
 
 pytestmark = pytest.mark.django_db
@@ -187,26 +187,22 @@ def test_every_action_is_recorded_with_its_actor_and_no_name(event, ana):
     assert not ImportBatch.objects.exists()
 
 
-def test_the_console_refuses_a_foreign_report_and_imports_it_when_ticked(client):
+def test_the_console_refuses_a_foreign_report_and_imports_it_when_ticked(
+        client, django_capture_on_commit_callbacks):
     event = make_event(time_zone="Europe/Berlin", starts_at=datetime(2027, 1, 14, 9, tzinfo=UTC),
                        status=Event.Status.HELD)
     client.force_login(organiser("ed", event.project, Role.EDITOR))
-    url = reverse("console:attendance_import", kwargs={"event_id": event.pk})
 
     def post(**extra):
-        from django.core.files.uploadedfile import SimpleUploadedFile
+        response = post_report(client, event, sample("zoom-meeting"),
+                               django_capture_on_commit_callbacks, filename="zoom.csv", **extra)
+        assert response.status_code == 302
+        return client.get(response["Location"])
 
-        upload = SimpleUploadedFile("zoom.csv", sample("zoom-meeting"), content_type="text/csv")
-        return client.post(url, {"file": upload, "time_zone": "Europe/Berlin", "replace": "on",
-                                 "source": "auto", "date_order": "auto", **extra})
-
-    response = post()
-    assert response.status_code == 400
-    page = response.content.decode()
+    page = post().content.decode()
     assert "does not belong to this event" in page and "Import anyway" in page
     assert not ImportBatch.objects.exists()
-    response = post(override_times="on")
-    assert response.status_code == 302
+    post(override_times="on")
     batch = ImportBatch.objects.get()
     assert batch.times_overridden
     page = client.get(reverse("console:attendance", kwargs={"event_id": event.pk})).content

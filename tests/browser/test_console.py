@@ -97,6 +97,9 @@ def test_organiser_runs_the_seminar_from_the_console(page, live_server):
         str(SAMPLES / "zoom-webinar-attendee-report.csv")
     )
     page.get_by_role("button", name="Import").click()
+    # Imported in the background (at once in tests): the job's page, then its rows.
+    expect(page.get_by_text("The report was imported.")).to_be_visible()
+    page.get_by_role("link", name="See the rows and match by hand").click()
     expect(page.locator("body")).to_contain_text("Ștefan")
     expect(page.locator("body")).to_contain_text(re.compile("not matched|No match", re.I))
 

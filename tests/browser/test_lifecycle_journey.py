@@ -71,7 +71,10 @@ def test_owner_runs_an_event_through_its_life_on_the_record(page, live_server):
         str(SAMPLES / "zoom-webinar-attendee-report.csv")
     )
     page.get_by_role("button", name="Import").click()
+    # Imported in the background (at once in tests): the job's page, then its rows.
     expect(page.get_by_text("The report was imported.")).to_be_visible()
+    expect(page.locator("dl")).to_contain_text(re.compile(r"Matched\s*7"))
+    page.get_by_role("link", name="See the rows and match by hand").click()
     expect(page.locator("dl")).to_contain_text(re.compile(r"Matched by e-mail\s*7"))
     expect(row(page, "Ștefan Popescu")).to_contain_text("81")  # three sessions, 81 minutes
     expect(row(page, "Kasia (iPad)")).to_be_visible()  # not registered: not matched

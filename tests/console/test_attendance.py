@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from aula.attendance import services
-from aula.attendance.models import AttendanceRecord, ImportBatch, Source
+from aula.attendance.models import AttendanceRecord, ImportBatch, ImportJob, Source
 from aula.console.models import Role
-from tests.attendance.helpers import register, register_cast, sample
+from tests.attendance.helpers import post_report, register, register_cast, sample
 from tests.factories import make_event, make_project, organiser
 
 pytestmark = pytest.mark.django_db
@@ -85,21 +85,25 @@ def test_another_events_import_is_not_found(client, setup):
     assert client.post(url, {"email": "priya.raman@example.org"}).status_code == 404
 
 
-def test_editor_imports_a_file_and_sees_the_report(client, setup):
+def test_editor_imports_a_file_and_sees_the_report(client, setup,
+                                                  django_capture_on_commit_callbacks):
     project, event, cast, _batch = setup
     client.force_login(organiser("ed", project, Role.EDITOR))
     url = reverse("console:attendance_import", kwargs={"event_id": event.pk})
     assert client.get(url).status_code == 200
-    upload = SimpleUploadedFile("teams.csv", sample("teams"), content_type="text/csv")
-    response = client.post(url, {"file": upload, "time_zone": "Europe/Berlin",
-                                 "date_order": "auto", "replace": "on"}, follow=True)
-    assert response.status_code == 200
+    response = post_report(client, event, sample("teams"), django_capture_on_commit_callbacks,
+                           filename="teams.csv")
+    job = ImportJob.objects.get()
+    assert response["Location"] == reverse(
+        "console:attendance_job", kwargs={"event_id": event.pk, "job_id": job.pk})
+    page = client.get(response["Location"]).content.decode()
     batch = ImportBatch.objects.get(source=Source.TEAMS)
-    assert response.redirect_chain[-1][0].endswith(
-        reverse("console:attendance_report", kwargs={"event_id": event.pk, "batch_id": batch.pk})
-    )
-    page = response.content.decode()
     assert "The report was imported." in page
+    assert "Kasia" not in page  # the job's page shows counts, the report page the rows
+    report_url = reverse("console:attendance_report",
+                         kwargs={"event_id": event.pk, "batch_id": batch.pk})
+    assert report_url in page
+    page = client.get(report_url).content.decode()
     assert "Kasia (iPad)" in page and "Nora Lindqvist" in page
     assert 'list="registrants"' in page
     assert "Teams attendance report" in page and "month first" in page
@@ -120,16 +124,16 @@ def test_a_bad_file_shows_why_and_imports_nothing(client, setup):
     assert ImportBatch.objects.count() == 1
 
 
-def test_the_error_message_escapes_the_files_text(client, setup):
+def test_the_error_message_escapes_the_files_text(client, setup,
+                                                  django_capture_on_commit_callbacks):
     project, event, _cast, _batch = setup
     client.force_login(organiser("ed", project, Role.EDITOR))
-    url = reverse("console:attendance_import", kwargs={"event_id": event.pk})
     data = (b"Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes)\n"
             b"Ana,a@example.org,<script>x</script>,06/15/2021 06:00:00 PM,60\n")
-    response = client.post(url, {"file": SimpleUploadedFile("x.csv", data),
-                                 "time_zone": "Europe/Berlin"})
-    page = response.content.decode()
-    assert response.status_code == 400 and "Line 2" in page
+    response = post_report(client, event, data, django_capture_on_commit_callbacks)
+    assert response.status_code == 302  # the request reads the head only; the task fails
+    page = client.get(response["Location"]).content.decode()
+    assert "Nothing was imported." in page and "Line 2" in page
     assert "<script>x</script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
 
 

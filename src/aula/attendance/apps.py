@@ -8,9 +8,11 @@ class AttendanceConfig(AppConfig):
     verbose_name = _("Attendance")
 
     def ready(self):
-        from aula.attendance import retention, services
+        from aula.attendance import jobs, retention, services
         from aula.messaging import periodic
         from aula.registrations.services import registration_erased
+
+        periodic.register(jobs.purge_uploads)
 
         registration_erased.connect(
             lambda sender, registration, **kwargs: services.forget_registration(registration),

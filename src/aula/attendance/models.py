@@ -1,10 +1,11 @@
 """Who attended an event: imported reports of video-meeting tools, join-link clicks (on the
 registration itself) and marks the organiser sets by hand."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aula.attendance.parsers import to_minutes
@@ -154,3 +155,109 @@ class AttendanceRecord(models.Model):
     @property
     def minutes(self) -> int | None:
         return to_minutes(self.seconds)
+
+
+class ImportJob(models.Model):
+    """A report being imported in the background (``attendance.jobs``): the uploaded file,
+    kept in private storage until the import ends, the organiser's options, and the progress
+    that the console shows."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting for the worker")
+        RUNNING = "running", _("Importing")
+        NEEDS_CONFIRMATION = "confirm", _("Times do not match: waiting for your decision")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+        DISCARDED = "discarded", _("Discarded")
+
+    WORKING = (State.QUEUED, State.RUNNING)
+    # A job queued or running without a sign of life for this long has lost its worker (a
+    # worker writes progress every few thousand rows, within seconds).
+    LEASE = timedelta(minutes=5)
+    # How far its transaction has saved, from the cache (``progress.attach``); not a column.
+    saving = None
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="attendance_jobs", verbose_name=_("event")
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices,
+                             default=State.QUEUED)
+    # Raised by each start or retry: a task of an earlier attempt does nothing.
+    attempt = models.PositiveIntegerField(default=1)
+    filename = models.CharField(_("file name"), max_length=255)
+    # The uploaded file's name in the private storage; "" once deleted.
+    stored_name = models.CharField(max_length=255, blank=True)
+    size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    time_zone = models.CharField(_("time zone"), max_length=64)
+    date_order = models.CharField(max_length=8, default="auto")
+    source = models.CharField(max_length=16, default="auto")
+    replace = models.BooleanField(default=True)
+    override_times = models.BooleanField(
+        _("imported although its times do not match the event"), default=False
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("started by"),
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("imported knowingly by"),
+    )
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    # Written with every change of state or progress: a job queued or running whose
+    # heartbeat is older than ``jobs.LEASE`` has lost its worker.
+    heartbeat_at = models.DateTimeField(_("last sign of life"))
+    rows_total = models.PositiveIntegerField(_("rows in the file"), null=True, blank=True)
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    people = models.PositiveIntegerField(_("people"), default=0)
+    matched = models.PositiveIntegerField(_("matched"), default=0)
+    unmatched = models.PositiveIntegerField(_("not matched"), default=0)
+    skipped = models.PositiveIntegerField(_("rows skipped"), default=0)
+    report_starts_at = models.DateTimeField(_("first time in the report"), null=True, blank=True)
+    report_ends_at = models.DateTimeField(_("last time in the report"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("import"),
+    )
+
+    class Meta:
+        verbose_name = _("attendance import job")
+        verbose_name_plural = _("attendance import jobs")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["event", "state"], name="attendance_job_state")]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_state_display()})"
+
+    @property
+    def lost(self) -> bool:
+        """Queued or running, but no worker has shown a sign of life within the lease."""
+        return self.state in self.WORKING and self.heartbeat_at < timezone.now() - self.LEASE
+
+    @property
+    def can_confirm(self) -> bool:
+        return self.state == self.State.NEEDS_CONFIRMATION and bool(self.stored_name)
+
+    @property
+    def can_retry(self) -> bool:
+        """Failed (its file kept) or lost its worker: ``jobs.retry`` queues it again."""
+        return bool(self.stored_name) and (self.state == self.State.FAILED or self.lost)
+
+    @property
+    def can_discard(self) -> bool:
+        return self.can_confirm or self.can_retry
+
+    @property
+    def ended(self) -> bool:
+        return not (self.working or self.lost or self.can_confirm or self.can_retry)
+
+    @property
+    def working(self) -> bool:
+        return self.state in self.WORKING and not self.lost
+
+    @property
+    def percent(self) -> int:
+        if not self.rows_total:
+            return 0
+        return min(100, self.rows_read * 100 // self.rows_total)

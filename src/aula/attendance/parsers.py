@@ -21,6 +21,8 @@ from aula.core import spreadsheets
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
+HEAD_BYTES = 64 * 1024  # what the request reads of an upload; the task reads the rest
+PROGRESS_EVERY = 2000  # rows of data between two reports of progress
 SOURCES = ("zoom", "teams", "webex")
 
 
@@ -494,20 +496,53 @@ def _rows_of(text: str) -> tuple[list[Table], list[list[str]]]:
                         "name column and a join time or duration column."))
 
 
-def parse_report(data: bytes, zone: tzinfo, date_order: str = "auto",
-                 source: str = "auto") -> Report:
-    """Read a report. ``source`` (zoom, teams, webex) names the tool when the organiser knows
-    it: a file whose layout is not recognised is then read by its columns alone."""
-    if not data:
+def _check_kind(head: bytes, size: int) -> None:
+    if not size:
         raise ReportError(_("The file is empty."))
-    if len(data) > MAX_BYTES:
+    if size > MAX_BYTES:
         raise ReportError(_("The file is too large (at most 10 MB)."))
-    if data.startswith(b"PK\x03\x04"):
+    if head.startswith(b"PK\x03\x04"):
         raise ReportError(_("This is a spreadsheet (Excel) file: save the report as CSV and "
                             "import that."))
+
+
+def _text(data: bytes) -> str:
     text = decode(data)
     if "\x00" in text:
         raise ReportError(_("The file's characters could not be read (an unknown encoding)."))
+    return text
+
+
+def check_head(head: bytes, size: int) -> None:
+    """The cheap checks of an upload, on its first ``HEAD_BYTES`` only (the request runs these;
+    the task reads the rest): not empty nor too large, not a spreadsheet, characters that can
+    be read, a table of participants. Raises ReportError with the same messages as
+    ``parse_report``."""
+    _check_kind(head, size)
+    _rows_of(_head_text(head, size))
+
+
+def _head_text(head: bytes, size: int) -> str:
+    if size <= len(head):
+        return _text(head)
+    # Cut mid-file: keep whole lines (UTF-16's newline has a second byte, after or before).
+    end = head.rfind(b"\n") + 1
+    candidates = [head[:end], head[:end + 1]] if end else [head]
+    for candidate in candidates[:-1]:
+        try:
+            return _text(candidate)
+        except ReportError:
+            continue
+    return _text(candidates[-1])
+
+
+def parse_report(data: bytes, zone: tzinfo, date_order: str = "auto",
+                 source: str = "auto", progress=None) -> Report:
+    """Read a report. ``source`` (zoom, teams, webex) names the tool when the organiser knows
+    it: a file whose layout is not recognised is then read by its columns alone.
+    ``progress(rows_read, rows_total)`` is called every ``PROGRESS_EVERY`` rows of data."""
+    _check_kind(data[:HEAD_BYTES], len(data))
+    text = _text(data)
     tables, rows = _rows_of(text)
     if len(rows) > MAX_ROWS:
         raise ReportError(_("The file has too many rows."))
@@ -528,14 +563,34 @@ def parse_report(data: bytes, zone: tzinfo, date_order: str = "auto",
         for name in (*TIME_FIELDS, "timestamp")
     ]
     reader = DateReader([s for s in samples if s], zone, date_order)
+    counter = _Progress(progress, sum(len(table.rows) for table in tables))
     if layout == "teams-legacy":
-        sessions, skipped = _legacy_sessions(tables, reader)
+        sessions, skipped = _legacy_sessions(tables, reader, counter)
     else:
-        sessions, skipped = _sessions(tables, reader, source)
+        sessions, skipped = _sessions(tables, reader, source, counter)
+    counter.finish()
     if not sessions:
         raise ReportError(_("The file has no participant with a join time or a duration."))
     return Report(source=source, layout=layout, sessions=sessions, skipped=skipped,
                   date_order=reader.order)
+
+
+class _Progress:
+    """Counts the rows of data read and tells ``report(read, total)`` now and then."""
+
+    def __init__(self, report, total: int):
+        self.report, self.total, self.read = report, total, 0
+        if report:
+            report(0, total)
+
+    def step(self) -> None:
+        self.read += 1
+        if self.report and self.read % PROGRESS_EVERY == 0:
+            self.report(self.read, self.total)
+
+    def finish(self) -> None:
+        if self.report:
+            self.report(self.total, self.total)
 
 
 def _read_time(reader: DateReader, value: str, line: int) -> datetime | None:
@@ -556,12 +611,13 @@ def _read_duration(value: str, line: int) -> int | None:
                           % {"line": line, "value": value}) from error
 
 
-def _sessions(tables: list[Table], reader: DateReader, source: str):
+def _sessions(tables: list[Table], reader: DateReader, source: str, counter: _Progress):
     sessions, skipped = [], []
     for table in tables:
         section = table.title if source == "zoom" else ""
         summary = "join" not in table.columns
         for line, row in table.rows:
+            counter.step()
             name = table.get(row, "name")
             first, last = table.get(row, "first_name"), table.get(row, "last_name")
             email = table.get(row, "email")
@@ -593,12 +649,13 @@ def _sessions(tables: list[Table], reader: DateReader, source: str):
     return sessions, skipped
 
 
-def _legacy_sessions(tables: list[Table], reader: DateReader):
+def _legacy_sessions(tables: list[Table], reader: DateReader, counter: _Progress):
     """Teams' 2020 log: one row per join or leave. A join without a leave lasts until the
     last moment of the log; a leave without a join starts at the first."""
     events, skipped = [], []
     for table in tables:
         for line, row in table.rows:
+            counter.step()
             name = table.get(row, "name")
             action = " ".join(table.get(row, "action").lower().split())
             when = _read_time(reader, table.get(row, "timestamp"), line)

@@ -2,12 +2,21 @@
 certificates, reports) code against."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aula.attendance.models import DATE_ORDERS, AttendanceRecord, ImportBatch, Source
+from aula.attendance import progress
+from aula.attendance.models import (
+    DATE_ORDERS,
+    AttendanceRecord,
+    ImportBatch,
+    ImportJob,
+    Source,
+)
 from aula.attendance.parsers import merged_seconds, to_minutes
 from aula.events.lifecycle import after_seminar_refusal
 from aula.registrations.models import Registration
@@ -114,7 +123,34 @@ def overview(event) -> dict:
         "present": sum(1 for row in rows if row.present),
         "registered": sum(1 for r in registrations if r.status != Registration.Status.CANCELLED),
         "imports": imports(event),
+        "jobs": unfinished_jobs(event),
     }
+
+
+# Unfinished imports older than this no longer show on the overview (their files are gone).
+SHOWN_JOBS_DAYS = 7
+
+
+def unfinished_jobs(event) -> list[ImportJob]:
+    """The event's background imports still running, waiting for a decision or failed."""
+    since = timezone.now() - timedelta(days=SHOWN_JOBS_DAYS)
+    jobs = list(
+        ImportJob.objects.filter(event=event, created_at__gte=since)
+        .exclude(state__in=[ImportJob.State.DONE, ImportJob.State.DISCARDED])
+        .select_related("started_by")[:20]
+    )
+    progress.attach(jobs)
+    return jobs
+
+
+def import_job(event, job_id: int) -> ImportJob:
+    """One background import of the event (404 for another event's)."""
+    job = get_object_or_404(
+        ImportJob.objects.select_related("started_by", "confirmed_by", "batch"), event=event,
+        pk=job_id,
+    )
+    progress.attach([job])
+    return job
 
 
 def imports(event) -> list[ImportBatch]:

@@ -38,6 +38,8 @@ Match = AttendanceRecord.Match
 # How far a report's times may lie outside the event's start and end and still belong to it
 # (people join early, the host stays late, a clock is off).
 TIME_MARGIN = timedelta(hours=2)
+# People saved per INSERT (and between two reports of progress).
+SAVE_BATCH = 1000
 
 IMPORTED = audit.action("attendance.imported", gettext_lazy("Imported an attendance report"))
 IMPORT_DELETED = audit.action("attendance.import_deleted",
@@ -113,6 +115,22 @@ def _locked_event(event) -> Event:
     return locked
 
 
+class TimesMismatch(ActionRefused):
+    """The report's times do not overlap the event's (the message says so); importing it
+    needs the organiser's knowing ``override_times``. Carries the report's span."""
+
+    def __init__(self, message: str, starts_at: datetime, ends_at: datetime):
+        super().__init__(message)
+        self.starts_at, self.ends_at = starts_at, ends_at
+
+
+def read_report(event, data: bytes, *, time_zone: str = "", date_order: str = "auto",
+                source: str = "auto", progress=None) -> Report:
+    """The parsed report (``parsers.parse_report`` in the zone the organiser chose)."""
+    zone = ZoneInfo(time_zone or event.time_zone)
+    return parse_report(data, zone, date_order, source, progress=progress)
+
+
 def import_report(event, filename: str, data: bytes, *, actor, time_zone: str = "",
                   date_order: str = "auto", replace: bool = True, source: str = "auto",
                   override_times: bool = False) -> ImportBatch:
@@ -121,19 +139,28 @@ def import_report(event, filename: str, data: bytes, *, actor, time_zone: str = 
     never counted twice). The organiser's matches by hand and refused name matches on the
     replaced import carry over to the same people.
     Raises ReportError, importing nothing, when the file cannot be read; ActionRefused when
-    the event takes no attendance now, or when the report's times do not match the event's
-    and ``override_times`` is not set."""
-    zone = ZoneInfo(time_zone or event.time_zone)
-    report = parse_report(data, zone, date_order, source)
+    the event takes no attendance now, or (``TimesMismatch``) when the report's times do not
+    match the event's and ``override_times`` is not set."""
+    report = read_report(event, data, time_zone=time_zone, date_order=date_order,
+                         source=source)
+    return import_read_report(event, filename, report, hashlib.sha256(data).hexdigest(),
+                              actor=actor, replace=replace, override_times=override_times)
+
+
+def import_read_report(event, filename: str, report: Report, sha256: str, *, actor,
+                       replace: bool = True, override_times: bool = False,
+                       progress=None) -> ImportBatch:
+    """``import_report`` of a report already read (the background import reads it first,
+    showing its progress). The same rules, in one transaction with its audit entry.
+    ``progress(people_saved, people_total)`` is called after each ``SAVE_BATCH`` saved."""
     people = report.people()
-    sha256 = hashlib.sha256(data).hexdigest()
     first, last = report_span(report)
     with transaction.atomic():
         # One import of an event at a time: two at once must not both keep their rows.
         event = _locked_event(event)
         outside = not times_match(event, first, last)
         if outside and not override_times:
-            raise ActionRefused(times_mismatch_message(event, first, last))
+            raise TimesMismatch(times_mismatch_message(event, first, last), first, last)
         old = ImportBatch.objects.filter(event=event, source=report.source)
         if not replace:
             old = old.filter(sha256=sha256)
@@ -180,7 +207,10 @@ def import_report(event, filename: str, data: bytes, *, actor, time_zone: str = 
                     "rows": [s.as_dict() for s in person.sessions][:100],
                 },
             ))
-        AttendanceRecord.objects.bulk_create(records)
+        for start in range(0, len(records), SAVE_BATCH):
+            AttendanceRecord.objects.bulk_create(records[start:start + SAVE_BATCH])
+            if progress:
+                progress(min(start + SAVE_BATCH, len(records)), len(records))
         audit.record(actor, IMPORTED, batch, event=event, data={
             "source": report.source, "layout": report.layout, "rows": len(report.sessions),
             "people": len(people), "matched": sum(1 for r in records if r.registration_id),
@@ -294,7 +324,8 @@ def unmark_present(event, registration_id: int, *, actor) -> int:
 
 
 __all__ = [
-    "TIME_MARGIN", "ActionRefused", "ReportError", "delete_import", "import_report",
+    "TIME_MARGIN", "ActionRefused", "ReportError", "TimesMismatch", "delete_import",
+    "import_read_report", "import_report", "read_report",
     "mark_present", "match_by_hand", "match_person", "registration_by_email", "report_span",
     "times_match", "unmark_present", "unmatch",
 ]

@@ -1,4 +1,5 @@
-"""Console pages: attendance — imports of meeting reports, their matching, marks by hand.
+"""Console pages: attendance — imports of meeting reports (read in the background: the job's
+page shows their progress), their matching, marks by hand.
 
 Thin: the rules (the event's life cycle, a report that does not belong to the event, the audit
 entry) are in ``aula.attendance.services``; a refusal comes back as ``ActionRefused`` and is shown
@@ -11,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from aula.attendance import queries, services
+from aula.attendance import jobs, queries, services
 from aula.attendance.forms import ImportForm, MatchForm
 from aula.attendance.models import ImportBatch
 from aula.attendance.parsers import ReportError
@@ -48,6 +49,8 @@ def attendance(request, event_id):
 
 @login_required
 def attendance_import(request, event_id):
+    """Check the upload cheaply and queue its import (``attendance.jobs``): the file is read by
+    the worker, and the organiser follows it on the job's page."""
     event, role = event_for(request.user, event_id, Role.EDITOR)
     error = None
     if request.method == "POST":
@@ -55,28 +58,67 @@ def attendance_import(request, event_id):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                batch = services.import_report(
-                    event, data["file"].name, data["file"].read(), actor=request.user,
-                    time_zone=data["time_zone"], date_order=data["date_order"],
-                    replace=data["replace"], source=data["source"],
-                    override_times=data["override_times"],
+                job = jobs.start_import(
+                    event, data["file"], actor=request.user, time_zone=data["time_zone"],
+                    date_order=data["date_order"], replace=data["replace"],
+                    source=data["source"], override_times=data["override_times"],
                 )
             except (ReportError, ActionRefused) as refusal:
                 error = str(refusal)
             else:
-                messages.success(request, _("The report was imported."))
-                if batch.times_overridden:
-                    messages.warning(request, _(
-                        "The report's times do not match the event's: it was imported as you "
-                        "asked, and the import says so."
-                    ))
-                return redirect("console:attendance_report", event_id=event.pk,
-                                batch_id=batch.pk)
+                return _to_job(job)
     else:
         form = _blank_form(event)
     status = 400 if request.method == "POST" else 200
     return render(request, "console/attendance/import.html",
                   _context(event, role, form=form, error=error), status=status)
+
+
+# Seconds between two reloads of a job's page while it runs (a meta refresh: works without JS).
+JOB_REFRESH_SECONDS = 2
+
+
+def _to_job(job):
+    return redirect("console:attendance_job", event_id=job.event_id, job_id=job.pk)
+
+
+@login_required
+def attendance_job(request, event_id, job_id):
+    """A background import: its progress while it runs (the page reloads itself), then its
+    result, the decision it waits for, or why it failed."""
+    event, role = event_for(request.user, event_id)
+    job = queries.import_job(event, job_id)
+    return render(request, "console/attendance/job.html", _context(
+        event, role, job=job, refresh_seconds=JOB_REFRESH_SECONDS if job.working else None,
+    ))
+
+
+def _job_action(request, event_id, job_id, action, success: str):
+    event, _role = event_for(request.user, event_id, Role.EDITOR)
+    job = queries.import_job(event, job_id)
+    job.event = event
+    _run(request, lambda: action(job, actor=request.user), success)
+    return _to_job(job)
+
+
+@login_required
+@require_POST
+def attendance_job_confirm(request, event_id, job_id):
+    return _job_action(request, event_id, job_id, jobs.confirm,
+                       _("The report is being imported as you asked."))
+
+
+@login_required
+@require_POST
+def attendance_job_retry(request, event_id, job_id):
+    return _job_action(request, event_id, job_id, jobs.retry, _("The import was started again."))
+
+
+@login_required
+@require_POST
+def attendance_job_discard(request, event_id, job_id):
+    return _job_action(request, event_id, job_id, jobs.discard,
+                       _("The import was discarded and its file deleted."))
 
 
 @login_required
