@@ -61,6 +61,20 @@ def format_date(moment: datetime, date_format: str) -> str:
     return text
 
 
+def _zone_is_its_offset(zone_name: str, offset: str) -> bool:
+    """True for UTC (and its aliases): its name already says its offset, and "(UTC, UTC)" would
+    say it twice."""
+    return offset == "UTC" and zone_name in {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Zulu", "Etc/Zulu"}
+
+
+def _range_without_offset(start: datetime, end: datetime, values: dict) -> str:
+    if start.date() == end.date():
+        # Translators: e.g. "Thursday, 10 June 2021, 10:00–13:00 (UTC)": a zone that is its offset.
+        return gettext("%(date)s, %(start)s–%(end)s (%(zone)s)") % values
+    # Translators: like the line above, across midnight.
+    return gettext("%(date)s, %(start)s – %(end_date)s, %(end)s (%(zone)s)") % values
+
+
 def format_range(
     start: datetime, end: datetime, zone_name: str, language: str | None = None
 ) -> str:
@@ -82,6 +96,8 @@ def format_range(
             "zone": zone_name,
             "offset": offset,
         }
+        if _zone_is_its_offset(zone_name, offset):
+            return _range_without_offset(start, end, values)
         if start.date() == end.date():
             # Translators: e.g. "Thursday, 10 June 2021, 10:00–13:00 (Europe/Vilnius, EEST,
             # UTC+03:00)"; %(offset)s is "EEST, UTC+03:00" (the zone's abbreviation and offset).
@@ -102,5 +118,16 @@ def format_moment(moment: datetime, zone_name: str, language: str | None = None)
             "zone": zone_name,
             "offset": format_zone_label(local),
         }
+        if _zone_is_its_offset(zone_name, values["offset"]):
+            # Translators: e.g. "Thursday, 10 June 2021, 10:00 (UTC)": a zone that is its offset.
+            return gettext("%(date)s, %(time)s (%(zone)s)") % values
         # Translators: e.g. "Thursday, 10 June 2021, 10:00 (Europe/Vilnius, EEST, UTC+03:00)".
         return gettext("%(date)s, %(time)s (%(zone)s, %(offset)s)") % values
+
+
+def format_local(moment: datetime, date_format: str = "j M Y, H:i") -> str:
+    """'6 Dec 2026, 10:00 (EET, UTC+02:00)': a short time for tables, in the active zone (the
+    console activates the event's), with that zone's abbreviation and offset so a time is never
+    labelled with a zone it is not in."""
+    local = timezone.localtime(moment)
+    return f"{format_date(local, date_format)} ({format_zone_label(local)})"
