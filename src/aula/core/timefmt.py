@@ -10,7 +10,7 @@ patterns are the catalogues' (unchanged); the abbreviation travels inside ``%(of
 import zoneinfo
 from datetime import datetime
 
-from django.utils import dateformat, timezone, translation
+from django.utils import dateformat, formats, timezone, translation
 from django.utils.translation import gettext, pgettext
 
 
@@ -131,3 +131,19 @@ def format_local(moment: datetime, date_format: str = "j M Y, H:i") -> str:
     labelled with a zone it is not in."""
     local = timezone.localtime(moment)
     return f"{format_date(local, date_format)} ({format_zone_label(local)})"
+
+
+def format_day(value, language: str | None = None) -> str:
+    """'6 December 2026', '6 decembrie 2026': a date (or an aware datetime's date in the active
+    zone) in the language's own date format (Django's localized ``DATE_FORMAT``)."""
+    with translation.override(language or translation.get_language()):
+        pattern = formats.get_format("DATE_FORMAT")
+        return format_date(value, pattern)
+
+
+def format_day_time(moment: datetime, zone_name: str, language: str | None = None) -> str:
+    """'6 decembrie 2026, 10:00 (Europe/Bucharest)': the language's own date-and-time format in
+    the zone, with the zone's name."""
+    local = timezone.localtime(moment, zoneinfo.ZoneInfo(zone_name))
+    with translation.override(language or translation.get_language()):
+        return f"{format_date(local, formats.get_format('DATETIME_FORMAT'))} ({zone_name})"
