@@ -106,3 +106,14 @@ def test_the_console_hub_shows_each_sessions_places(client, django_assert_max_nu
     with CaptureQueriesContext(connection) as more:
         client.get(address)
     assert len(few) == len(more)
+
+
+def test_the_organisers_add_form_says_full_not_waiting_list(client):
+    event = make_event(capacity=30)
+    _large, small = make_slot(event, 12, 1)
+    services.register(event, person(1, sessions=[small.pk]))
+    client.force_login(organiser("editor", event.project, Role.EDITOR))
+    html = client.get(reverse("console:registrant_add", kwargs={"event_id": event.pk}))
+    html = html.content.decode()
+    assert "Workshop A — 12 places left" in html and "Workshop B — full" in html
+    assert "waiting list" not in html.split("Workshop B")[1][:30]

@@ -254,11 +254,13 @@ def fill_session_places(html: str, texts: dict[int, str]) -> str:
 
 
 def add_slot_fields(form, slots, session_left, *, current=None, disable_full=True,
-                    live_places=False):
+                    live_places=False, waiting_list=None):
     """One radio group per slot, each session with its places left. ``current``: block ids the
     registrant holds (never disabled). ``live_places``: a mark instead of the places, filled in
     by ``fill_session_places`` (the public form is cached). Without ``disable_full`` a full
-    session can still be chosen: as a wish on the waiting list."""
+    session can still be chosen: as a wish on the waiting list, which its label says unless
+    ``waiting_list`` is False."""
+    waiting_list = not disable_full if waiting_list is None else waiting_list
     language = get_language() or settings.LANGUAGE_CODE
     event = form.event
     current = set(current or ())
@@ -275,7 +277,7 @@ def add_slot_fields(form, slots, session_left, *, current=None, disable_full=Tru
                     block.title, language, event.primary_language
                 ).text or block.get_kind_display(), places_mark(block.pk)) if live_places
                  else session_label(block, session_left.get(block.pk), language,
-                                    event.primary_language, waiting_list=not disable_full))
+                                    event.primary_language, waiting_list=waiting_list))
                 for block in slot.blocks
             ],
             widget=SessionSelect(full=full),
@@ -315,15 +317,16 @@ class RegistrationForm(PersonForm):
     ]
 
     def __init__(self, *args, event, notice, slots=(), session_left=None, disable_full=True,
-                 live_places=False, **kwargs):
+                 live_places=False, waiting_list=None, **kwargs):
         super().__init__(*args, event=event, **kwargs)
         self.notice = notice
         self.fields["privacy_notice"].initial = notice.pk if notice else None
         self.fields["started"].initial = started_token()
+        waiting_list = not disable_full if waiting_list is None else waiting_list
         add_slot_fields(self, list(slots), session_left or {}, disable_full=disable_full,
-                        live_places=live_places)
+                        live_places=live_places, waiting_list=waiting_list)
         self.session_places = {
-            block.pk: session_places((session_left or {}).get(block.pk), not disable_full)
+            block.pk: session_places((session_left or {}).get(block.pk), waiting_list)
             for slot in self.slots for block in slot.blocks
         }
         # The page's order, so the error summary lists problems as they appear.
