@@ -66,3 +66,24 @@ def test_the_certificate_pdf_writes_its_date_in_the_certificates_language(monkey
     with translation.override("en"):
         text = text_of(certificate_document.certificate_pdf(certificate))
     assert "10 iunie 2021" in text and "June" not in text
+
+
+def test_the_verification_page_writes_the_issue_date_in_its_language(client, monkeypatch):
+    from django.urls import reverse
+
+    from tests.factories import utc
+
+    event = make_model_seminar()
+    registration = make_registration(event, language="ro")
+    monkeypatch.setattr("aula.certificates.queries.attendees",
+                        lambda event: {registration.pk: None})
+    CertificateRule.objects.create(event=event, allow_unknown_duration=True)
+    certificates.issue_all(event, actor=None)
+    Certificate.objects.update(issued_at=utc(2026, 12, 6, 8))
+    certificate = Certificate.objects.get(registration=registration)
+    with translation.override("ro"):
+        address = reverse("certificates:verify", kwargs={"code": certificate.code})
+    assert "6 decembrie 2026" in client.get(address).content.decode()
+    with translation.override("en"):
+        address = reverse("certificates:verify", kwargs={"code": certificate.code})
+    assert "6 December 2026" in client.get(address).content.decode()

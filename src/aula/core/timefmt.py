@@ -136,6 +136,8 @@ def format_local(moment: datetime, date_format: str = "j M Y, H:i") -> str:
 def format_day(value, language: str | None = None) -> str:
     """'6 December 2026', '6 decembrie 2026': a date (or an aware datetime's date in the active
     zone) in the language's own date format (Django's localized ``DATE_FORMAT``)."""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
     with translation.override(language or translation.get_language()):
         pattern = formats.get_format("DATE_FORMAT")
         return format_date(value, pattern)

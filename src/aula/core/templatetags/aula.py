@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from aula.core import numbers
-from aula.core.timefmt import format_local, format_offset
+from aula.core.timefmt import format_day, format_local, format_offset
 from aula.core.translation import localize
 
 register = template.Library()
@@ -53,6 +53,14 @@ def local_time(value, date_format="j M Y, H:i"):
     if not value:
         return ""
     return format_local(value, date_format)
+
+
+@register.filter
+def day(value):
+    """'6 December 2026', '6 decembrie 2026': a date in the active language's own format."""
+    if not value:
+        return ""
+    return format_day(value)
 
 
 @register.simple_tag(takes_context=True)
