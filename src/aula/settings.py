@@ -143,6 +143,8 @@ LANGUAGES = [
     ("hr", _("Croatian")),
 ]
 LOCALE_PATHS = [BASE_DIR / "src" / "aula" / "locale"]
+# "6 December 2026" in English, as European public bodies write it (aula/formats/en).
+FORMAT_MODULE_PATH = ["aula.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

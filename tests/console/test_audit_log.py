@@ -199,7 +199,7 @@ def test_export_csv_is_guarded_and_recorded_as_a_download(client, event, owner):
     assert response["Cache-Control"] == "private, no-store"
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     header, *rows = list(csv.reader(io.StringIO(text)))
-    assert header[0] == "When" and "Changes" in header
+    assert header[0] == "When (Europe/Vilnius)" and "Changes" in header
     assert len(rows) == 1
     (row,) = rows
     assert row[0].startswith("2") and row[1] == "Europe/Vilnius"
@@ -223,7 +223,7 @@ def test_export_xlsx_of_the_project(client, event, owner):
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     sheet = workbook.active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "When"
+    assert rows[0][0] == "When (UTC)"
     assert rows[1][9] == "'-2+3" and rows[1][6] == str(event)
     assert AuditEntry.objects.filter(action=audit.DOWNLOADED, project_id=event.project_id,
                                      event_id=None).count() == 1

@@ -19,29 +19,32 @@ from openpyxl import Workbook
 
 from aula.audit import queries
 from aula.audit.models import AuditEntry
-from aula.core.spreadsheets import csv_lines
+from aula.core.spreadsheets import csv_lines, xlsx_row, zoned
 from aula.core.spreadsheets import safe as _safe
 
 BATCH_SIZE = 2000
 
 
-def header() -> list[str]:
+def header(zone_name: str) -> list[str]:
     return [
-        _("When"), _("Time zone"), _("Who"), _("Through"), _("What"), _("Action"), _("Event"),
-        _("Kind of object"), _("Object"), _("Object (name then)"), _("Changes"), _("Details"),
+        zoned(_("When"), zone_name), _("Time zone"), _("Who"), _("Through"), _("What"),
+        _("Action"), _("Event"),
+        _("Kind of object"), _("Object"), _("Object (name then)"), _("Changes"),
+        _("Details"),
     ]
 
 
 def rows(entries: QuerySet[AuditEntry], event_names: Mapping[int, str]) -> Iterator[list]:
-    """The export's rows (header first), in the current time zone, every text cell made safe."""
+    """The export's rows (header first), times as datetimes in the current time zone (its name in
+    the header), every text cell made safe."""
     zone = timezone.get_current_timezone()
-    yield [_safe(cell) for cell in header()]
+    yield [_safe(cell) for cell in header(str(zone))]
     for entry in entries.iterator(chunk_size=BATCH_SIZE):
         event = ""
         if entry.event_id is not None:
             event = event_names.get(entry.event_id) or f"#{entry.event_id}"
         row = [
-            timezone.localtime(entry.at, zone).isoformat(), str(zone),
+            timezone.localtime(entry.at, zone), str(zone),
             entry.actor_name or _("Aula"), entry.via, queries.describe(entry), entry.action,
             event, entry.target_type, entry.target_id, entry.target_label,
             queries.changes_text(entry), queries.details_text(entry),
@@ -68,7 +71,7 @@ def xlsx_file(lines: Iterable[list]):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Audit log")[:31])
     for row in lines:
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
     handle = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the response)
     workbook.save(handle)
     handle.seek(0)

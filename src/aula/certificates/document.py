@@ -2,19 +2,16 @@
 address. WeasyPrint renders HTML from a template; every text in it is autoescaped, and the
 renderer may fetch nothing (the QR code is inline SVG), so a name cannot pull in a resource."""
 
-from zoneinfo import ZoneInfo
-
 import segno
 import weasyprint
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from aula.certificates.models import Certificate
-from aula.core.timefmt import format_range
+from aula.core.timefmt import format_day_time, format_range
 
 
 def verification_url(certificate: Certificate, language: str | None = None) -> str:
@@ -41,9 +38,7 @@ def revoked_on(certificate: Certificate) -> str:
     """When the certificate was revoked, in the event's zone, with the zone's name."""
     if not certificate.revoked_at:
         return ""
-    zone = certificate.event_time_zone or "UTC"
-    local = timezone.localtime(certificate.revoked_at, ZoneInfo(zone))
-    return f"{date_format(local, 'DATETIME_FORMAT')} ({zone})"
+    return format_day_time(certificate.revoked_at, certificate.event_time_zone or "UTC")
 
 
 def context(certificate: Certificate, language: str) -> dict:

@@ -24,7 +24,7 @@ from aula.attendance import queries as attendance_queries
 from aula.audit import services as audit
 from aula.console import registrant_queries
 from aula.console.registrant_queries import Filters, answer_text, filtered
-from aula.core.spreadsheets import csv_lines, safe
+from aula.core.spreadsheets import csv_lines, safe, xlsx_row, zoned
 from aula.events.models import Event
 from aula.registrations import queries as registration_queries
 from aula.registrations.models import OrganisationType, Registration, SessionChoice
@@ -41,24 +41,31 @@ FIELDS = (
 )
 
 
-def _moment(value, zone) -> str:
-    return timezone.localtime(value, zone).isoformat() if value else ""
+def _moment(value, zone):
+    """A time as an aware datetime in the event's zone ('' when there is none): a date cell in
+    XLSX, ISO 8601 with its offset in CSV (``core.spreadsheets``)."""
+    return timezone.localtime(value, zone) if value else ""
 
 
-def header(questions) -> list[str]:
+def header(questions, zone_name: str) -> list[str]:
+    """The column heads; each time column names the event's zone its times are in."""
     language = get_language() or settings.LANGUAGE_CODE
+
+    def at(label):
+        return zoned(label, zone_name)
+
     return [
         _("Id"), _("Status"), _("E-mail"), _("First name"), _("Family name"),
         _("Organisation"), _("Type of organisation"), _("Country"), _("Job title"),
-        _("Language"), _("Time zone"), _("Registered at"), _("E-mail confirmed at"),
-        _("Confirmed at"), _("Waiting since"), _("Cancelled at"), _("First joined at"),
-        _("Last joined at"), _("Times joined"), pgettext("registrant", "Attended"),
-        _("Minutes attended"),
+        _("Language"), _("Time zone"), at(_("Registered at")), at(_("E-mail confirmed at")),
+        at(_("Confirmed at")), at(_("Waiting since")), at(_("Cancelled at")),
+        at(_("First joined at")), at(_("Last joined at")), _("Times joined"),
+        pgettext("registrant", "Attended"), _("Minutes attended"),
         _("Sessions"),
         *(question.text("label", language).text for question in questions),
-        _("Privacy notice version"), _("Privacy notice accepted at"),
-        _("Photos and recordings"), _("Photos and recordings: agreed at"),
-        _("Newsletter"), _("Newsletter: agreed at"), _("Personal data erased at"),
+        _("Privacy notice version"), at(_("Privacy notice accepted at")),
+        _("Photos and recordings"), at(_("Photos and recordings: agreed at")),
+        _("Newsletter"), at(_("Newsletter: agreed at")), at(_("Personal data erased at")),
     ]
 
 
@@ -69,7 +76,7 @@ def rows(event: Event, filters: Filters | None = None) -> Iterator[list]:
     questions = registration_queries.questions(event)
     statuses = {value: str(label) for value, label in Registration.Status.choices}
     types = {value: str(label) for value, label in OrganisationType.choices}
-    yield [safe(cell) for cell in header(questions)]
+    yield [safe(cell) for cell in header(questions, event.time_zone)]
     yes, no = _("yes"), _("no")
     titles = {
         block.pk: block.text("title", language).text
@@ -145,7 +152,7 @@ def xlsx_file(event: Event, filters: Filters | None = None):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Registrants")[:31])
     for row in rows(event, filters):
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
     handle = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the response)
     workbook.save(handle)
     handle.seek(0)

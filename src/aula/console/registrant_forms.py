@@ -25,6 +25,8 @@ class AddRegistrantForm(RegistrationForm):
 
     def __init__(self, *args, **kwargs):
         kwargs["disable_full"] = False
+        # The organiser may pick a full session; the form says "full", not "waiting list".
+        kwargs.setdefault("waiting_list", False)
         super().__init__(*args, **kwargs)
         for name in ("started", "website", "time_zone"):
             del self.fields[name]

@@ -23,6 +23,7 @@ from aula.core.collation import UNICODE_COLLATION
 from aula.events.models import AgendaBlock, Event
 from aula.messaging.queries import messages_for_registration
 from aula.registrations import queries as registration_queries
+from aula.registrations.display import session_places as session_places_text
 from aula.registrations.models import OrganisationType, Question, Registration, SessionChoice
 
 Status = Registration.Status
@@ -221,6 +222,28 @@ def registrant_page(event: Event, filters: Filters, number: int = 1,
 def sessions_of(event: Event) -> list[AgendaBlock]:
     """The event's parallel sessions (for the session filter), in programme order."""
     return [block for slot in registration_queries.parallel_slots(event) for block in slot.blocks]
+
+
+@dataclass(frozen=True)
+class SessionPlaces:
+    block: AgendaBlock
+    capacity: int | None
+    places: str  # '12 places left', 'full', 'full — waiting list' or '' (no limit)
+
+
+def session_places(event: Event) -> list[SessionPlaces]:
+    """Places left in each parallel session, from the sessions' counters (a few queries however
+    many sessions), as the public page says them."""
+    slots = registration_queries.parallel_slots(event)
+    if not slots:
+        return []
+    left = registration_queries.session_places_left(event, slots)
+    event_left = registration_queries.places_left(event)
+    waiting = event_left == 0 and registration_queries.options_for(event).waiting_list
+    return [
+        SessionPlaces(block, block.capacity, session_places_text(left.get(block.pk), waiting))
+        for slot in slots for block in slot.blocks
+    ]
 
 
 def status_counts(event: Event) -> dict[str, int]:

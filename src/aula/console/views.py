@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from aula.console import queries
+from aula.console import queries, registrant_queries
 from aula.console.permissions import event_for, project_for
 
 
@@ -25,4 +25,5 @@ def event(request, event_id):
     return render(request, "console/event.html", {
         "event": event, "project": event.project, "role": role,
         "content_language": event.primary_language,
+        "session_places": registrant_queries.session_places(event),
     })

@@ -8,6 +8,9 @@
   break, then any spaces or quotes) is guarded too: opened with ``;`` as its separator (Excel's
   default in much of Europe) a comma-separated file is cut at the ``;`` inside a cell, and the
   piece after it would otherwise run as a formula (``Ana;=cmd|' /C calc'!A0``).
+* Times: a time cell is an aware datetime in the zone the file is in. XLSX gets a real date
+  cell (``xlsx_row``): naive, in that zone (Excel has no zones), with a date-and-time number
+  format, the zone stated in the column's header (``zoned``); CSV gets ISO 8601 with the offset.
 * In: a file's text is read whatever the program that saved it: a byte-order mark (UTF-8 or
   UTF-16, as Excel and Teams write them) decides; UTF-16 without one is told by its zero bytes;
   else UTF-8, then the legacy encodings the caller accepts (of several, the one whose text
@@ -17,14 +20,18 @@
 """
 
 import csv
-import datetime
 import io
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
+from datetime import date, datetime, time
 
 from openpyxl import load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+# How a spreadsheet shows a time cell (an ISO-like pattern every language reads the same).
+DATETIME_NUMBER_FORMAT = "yyyy-mm-dd hh:mm:ss"
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -56,6 +63,40 @@ def safe_csv(value):
     return _PIECE_FORMULA.sub(r"\1'", value)
 
 
+def zoned(label: str, zone_name: str) -> str:
+    """A time column's header with the zone its (zone-less) cells are in: 'Registered at
+    (Europe/Vilnius)'."""
+    return f"{label} ({zone_name})"
+
+
+def xlsx_value(value):
+    """A cell value for openpyxl: an aware datetime becomes naive in its own zone (Excel has
+    none); text is made ``safe``."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    return safe(value)
+
+
+def xlsx_row(sheet, row: Iterable) -> list:
+    """A row for a write-only sheet: datetimes as real date cells (naive, in the zone they are
+    in, with ``DATETIME_NUMBER_FORMAT``), text made ``safe``."""
+    cells = []
+    for value in row:
+        if isinstance(value, datetime):
+            cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))
+            cell.number_format = DATETIME_NUMBER_FORMAT
+            cells.append(cell)
+        else:
+            cells.append(safe(value))
+    return cells
+
+
+def _csv_value(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return safe_csv(value)
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -67,7 +108,7 @@ def csv_lines(rows: Iterable[list]) -> Iterator[str]:
     writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)
     yield "\ufeff"
     for row in rows:
-        yield writer.writerow([safe_csv(cell) for cell in row])
+        yield writer.writerow([_csv_value(cell) for cell in row])
 
 
 class UnreadableText(ValueError):
@@ -169,11 +210,11 @@ def cell_text(value) -> str:
     when there is one), whole numbers without ``.0``."""
     if value is None:
         return ""
-    if isinstance(value, datetime.datetime):
-        if value.time() == datetime.time(0, 0):
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
             return value.date().isoformat()
         return value.isoformat(sep=" ", timespec="minutes")
-    if isinstance(value, datetime.date | datetime.time):
+    if isinstance(value, date | time):
         return value.isoformat()
     if isinstance(value, bool):
         return "yes" if value else "no"

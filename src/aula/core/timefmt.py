@@ -10,7 +10,7 @@ patterns are the catalogues' (unchanged); the abbreviation travels inside ``%(of
 import zoneinfo
 from datetime import datetime
 
-from django.utils import dateformat, timezone, translation
+from django.utils import dateformat, formats, timezone, translation
 from django.utils.translation import gettext, pgettext
 
 
@@ -61,6 +61,20 @@ def format_date(moment: datetime, date_format: str) -> str:
     return text
 
 
+def _zone_is_its_offset(zone_name: str, offset: str) -> bool:
+    """True for UTC (and its aliases): its name already says its offset, and "(UTC, UTC)" would
+    say it twice."""
+    return offset == "UTC" and zone_name in {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Zulu", "Etc/Zulu"}
+
+
+def _range_without_offset(start: datetime, end: datetime, values: dict) -> str:
+    if start.date() == end.date():
+        # Translators: e.g. "Thursday, 10 June 2021, 10:00–13:00 (UTC)": a zone that is its offset.
+        return gettext("%(date)s, %(start)s–%(end)s (%(zone)s)") % values
+    # Translators: like the line above, across midnight.
+    return gettext("%(date)s, %(start)s – %(end_date)s, %(end)s (%(zone)s)") % values
+
+
 def format_range(
     start: datetime, end: datetime, zone_name: str, language: str | None = None
 ) -> str:
@@ -82,6 +96,8 @@ def format_range(
             "zone": zone_name,
             "offset": offset,
         }
+        if _zone_is_its_offset(zone_name, offset):
+            return _range_without_offset(start, end, values)
         if start.date() == end.date():
             # Translators: e.g. "Thursday, 10 June 2021, 10:00–13:00 (Europe/Vilnius, EEST,
             # UTC+03:00)"; %(offset)s is "EEST, UTC+03:00" (the zone's abbreviation and offset).
@@ -102,5 +118,34 @@ def format_moment(moment: datetime, zone_name: str, language: str | None = None)
             "zone": zone_name,
             "offset": format_zone_label(local),
         }
+        if _zone_is_its_offset(zone_name, values["offset"]):
+            # Translators: e.g. "Thursday, 10 June 2021, 10:00 (UTC)": a zone that is its offset.
+            return gettext("%(date)s, %(time)s (%(zone)s)") % values
         # Translators: e.g. "Thursday, 10 June 2021, 10:00 (Europe/Vilnius, EEST, UTC+03:00)".
         return gettext("%(date)s, %(time)s (%(zone)s, %(offset)s)") % values
+
+
+def format_local(moment: datetime, date_format: str = "j M Y, H:i") -> str:
+    """'6 Dec 2026, 10:00 (EET, UTC+02:00)': a short time for tables, in the active zone (the
+    console activates the event's), with that zone's abbreviation and offset so a time is never
+    labelled with a zone it is not in."""
+    local = timezone.localtime(moment)
+    return f"{format_date(local, date_format)} ({format_zone_label(local)})"
+
+
+def format_day(value, language: str | None = None) -> str:
+    """'6 December 2026', '6 decembrie 2026': a date (or an aware datetime's date in the active
+    zone) in the language's own date format (Django's localized ``DATE_FORMAT``)."""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    with translation.override(language or translation.get_language()):
+        pattern = formats.get_format("DATE_FORMAT")
+        return format_date(value, pattern)
+
+
+def format_day_time(moment: datetime, zone_name: str, language: str | None = None) -> str:
+    """'6 decembrie 2026, 10:00 (Europe/Bucharest)': the language's own date-and-time format in
+    the zone, with the zone's name."""
+    local = timezone.localtime(moment, zoneinfo.ZoneInfo(zone_name))
+    with translation.override(language or translation.get_language()):
+        return f"{format_date(local, formats.get_format('DATETIME_FORMAT'))} ({zone_name})"

@@ -5,6 +5,9 @@ import zoneinfo
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext, ngettext
+
+from aula.core import numbers
 
 
 def zone_or_none(name: str) -> zoneinfo.ZoneInfo | None:
@@ -55,3 +58,18 @@ def register_url(event, language: str) -> str:
                 kwargs={"project": event.project.slug, "event": event.slug},
             )
         )
+
+
+def session_places(places_left: int | None, waiting_list: bool) -> str:
+    """'12 places left', 'One place left', 'full', 'full — waiting list' (a full session one can
+    still ask for on the waiting list), or '' for a session without a limit."""
+    if places_left is None:
+        return ""
+    if places_left > 0:
+        return ngettext("One place left", "%(count)s places left", places_left) % {
+            "count": numbers.count(places_left)
+        }
+    if waiting_list:
+        # Translators: beside a parallel session that is full while the waiting list is open.
+        return gettext("full — waiting list")
+    return gettext("full")

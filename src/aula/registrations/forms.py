@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from django.utils.html import escape
 from django.utils.text import format_lazy
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,7 @@ from aula.core.text import reject_control_characters, single_line
 from aula.core.translation import localize
 from aula.core.widgets import FastSelect
 from aula.registrations import queries
+from aula.registrations.display import session_places
 from aula.registrations.models import (
     JOB_TITLE_MAX_LENGTH,
     LONG_ANSWER_MAX_LENGTH,
@@ -228,15 +230,37 @@ class SessionSelect(forms.RadioSelect):
         return option
 
 
-def session_label(block, places_left, language, fallback):
+def session_label(block, places_left, language, fallback, waiting_list=False):
     title = localize(block.title, language, fallback).text or block.get_kind_display()
-    if places_left == 0:
-        return format_lazy("{} — {}", title, _("full"))
-    return title
+    places = session_places(places_left, waiting_list)
+    return format_lazy("{} — {}", title, places) if places else title
 
 
-def add_slot_fields(form, slots, session_left, *, current=None, disable_full=True):
-    """One radio group per slot. ``current``: block ids the registrant holds (never disabled)."""
+# Where a session's places go in a cached blank form (``places_mark``); the view fills them in
+# for each visitor (``fill_session_places``), so the cached form never shows old counts.
+_PLACES_MARK = "@@aula-session-places-{}@@"
+
+
+def places_mark(block_id: int) -> str:
+    return _PLACES_MARK.format(block_id)
+
+
+def fill_session_places(html: str, texts: dict[int, str]) -> str:
+    """The form's HTML with each session's places (``texts``: block id → text) where its mark
+    is; the texts are escaped here."""
+    for block_id, text in texts.items():
+        html = html.replace(places_mark(block_id), escape(f" — {text}") if text else "")
+    return html
+
+
+def add_slot_fields(form, slots, session_left, *, current=None, disable_full=True,
+                    live_places=False, waiting_list=None):
+    """One radio group per slot, each session with its places left. ``current``: block ids the
+    registrant holds (never disabled). ``live_places``: a mark instead of the places, filled in
+    by ``fill_session_places`` (the public form is cached). Without ``disable_full`` a full
+    session can still be chosen: as a wish on the waiting list, which its label says unless
+    ``waiting_list`` is False."""
+    waiting_list = not disable_full if waiting_list is None else waiting_list
     language = get_language() or settings.LANGUAGE_CODE
     event = form.event
     current = set(current or ())
@@ -249,9 +273,11 @@ def add_slot_fields(form, slots, session_left, *, current=None, disable_full=Tru
         form.fields[slot.key] = forms.ChoiceField(
             label=timefmt.format_range(slot.starts_at, slot.ends_at, event.time_zone, language),
             choices=[
-                (str(block.pk), session_label(
-                    block, session_left.get(block.pk), language, event.primary_language
-                ))
+                (str(block.pk), format_lazy("{}{}", localize(
+                    block.title, language, event.primary_language
+                ).text or block.get_kind_display(), places_mark(block.pk)) if live_places
+                 else session_label(block, session_left.get(block.pk), language,
+                                    event.primary_language, waiting_list=waiting_list))
                 for block in slot.blocks
             ],
             widget=SessionSelect(full=full),
@@ -291,12 +317,18 @@ class RegistrationForm(PersonForm):
     ]
 
     def __init__(self, *args, event, notice, slots=(), session_left=None, disable_full=True,
-                 **kwargs):
+                 live_places=False, waiting_list=None, **kwargs):
         super().__init__(*args, event=event, **kwargs)
         self.notice = notice
         self.fields["privacy_notice"].initial = notice.pk if notice else None
         self.fields["started"].initial = started_token()
-        add_slot_fields(self, list(slots), session_left or {}, disable_full=disable_full)
+        waiting_list = not disable_full if waiting_list is None else waiting_list
+        add_slot_fields(self, list(slots), session_left or {}, disable_full=disable_full,
+                        live_places=live_places, waiting_list=waiting_list)
+        self.session_places = {
+            block.pk: session_places((session_left or {}).get(block.pk), waiting_list)
+            for slot in self.slots for block in slot.blocks
+        }
         # The page's order, so the error summary lists problems as they appear.
         self.order_fields([
             *self.field_order, *(slot.key for slot in self.slots),
@@ -339,6 +371,7 @@ class RegistrationForm(PersonForm):
             field = self.fields[slot.key]
             if str(self.cleaned_data.get(slot.key)) in block_ids:
                 field.widget.full |= block_ids
+                self.session_places.update({int(pk): session_places(0, False) for pk in block_ids})
                 self.add_error(slot.key, _("This session has just filled up. Choose another."))
 
 

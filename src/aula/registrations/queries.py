@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -220,6 +221,24 @@ def session_places_left(event: Event, slots: list[Slot] | None = None) -> dict[i
         else max(block.capacity - taken.get(block.pk, 0), 0)
         for block in blocks
     }
+
+
+def limited_sessions_left(event: Event) -> list[tuple[AgendaBlock, int]]:
+    """(session, free places) of each parallel session with a limit, in programme order, in
+    one query: the sessions' counter rows, or their choices counted where a session has no
+    counter yet (``session_places_left`` reads the same, for the form)."""
+    counted = CapacityCounter.objects.filter(block_id=OuterRef("pk")).values("taken")[:1]
+    chosen = (
+        SessionChoice.objects.filter(
+            block_id=OuterRef("pk"), registration__status__in=Registration.PLACE_TAKING
+        ).order_by().values("block_id").annotate(n=Count("id")).values("n")
+    )
+    blocks = AgendaBlock.objects.filter(
+        event=event, kind=AgendaBlock.Kind.PARALLEL, capacity__isnull=False
+    ).annotate(taken=Coalesce(Subquery(counted), Subquery(chosen), 0)).order_by(
+        "starts_at", "order", "id"
+    )
+    return [(block, max(block.capacity - block.taken, 0)) for block in blocks]
 
 
 def registration_by_token(token: str) -> Registration | None:

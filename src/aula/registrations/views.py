@@ -27,7 +27,13 @@ from aula.core import pagecache, timefmt
 from aula.events.calendar import calendar_filename, event_calendar
 from aula.registrations import display, queries, ratelimit, services
 from aula.registrations.emails import has_join_link
-from aula.registrations.forms import DetailsForm, RegistrationForm, SessionsForm, started_token
+from aula.registrations.forms import (
+    DetailsForm,
+    RegistrationForm,
+    SessionsForm,
+    fill_session_places,
+    started_token,
+)
 from aula.registrations.models import Registration
 from aula.registrations.services import Result
 
@@ -96,6 +102,7 @@ def register(request, project, event):
     form_kwargs = {
         "event": event, "notice": notice, "questions": setup.questions,
         "slots": slots, "session_left": session_left, "disable_full": event_has_room,
+        "live_places": True,
     }
     status = 200
     if request.method == "POST":
@@ -141,7 +148,8 @@ def register(request, project, event):
         state = (event_has_room, places_left if places_left is not None and places_left <= 10
                  else None, tuple(sorted(pk for pk, left in session_left.items() if left == 0)))
         return _blank_form_page(request, event, context, state)
-    return render(request, "registrations/register.html", context, status=status)
+    html = render_to_string("registrations/register.html", context, request)
+    return HttpResponse(fill_session_places(html, form.session_places), status=status)
 
 
 # Stand-ins for what each visitor gets of their own in the blank form (letters only, so that
@@ -167,7 +175,7 @@ def _blank_form_page(request, event, context, state) -> HttpResponse:
     html = html.replace(CSRF_MARK, get_token(request)).replace(
         STARTED_MARK, started_token()
     )
-    return HttpResponse(html)
+    return HttpResponse(fill_session_places(html, context["form"].session_places))
 
 
 def hash_state(state) -> str:

@@ -2,14 +2,21 @@
 WeasyPrint."""
 
 from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils import timezone, translation
 
+from aula.core.timefmt import format_day
 from aula.reports.queries import ReportDocument
 
 
 def report_html(document: ReportDocument) -> str:
-    return render_to_string("reports/participation.html", {
+    """The report's HTML in the document's language: its words and its dates ("6 decembrie
+    2026"), whatever language the request that asked for it is in."""
+    with translation.override(document.language):
+        return render_to_string("reports/participation.html", _context(document))
+
+
+def _context(document: ReportDocument) -> dict:
+    return {
         "report": document.report,
         "facts": document.facts,
         "agenda": document.agenda,
@@ -17,8 +24,8 @@ def report_html(document: ReportDocument) -> str:
         "language": document.language,
         "title": document.title,
         "provisional": document.provisional,
-        "generated_at": date_format(timezone.localdate(), "DATE_FORMAT"),
-    })
+        "generated_at": format_day(timezone.localdate(), document.language),
+    }
 
 
 def report_pdf(document: ReportDocument) -> bytes:

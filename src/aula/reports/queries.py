@@ -24,16 +24,16 @@ reads registrants' names or e-mail addresses.
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
-from django.utils.formats import date_format
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django_countries import countries
 
-from aula.core.timefmt import format_range
+from aula.core.timefmt import format_day, format_range
 from aula.core.translation import localize
 from aula.events.lifecycle import counts_participation, report_is_final
 from aula.events.models import AgendaBlock, Event
@@ -434,6 +434,8 @@ class AgendaLine:
     time: str
     title: str
     items: list[str]
+    starts_at: datetime | None = None  # in the event's zone (for the spreadsheet's date cells)
+    ends_at: datetime | None = None
 
 
 def event_facts(event: Event, language: str) -> list[tuple[str, str]]:
@@ -467,7 +469,7 @@ def status_text(event: Event) -> str:
         text = _("Cancelled: no participation counts.")
         if event.cancelled_at:
             text = _("Cancelled on %(date)s: no participation counts.") % {
-                "date": date_format(event.local(event.cancelled_at), "DATE_FORMAT")
+                "date": format_day(event.local(event.cancelled_at))
             }
         return f"{text} {event.cancellation_reason}".strip()
     return label
@@ -505,7 +507,7 @@ def report_agenda(event: Event, language: str) -> list[AgendaLine]:
                 block.get_kind_display()
             )
             items = [localize(item.title, language, fallback).text for item in block.items.all()]
-            lines.append(AgendaLine(f"{start:%H:%M}–{end:%H:%M}", title, items))
+            lines.append(AgendaLine(f"{start:%H:%M}–{end:%H:%M}", title, items, start, end))
     return lines
 
 
@@ -523,6 +525,12 @@ class ReportDocument:
 
 
 def report_document(event: Event, language: str, include_organisations: bool = False):
+    """Everything the report prints, worded in ``language`` (labels, facts and dates)."""
+    with translation.override(language):
+        return _report_document(event, language, include_organisations)
+
+
+def _report_document(event: Event, language: str, include_organisations: bool):
     return ReportDocument(
         report=participation_report(event, include_organisations),
         facts=event_facts(event, language),

@@ -5,14 +5,16 @@ with = + - @ (or a tab or carriage return) is prefixed with a quote, so spreadsh
 show it as text instead of evaluating it.
 """
 
+from datetime import datetime
 from io import BytesIO
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from aula.core.spreadsheets import safe
+from aula.core.spreadsheets import DATETIME_NUMBER_FORMAT, safe, xlsx_value, zoned
 from aula.reports.queries import ReportDocument
 
 
@@ -28,7 +30,10 @@ def _sheet(book, title, header, rows, widths):
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([safe(cell) for cell in row])
+        sheet.append([xlsx_value(cell) for cell in row])
+        for cell, value in zip(sheet[sheet.max_row], row, strict=False):
+            if isinstance(value, datetime):  # a real date cell, naive in the event's zone
+                cell.number_format = DATETIME_NUMBER_FORMAT
     for letter, width in zip("ABCDEFGH", widths, strict=False):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
@@ -36,6 +41,12 @@ def _sheet(book, title, header, rows, widths):
 
 
 def report_xlsx(document: ReportDocument) -> bytes:
+    """The workbook, worded in the document's language whatever the request's."""
+    with translation.override(document.language):
+        return _workbook(document)
+
+
+def _workbook(document: ReportDocument) -> bytes:
     report = document.report
     book = Workbook()
     book.remove(book.active)
@@ -45,7 +56,11 @@ def report_xlsx(document: ReportDocument) -> bytes:
     head = [(_("Report"), document.title)]
     if document.provisional:
         head.append((_("Provisional"), document.provisional))
+    zone = report.event.time_zone
+    event = report.event
     summary = head + [(label, value) for label, value in document.facts] + [
+        (zoned(_("Starts"), zone), event.local(event.starts_at)),
+        (zoned(_("Ends"), zone), event.local(event.ends_at)),
         ("", ""),
         (registered, report.funnel.registered),
         (pgettext("number of people", "Confirmed"), report.funnel.confirmed),
@@ -62,10 +77,10 @@ def report_xlsx(document: ReportDocument) -> bytes:
     _sheet(book, _("Summary"), [_("Item"), _("Value")], summary, [34, 90])
     agenda_rows = []
     for line in document.agenda:
-        agenda_rows.append((line.time, line.title))
-        agenda_rows += [("", item) for item in line.items]
-    _sheet(book, _("Agenda"), [f"{_('Time')} ({report.event.time_zone})", _("Agenda")],
-           agenda_rows, [18, 90])
+        agenda_rows.append((line.starts_at, line.ends_at, line.title))
+        agenda_rows += [(None, None, item) for item in line.items]
+    _sheet(book, _("Agenda"), [zoned(_("Starts"), zone), zoned(_("Ends"), zone), _("Agenda")],
+           agenda_rows, [20, 20, 90])
     _sheet(book, _("By type"),
            [_("Type of organisation (Interreg category)"), registered, attended],
            [(row.label, row.registered, row.attended) for row in report.by_type], [48, 12, 12])

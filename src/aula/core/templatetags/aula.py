@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 
 from aula.core import markdown as markdown_text
 from aula.core import numbers
-from aula.core.timefmt import format_offset
+from aula.core.timefmt import format_day, format_local, format_offset
 from aula.core.translation import localize
 
 register = template.Library()
@@ -53,6 +53,22 @@ def tr_text(context, value):
 def utc_offset(value):
     """'UTC+03:00' for an aware datetime."""
     return format_offset(value)
+
+
+@register.filter
+def local_time(value, date_format="j M Y, H:i"):
+    """'6 Dec 2026, 10:00 (EET, UTC+02:00)': a time in the active zone, labelled with it."""
+    if not value:
+        return ""
+    return format_local(value, date_format)
+
+
+@register.filter
+def day(value):
+    """'6 December 2026', '6 decembrie 2026': a date in the active language's own format."""
+    if not value:
+        return ""
+    return format_day(value)
 
 
 @register.simple_tag(takes_context=True)

@@ -5,10 +5,22 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from aula.core import timefmt
-from aula.registrations import queries, services
+from aula.core.translation import localize
+from aula.registrations import display, queries, services
 from aula.registrations.services import Result
 
 register = template.Library()
+
+
+def _sessions(event, language: str, *, waiting: bool) -> list[tuple[str, str]]:
+    """(title, places) of each parallel session with a limit, from the sessions' counters (one
+    query however many sessions): '12 places left', 'full', 'full — waiting list'."""
+    return [
+        (localize(block.title, language, event.primary_language).text
+         or str(block.get_kind_display()),
+         display.session_places(left, waiting))
+        for block, left in queries.limited_sessions_left(event)
+    ]
 
 
 @register.inclusion_tag("registrations/_box.html", takes_context=True)
@@ -27,6 +39,7 @@ def registration_box(context, event):
         box.update(
             places_left=left,
             full=left == 0,
+            sessions=_sessions(event, language, waiting=left == 0 and options.waiting_list),
             waiting_list=options.waiting_list,
             register_url=reverse(
                 "registrations:register",
