@@ -149,7 +149,9 @@ def test_confirming_a_waiting_registrant_needs_room_or_the_override():
     assert entry.actor == actor
     assert entry.changes == {"status": ["waiting", "confirmed"]}
     assert entry.data == {"over_capacity": ["event"]}
-    assert OutboxMessage.objects.filter(kind="registration_promotion", recipient=waiting.email).exists()
+    assert OutboxMessage.objects.filter(
+        kind="registration_promotion", recipient=waiting.email
+    ).exists()
 
 
 def test_confirming_a_waiting_registrant_with_room_and_refusing_the_confirmed():

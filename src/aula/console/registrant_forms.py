@@ -4,11 +4,18 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from aula.registrations.forms import RegistrationForm
+from aula.registrations.forms import DetailsForm, RegistrationForm
 
 IMPORT_SALT = "aula.console.registrant-import"
 # The checked file travels from the preview to the confirmation signed, for this long.
 IMPORT_MAX_AGE_SECONDS = 3600
+
+
+def over_capacity_field():
+    return forms.BooleanField(
+        label=_("Go over the capacity knowingly (recorded in the audit log)"), required=False,
+        help_text=_("Without it, a full event or session refuses the change."),
+    )
 
 
 class AddRegistrantForm(RegistrationForm):
@@ -21,6 +28,7 @@ class AddRegistrantForm(RegistrationForm):
         error_messages={"required": _("Confirm that the registrant has been given the privacy "
                                       "notice.")},
     )
+    over_capacity = over_capacity_field()
 
     def __init__(self, *args, **kwargs):
         kwargs["disable_full"] = False
@@ -31,6 +39,18 @@ class AddRegistrantForm(RegistrationForm):
 
     def is_bot(self) -> bool:
         return False
+
+
+class RegistrantDetailsForm(DetailsForm):
+    """The registrant's own details form, with the address, which only the organiser corrects
+    (one registration per address: the service checks it)."""
+
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+
+    def __init__(self, *args, registration, **kwargs):
+        super().__init__(*args, registration=registration, **kwargs)
+        self.fields["email"].initial = registration.email
+        self.order_fields(["email", *self.fields])
 
 
 class ImportUploadForm(forms.Form):
