@@ -350,3 +350,56 @@ def test_registrations_racing_session_cuts_never_overbook_the_session():
     assert in_a == counter(event, a) <= a.capacity
     assert answers.count("cut") + answers.count("refused") == len(cuts)
     assert Registration.objects.filter(event=event).count() == in_a == counter(event)
+
+
+def test_moves_into_a_session_racing_registrations_never_overbook_it():
+    event = make_event(capacity=200)
+    a, b = make_slot(event, 10, 100)
+    movers = [services.register(event, person(n, sessions=[b.pk])).registration
+              for n in range(30)]
+
+    def job(item):
+        kind, value = item
+        if kind == "move":
+            try:
+                return services.switch_session(value, a)
+            except services.SessionFull:
+                return "full"
+        return services.register(event, person(value, sessions=[a.pk])).result
+
+    jobs = [job for pair in zip(
+        [("move", r) for r in movers], [("register", n) for n in range(100, 130)], strict=True
+    ) for job in pair]
+    outcomes = in_threads(job, jobs)
+    in_a = SessionChoice.objects.filter(block=a, registration__status__in=[
+        Status.CONFIRMED, Status.HELD])
+    assert in_a.count() == 10 == counter(event, a)
+    in_b = SessionChoice.objects.filter(block=b, registration__status=Status.CONFIRMED)
+    assert in_b.count() == counter(event, b)
+    assert counter(event) == Registration.objects.filter(status=Status.CONFIRMED).count()
+    moved = sum(1 for outcome in outcomes[0::2] if outcome != "full")
+    registered = outcomes[1::2].count(Result.CONFIRMED)
+    assert moved + registered == 10
+
+
+def test_a_bulk_move_racing_registrations_never_overbooks_the_session():
+    from tests.factories import organiser
+
+    event = make_event(capacity=200)
+    a, b = make_slot(event, 8, 100)
+    movers = [services.register(event, person(n, sessions=[b.pk])).registration
+              for n in range(20)]
+    actor = organiser()
+
+    def job(item):
+        if item == "bulk":
+            return services.bulk_move(event, [r.pk for r in movers], a, actor=actor)
+        return services.register(event, person(item, sessions=[a.pk])).result
+
+    in_threads(job, ["bulk", *range(100, 120)])
+    assert SessionChoice.objects.filter(
+        block=a, registration__status=Status.CONFIRMED
+    ).count() == 8 == counter(event, a)
+    assert counter(event, b) == SessionChoice.objects.filter(
+        block=b, registration__status=Status.CONFIRMED
+    ).count()
