@@ -1,10 +1,14 @@
 """Forms of the console's registrant pages. They check input; the services decide."""
 
 from django import forms
+from django.conf import settings
 from django.core import signing
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from aula.registrations.forms import DetailsForm, RegistrationForm
+from aula.core import timefmt
+from aula.registrations import queries as registration_queries
+from aula.registrations.forms import DetailsForm, RegistrationForm, session_label
 
 IMPORT_SALT = "aula.console.registrant-import"
 # The checked file travels from the preview to the confirmation signed, for this long.
@@ -83,3 +87,19 @@ class ImportConfirmForm(forms.Form):
         if value.get("event") != event_id:
             return None
         return value["content"].encode("utf-8")
+
+
+def session_groups(event) -> list[tuple[str, list]]:
+    """The parallel sessions to move people to, by time slot: ``(slot label, [(block, label)])``,
+    a full session marked so (it can still be chosen: the organiser may knowingly go over)."""
+    slots = registration_queries.parallel_slots(event)
+    left = registration_queries.session_places_left(event, slots)
+    language = get_language() or settings.LANGUAGE_CODE
+    return [
+        (
+            timefmt.format_range(slot.starts_at, slot.ends_at, event.time_zone, language),
+            [(block, session_label(block, left.get(block.pk), language, event.primary_language))
+             for block in slot.blocks],
+        )
+        for slot in slots
+    ]

@@ -31,6 +31,7 @@ from aula.console.registrant_forms import (
     ImportConfirmForm,
     ImportUploadForm,
     RegistrantDetailsForm,
+    session_groups,
 )
 from aula.registrations import imports, services
 from aula.registrations import queries as registration_queries
@@ -455,15 +456,14 @@ def bulk(request, event_id):
             "At most %(limit)d registrants at once: narrow the filter."
         ) % {"limit": services.BULK_LIMIT})
         return back
-    sessions = registrant_queries.sessions_of(event) if action == "move" else []
-    block = None
-    if action == "move":
-        block = next((b for b in sessions if str(b.pk) == request.POST.get("block")), None)
+    groups = session_groups(event) if action == "move" else []
+    block = next((b for _slot, blocks in groups for b, _label in blocks
+                  if str(b.pk) == request.POST.get("block")), None)
     if request.POST.get("step") != "run" or (action == "move" and block is None):
         if request.POST.get("step") == "run":
             messages.error(request, _("Choose the session to move them to."))
         return _render_in_zone(request, "console/registrants/bulk.html", _context(
-            event, role, action=action, chosen=chosen, sessions=sessions,
+            event, role, action=action, chosen=chosen, groups=groups,
             hidden=len(chosen.ids) - len(chosen.rows),
         ))
     if action == "cancel":
