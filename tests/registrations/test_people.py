@@ -243,3 +243,17 @@ def test_a_batch_over_the_limit_is_refused_whole(monkeypatch):
     with pytest.raises(ActionRefused):
         services.bulk_cancel(event, [p.pk for p in people], actor=organiser())
     assert not Registration.objects.filter(status=Status.CANCELLED).exists()
+
+
+def test_adding_someone_into_a_full_session_knowingly():
+    event = make_event(capacity=10)
+    [a] = make_slot(event, 1)
+    services.register(event, person(1, sessions=[a.pk]))
+    actor = organiser()
+    refused = services.register(event, person(2, sessions=[a.pk]), actor=actor)
+    assert refused.result == Result.SESSION_FULL and not entries("registration.added")
+    outcome = services.register(event, person(2, sessions=[a.pk]), actor=actor,
+                                over_capacity=True)
+    assert outcome.result == Result.CONFIRMED
+    assert (taken(event), taken(event, a)) == (2, 2)
+    assert entries("registration.added")[0].data["over_capacity"] == [str(a.pk)]
