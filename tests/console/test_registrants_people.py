@@ -194,3 +194,20 @@ def test_bulk_needs_a_choice_a_selection_and_an_editor(client):
     other.refresh_from_db()
     assert registration.status == other.status == Status.CONFIRMED
     assert not entries("registration.cancelled")
+
+
+def test_the_editors_pages_keep_their_query_bounds(client, django_assert_max_num_queries):
+    event = make_event()
+    a, _b = make_slot(event, None, 10)
+    people = [services.register(event, person(n, sessions=[a.pk])).registration
+              for n in range(30)]
+    client.force_login(editor_of(event))
+    # The table with its checkboxes: the same bound as the viewer's (13).
+    with django_assert_max_num_queries(13):
+        assert client.get(url("registrants", event)).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(url("registrant_edit", event, people[0])).status_code == 200
+    with django_assert_max_num_queries(12):
+        response = client.post(url("registrants_bulk", event),
+                               {"action": "move", "scope": "filter", "query": ""})
+    assert "30 registrants will be moved" in response.content.decode()
