@@ -69,8 +69,10 @@ def test_200_registrations_for_50_places():
     assert all(moment is not None for moment in waiting)
 
 
-def test_a_parallel_session_is_never_overbooked():
-    event = make_event(capacity=100)
+@pytest.mark.parametrize("waiting_list", [False, True])
+def test_a_parallel_session_is_never_overbooked(waiting_list):
+    """Without a waiting list the others are refused; with one, they wait for their session."""
+    event = make_event(capacity=100, options={"waiting_list": waiting_list})
     a, b = make_slot(event, 10, 10)
     outcomes = in_threads(
         lambda n: services.register(event, person(n, sessions=[a.pk if n % 4 else b.pk])),
@@ -80,8 +82,10 @@ def test_a_parallel_session_is_never_overbooked():
     confirmed_b = SessionChoice.objects.filter(block=b, registration__status=Status.CONFIRMED)
     assert confirmed_a.count() == 10 == counter(event, a)
     assert confirmed_b.count() == 10 == counter(event, b)
-    assert [o.result for o in outcomes].count(Result.SESSION_FULL) == 60
-    assert Registration.objects.count() == 20 == counter(event)
+    others = Result.WAITING if waiting_list else Result.SESSION_FULL
+    assert [o.result for o in outcomes].count(others) == 60
+    assert statuses(event)["confirmed"] == 20 == counter(event)
+    assert Registration.objects.count() == (80 if waiting_list else 20)
 
 
 def test_cancellations_and_registrations_at_once_keep_the_count_exact():
@@ -315,7 +319,7 @@ def test_registrations_racing_session_cuts_never_overbook_the_session():
     from aula.events import services as event_services
     from aula.events.models import AgendaBlock
 
-    event = make_event(capacity=200)
+    event = make_event(capacity=200, options={"waiting_list": False})
     a, b = make_slot(event, 30, 200)
 
     def agenda_save(capacity):

@@ -116,8 +116,7 @@ def test_moving_someone_out_of_a_session_promotes_who_waits_for_it():
     a, b = make_slot(event, 1, 5)
     leaving = services.register(event, person(1, sessions=[a.pk])).registration
     services.register(event, person(2, sessions=[b.pk]))
-    # The event is not full, but session A is: waiting for A is only possible via the
-    # organiser's capacity cut; here the event fills up instead.
+    # The event fills up; once it has room again, session A is still full.
     services.register(event, person(3, sessions=[b.pk]))
     waiting = services.register(event, person(4, sessions=[a.pk])).registration
     assert waiting.status == Status.WAITING
@@ -246,7 +245,7 @@ def test_a_batch_over_the_limit_is_refused_whole(monkeypatch):
 
 
 def test_adding_someone_into_a_full_session_knowingly():
-    event = make_event(capacity=10)
+    event = make_event(capacity=10, options={"waiting_list": False})
     [a] = make_slot(event, 1)
     services.register(event, person(1, sessions=[a.pk]))
     actor = organiser()

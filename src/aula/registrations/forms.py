@@ -228,14 +228,17 @@ class SessionSelect(forms.RadioSelect):
         return option
 
 
-def session_label(block, places_left, language, fallback):
+def session_label(block, places_left, language, fallback, *, waiting_list=False):
     title = localize(block.title, language, fallback).text or block.get_kind_display()
     if places_left == 0:
+        if waiting_list:
+            return format_lazy("{} — {}", title, _("full: you join its waiting list"))
         return format_lazy("{} — {}", title, _("full"))
     return title
 
 
-def add_slot_fields(form, slots, session_left, *, current=None, disable_full=True):
+def add_slot_fields(form, slots, session_left, *, current=None, disable_full=True,
+                    waiting_list=False):
     """One radio group per slot. ``current``: block ids the registrant holds (never disabled)."""
     language = get_language() or settings.LANGUAGE_CODE
     event = form.event
@@ -250,7 +253,8 @@ def add_slot_fields(form, slots, session_left, *, current=None, disable_full=Tru
             label=timefmt.format_range(slot.starts_at, slot.ends_at, event.time_zone, language),
             choices=[
                 (str(block.pk), session_label(
-                    block, session_left.get(block.pk), language, event.primary_language
+                    block, session_left.get(block.pk), language, event.primary_language,
+                    waiting_list=waiting_list and not disable_full,
                 ))
                 for block in slot.blocks
             ],
@@ -291,12 +295,13 @@ class RegistrationForm(PersonForm):
     ]
 
     def __init__(self, *args, event, notice, slots=(), session_left=None, disable_full=True,
-                 **kwargs):
+                 waiting_list=False, **kwargs):
         super().__init__(*args, event=event, **kwargs)
         self.notice = notice
         self.fields["privacy_notice"].initial = notice.pk if notice else None
         self.fields["started"].initial = started_token()
-        add_slot_fields(self, list(slots), session_left or {}, disable_full=disable_full)
+        add_slot_fields(self, list(slots), session_left or {}, disable_full=disable_full,
+                        waiting_list=waiting_list)
         # The page's order, so the error summary lists problems as they appear.
         self.order_fields([
             *self.field_order, *(slot.key for slot in self.slots),

@@ -84,6 +84,8 @@ class Result(StrEnum):
 
 
 ACCEPTED = frozenset({Result.CONFIRMED, Result.HELD, Result.WAITING})
+# The key of the waiting-list e-mail that says a chosen session, not the event, is full.
+WAITING_FOR_SESSION = "waiting_for_session"
 
 
 @dataclass(frozen=True)
@@ -282,9 +284,14 @@ def _adjust(counter: CapacityCounter, sessions: Iterable[CapacityCounter], delta
 def _decide(
     event: Event, options: RegistrationOptions, taken: int, full_sessions: tuple[int, ...]
 ) -> tuple[Result, tuple[int, ...]]:
-    """What a registrant gets, given the places taken and the chosen sessions that are full."""
+    """What a registrant gets, given the places taken and the chosen sessions that are full.
+    A full session has its own waiting list: with the event's waiting list on, someone who
+    chose it waits (``full_sessions`` says for which) and is promoted when a place frees there.
+    """
     if event.capacity is None or taken < event.capacity:
         if full_sessions:
+            if options.waiting_list:
+                return Result.WAITING, full_sessions
             return Result.SESSION_FULL, full_sessions
         return (Result.HELD if options.double_opt_in else Result.CONFIRMED), ()
     if options.waiting_list:
@@ -455,6 +462,11 @@ def _prepare_emails(event, registration, blocks, options, now, results) -> dict:
             "waiting", placed(Status.WAITING), event, blocks=blocks,
             needs_confirmation=options.double_opt_in,
         )
+    if WAITING_FOR_SESSION in results:
+        prepared[WAITING_FOR_SESSION] = emails.prepare(
+            "waiting", placed(Status.WAITING), event, blocks=blocks,
+            needs_confirmation=options.double_opt_in, session_full=True,
+        )
     return prepared
 
 
@@ -484,8 +496,9 @@ def _register_locked(
         result, full = _placed_result(options), ()
     if result not in ACCEPTED:
         raise _Refused(RegistrationOutcome(result, full_sessions=full))
-    if result not in prepared:
-        raise _Unprepared(result)  # before any write: nothing to undo
+    email = WAITING_FOR_SESSION if result == Result.WAITING and full else result
+    if email not in prepared:
+        raise _Unprepared(email)  # before any write: nothing to undo
 
     _place(registration, result.value, options, now)
     if previous_id is not None:
@@ -504,13 +517,13 @@ def _register_locked(
         )
     if registration.takes_place:
         _adjust(counter, sessions.values(), +1)
-    emails.send(prepared[result], registration, event)
+    emails.send(prepared[email], registration, event)
     if actor is not None or via:
         audit.record(actor, ADDED, registration, event=current, via=via,
                      data={"status": registration.status,
                            "sessions": [block.pk for block in blocks],
                            **_over_capacity_data(exceeded)})
-    return RegistrationOutcome(result, registration)
+    return RegistrationOutcome(result, registration, full_sessions=full)
 
 
 def _already_registered(event, existing, options, blocks) -> RegistrationOutcome:
@@ -737,12 +750,15 @@ def switch_session(
             SessionChoice.objects.create(
                 registration=current, block=target, slot_starts_at=target.starts_at
             )
+        left_a_place = old is not None and current.takes_place
         if (
-            old is not None and current.takes_place
+            (left_a_place or current.status == Status.WAITING)
             and options.promotion == RegistrationOptions.Promotion.AUTOMATIC
         ):
-            # Someone waiting only for the session just left may now fit.
+            # Someone waiting only for the session just left may now fit; so may the one
+            # waiting who just chose a session with room.
             _fill_free_places(current.event_id, options, counter, now)
+            current.refresh_from_db()
         audit.record(actor, SESSION_SWITCHED, current, event=counter.event, via=via,
                      changes={"session": [old_block_id, target.pk]},
                      data=_over_capacity_data(exceeded))
