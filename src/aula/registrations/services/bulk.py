@@ -76,6 +76,8 @@ def bulk_move(
 
     def act(registration):
         _not_erased(registration)
+        if registration.session_choices.filter(block_id=block.pk).exists():
+            raise ActionRefused(_("Already in this session."))
         switch_session(registration, block, actor=actor, via=VIA, over_capacity=over_capacity)
 
     return _each(event, registration_ids, act)
