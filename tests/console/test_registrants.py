@@ -384,6 +384,7 @@ def all_urls(event, registration):
         url("registrant_erase", event, registration),
         url("registrant_sessions", event, registration),
         url("registrant_edit", event, registration),
+        url("registrants_bulk", event),
     ]
     return reads, writes
 

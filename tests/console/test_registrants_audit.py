@@ -171,7 +171,7 @@ def test_the_organiser_corrects_the_details_for_the_registrant(client, event, ed
     data = {
         "first_name": "Ana-Maria", "family_name": "Popescu", "organisation": "Timișoara 2023",
         "organisation_type": "RegionalPublicAuthority", "country": "RO", "language": "ro",
-        "job_title": "",
+        "job_title": "", "email": registration.email,
     }
     response = client.post(url("registrant_edit", event, registration), data)
     assert response.status_code == 302

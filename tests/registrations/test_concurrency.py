@@ -43,8 +43,10 @@ def test_200_registrations_for_50_places():
     assert all(moment is not None for moment in waiting)
 
 
-def test_a_parallel_session_is_never_overbooked():
-    event = make_event(capacity=100)
+@pytest.mark.parametrize("waiting_list", [False, True])
+def test_a_parallel_session_is_never_overbooked(waiting_list):
+    """Without a waiting list the others are refused; with one, they wait for their session."""
+    event = make_event(capacity=100, options={"waiting_list": waiting_list})
     a, b = make_slot(event, 10, 10)
     outcomes = in_threads(
         lambda n: services.register(event, person(n, sessions=[a.pk if n % 4 else b.pk])),
@@ -54,8 +56,10 @@ def test_a_parallel_session_is_never_overbooked():
     confirmed_b = SessionChoice.objects.filter(block=b, registration__status=Status.CONFIRMED)
     assert confirmed_a.count() == 10 == counter(event, a)
     assert confirmed_b.count() == 10 == counter(event, b)
-    assert [o.result for o in outcomes].count(Result.SESSION_FULL) == 60
-    assert Registration.objects.count() == 20 == counter(event)
+    others = Result.WAITING if waiting_list else Result.SESSION_FULL
+    assert [o.result for o in outcomes].count(others) == 60
+    assert statuses(event)["confirmed"] == 20 == counter(event)
+    assert Registration.objects.count() == (80 if waiting_list else 20)
 
 
 def test_cancellations_and_registrations_at_once_keep_the_count_exact():
@@ -255,7 +259,7 @@ def test_registrations_racing_session_cuts_never_overbook_the_session():
     from aula.events import services as event_services
     from aula.events.models import AgendaBlock
 
-    event = make_event(capacity=200)
+    event = make_event(capacity=200, options={"waiting_list": False})
     a, b = make_slot(event, 30, 200)
 
     def agenda_save(capacity):
@@ -290,3 +294,56 @@ def test_registrations_racing_session_cuts_never_overbook_the_session():
     assert in_a == counter(event, a) <= a.capacity
     assert answers.count("cut") + answers.count("refused") == len(cuts)
     assert Registration.objects.filter(event=event).count() == in_a == counter(event)
+
+
+def test_moves_into_a_session_racing_registrations_never_overbook_it():
+    event = make_event(capacity=200)
+    a, b = make_slot(event, 10, 100)
+    movers = [services.register(event, person(n, sessions=[b.pk])).registration
+              for n in range(30)]
+
+    def job(item):
+        kind, value = item
+        if kind == "move":
+            try:
+                return services.switch_session(value, a)
+            except services.SessionFull:
+                return "full"
+        return services.register(event, person(value, sessions=[a.pk])).result
+
+    jobs = [job for pair in zip(
+        [("move", r) for r in movers], [("register", n) for n in range(100, 130)], strict=True
+    ) for job in pair]
+    outcomes = in_threads(job, jobs)
+    in_a = SessionChoice.objects.filter(block=a, registration__status__in=[
+        Status.CONFIRMED, Status.HELD])
+    assert in_a.count() == 10 == counter(event, a)
+    in_b = SessionChoice.objects.filter(block=b, registration__status=Status.CONFIRMED)
+    assert in_b.count() == counter(event, b)
+    assert counter(event) == Registration.objects.filter(status=Status.CONFIRMED).count()
+    moved = sum(1 for outcome in outcomes[0::2] if outcome != "full")
+    registered = outcomes[1::2].count(Result.CONFIRMED)
+    assert moved + registered == 10
+
+
+def test_a_bulk_move_racing_registrations_never_overbooks_the_session():
+    from tests.factories import organiser
+
+    event = make_event(capacity=200)
+    a, b = make_slot(event, 8, 100)
+    movers = [services.register(event, person(n, sessions=[b.pk])).registration
+              for n in range(20)]
+    actor = organiser()
+
+    def job(item):
+        if item == "bulk":
+            return services.bulk_move(event, [r.pk for r in movers], a, actor=actor)
+        return services.register(event, person(item, sessions=[a.pk])).result
+
+    in_threads(job, ["bulk", *range(100, 120)])
+    assert SessionChoice.objects.filter(
+        block=a, registration__status=Status.CONFIRMED
+    ).count() == 8 == counter(event, a)
+    assert counter(event, b) == SessionChoice.objects.filter(
+        block=b, registration__status=Status.CONFIRMED
+    ).count()

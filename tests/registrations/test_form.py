@@ -95,7 +95,10 @@ def test_preferred_language_defaults_to_the_page_language(client, event):
     assert response.context["form"]["language"].value() == "ro"
 
 
-def test_parallel_sessions_are_radio_groups_with_a_legend_and_full_ones_disabled(client, event):
+def test_parallel_sessions_are_radio_groups_with_a_legend_and_full_ones_disabled(client):
+    """Without a waiting list a full session cannot be chosen; with one, it can: the registrant
+    joins that session's waiting list."""
+    event = make_event(options={"waiting_list": False})
     a, b = make_slot(event, 1, 5)
     services.register(event, person(9, sessions=[a.pk]))
     html = client.get(url(event)).content.decode()
@@ -103,6 +106,15 @@ def test_parallel_sessions_are_radio_groups_with_a_legend_and_full_ones_disabled
     radio_a = re.search(rf'<input type="radio"[^>]*value="{a.pk}"[^>]*>', html).group(0)
     radio_b = re.search(rf'<input type="radio"[^>]*value="{b.pk}"[^>]*>', html).group(0)
     assert "disabled" in radio_a and "disabled" not in radio_b
+
+
+def test_a_full_session_has_its_own_waiting_list(client, event):
+    a, b = make_slot(event, 1, 5)
+    services.register(event, person(9, sessions=[a.pk]))
+    html = client.get(url(event)).content.decode()
+    assert "Workshop A — full — waiting list" in html
+    radio_a = re.search(rf'<input type="radio"[^>]*value="{a.pk}"[^>]*>', html).group(0)
+    assert "disabled" not in radio_a
 
 
 def test_questions_render_escaped(client, event):
@@ -192,7 +204,8 @@ def test_session_choice_and_answers_through_the_form(client, event):
     assert registration.answers == {str(question.pk): ["y"]}
 
 
-def test_session_filled_meanwhile_is_reported_beside_it(client, event):
+def test_session_filled_meanwhile_is_reported_beside_it(client):
+    event = make_event(options={"waiting_list": False})
     a, b = make_slot(event, 1, 5)
     slot_key = next(key for key in client.get(url(event)).context["form"].fields
                     if key.startswith("slot_"))
@@ -201,6 +214,16 @@ def test_session_filled_meanwhile_is_reported_beside_it(client, event):
     assert response.status_code == 400
     assert "This session has just filled up" in response.content.decode()
     assert Registration.objects.count() == 1
+
+
+def test_a_full_session_chosen_puts_the_registrant_on_its_waiting_list(client, event):
+    a, b = make_slot(event, 1, 5)
+    services.register(event, person(9, sessions=[a.pk]))
+    slot_key = next(key for key in client.get(url(event)).context["form"].fields
+                    if key.startswith("slot_"))
+    response = client.post(url(event), form_data(event, **{slot_key: str(a.pk)}), follow=True)
+    assert "A session you chose is full" in response.content.decode()
+    assert Registration.objects.filter(status=Registration.Status.WAITING).count() == 1
 
 
 # --- Bad input --------------------------------------------------------------------------------

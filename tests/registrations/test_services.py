@@ -325,13 +325,28 @@ def test_session_place_is_taken_with_the_event_place(event):
     assert "Workshop A" in message.text_body
 
 
-def test_full_session_says_which_and_stores_nothing(event):
+def test_full_session_says_which_and_stores_nothing():
+    event = make_event(options={"waiting_list": False})
     a, b = make_slot(event, 1, None)
     services.register(event, person(1, sessions=[a.pk]))
     outcome = services.register(event, person(2, sessions=[a.pk]))
     assert outcome.result == Result.SESSION_FULL and outcome.full_sessions == (a.pk,)
     assert Registration.objects.count() == 1 and taken(event) == 1
     assert services.register(event, person(2, sessions=[b.pk])).result == Result.CONFIRMED
+
+
+def test_a_full_session_has_its_own_waiting_list(event):
+    a, b = make_slot(event, 1, None)
+    services.register(event, person(1, sessions=[a.pk]))
+    outcome = services.register(event, person(2, sessions=[a.pk]))
+    assert outcome.result == Result.WAITING and outcome.full_sessions == (a.pk,)
+    assert taken(event) == 1 and taken(event, a) == 1
+    [mail] = OutboxMessage.objects.filter(kind="registration_waiting")
+    assert "A session you chose is full" in mail.text_body
+    # Choosing a session with room moves them up straight away (automatic promotion).
+    services.switch_session(outcome.registration, b)
+    outcome.registration.refresh_from_db()
+    assert outcome.registration.status == Status.CONFIRMED and taken(event, b) == 1
 
 
 def test_full_event_takes_waiting_registrants_whatever_their_session(event):

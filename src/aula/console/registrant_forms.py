@@ -1,15 +1,26 @@
 """Forms of the console's registrant pages. They check input; the services decide."""
 
 from django import forms
+from django.conf import settings
 from django.core import signing
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from aula.registrations.forms import RegistrationForm
+from aula.core import timefmt
+from aula.registrations import queries as registration_queries
+from aula.registrations.forms import DetailsForm, RegistrationForm, session_label
 
 IMPORT_SALT = "aula.console.registrant-import"
 # The kept file's token travels between the steps signed, for this long (the file is deleted
 # after as long: ``import_uploads.MAX_AGE_SECONDS``).
 IMPORT_MAX_AGE_SECONDS = 3600
+
+
+def over_capacity_field():
+    return forms.BooleanField(
+        label=_("Go over the capacity knowingly (recorded in the audit log)"), required=False,
+        help_text=_("Without it, a full event or session refuses the change."),
+    )
 
 
 class AddRegistrantForm(RegistrationForm):
@@ -22,6 +33,7 @@ class AddRegistrantForm(RegistrationForm):
         error_messages={"required": _("Confirm that the registrant has been given the privacy "
                                       "notice.")},
     )
+    over_capacity = over_capacity_field()
 
     def __init__(self, *args, **kwargs):
         kwargs["disable_full"] = False
@@ -34,6 +46,18 @@ class AddRegistrantForm(RegistrationForm):
 
     def is_bot(self) -> bool:
         return False
+
+
+class RegistrantDetailsForm(DetailsForm):
+    """The registrant's own details form, with the address, which only the organiser corrects
+    (one registration per address: the service checks it)."""
+
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+
+    def __init__(self, *args, registration, **kwargs):
+        super().__init__(*args, registration=registration, **kwargs)
+        self.fields["email"].initial = registration.email
+        self.order_fields(["email", *self.fields])
 
 
 class ImportUploadForm(forms.Form):
@@ -93,3 +117,19 @@ class ImportConfirmForm(forms.Form):
     """The previewed file and mapping, signed, so the import is exactly what was previewed."""
 
     payload = forms.CharField(widget=forms.HiddenInput)
+
+
+def session_groups(event) -> list[tuple[str, list]]:
+    """The parallel sessions to move people to, by time slot: ``(slot label, [(block, label)])``,
+    a full session marked so (it can still be chosen: the organiser may knowingly go over)."""
+    slots = registration_queries.parallel_slots(event)
+    left = registration_queries.session_places_left(event, slots)
+    language = get_language() or settings.LANGUAGE_CODE
+    return [
+        (
+            timefmt.format_range(slot.starts_at, slot.ends_at, event.time_zone, language),
+            [(block, session_label(block, left.get(block.pk), language, event.primary_language))
+             for block in slot.blocks],
+        )
+        for slot in slots
+    ]

@@ -362,3 +362,55 @@ def history(registration: Registration, event: Event) -> History:
         choice.block.event = event
         found.sessions.append(choice.block.text("title", language).text)
     return found
+
+
+# --- Bulk actions ------------------------------------------------------------------------------
+
+BULK_SHOWN = 50  # names listed on the confirmation page; the count covers the rest
+
+
+@dataclass
+class Selection:
+    """Who a bulk action is about to touch: their ids (every one, to carry to the action) and
+    the first ``BULK_SHOWN`` rows to name."""
+
+    ids: list[int]
+    rows: list[dict] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.ids)
+
+
+def selection(event: Event, *, ids=None, filters: Filters | None = None,
+              limit: int | None = None) -> Selection:
+    """The event's registrants among ``ids``, or those matching ``filters``, in the table's
+    order. Two queries whatever the number (the ids, then the rows to show). ``limit``: read
+    at most that many ids plus one (the caller refuses a batch over it)."""
+    filters = filters or Filters()
+    registrations = Registration.objects.filter(event_id=event.pk)
+    if ids is not None:
+        registrations = registrations.filter(pk__in=list(ids))
+    else:
+        registrations = filtered(event, filters)
+    registrations = ordered(registrations, filters)
+    found = registrations.values_list("id", flat=True)
+    found = list(found[:limit + 1] if limit is not None else found)
+    rows = list(
+        ordered(Registration.objects.filter(pk__in=found[:BULK_SHOWN]), filters)
+        .values("id", "first_name", "family_name", "email", "status", "anonymised_at")
+    ) if found else []
+    labels = dict(Status.choices)
+    for row in rows:
+        row["status_label"] = labels.get(row["status"], row["status"])
+    return Selection(ids=found, rows=rows)
+
+
+def names_of(event: Event, ids) -> dict[int, str]:
+    """Id → "Family, First" (or the erased placeholder) of the event's registrants, one query."""
+    return {
+        pk: (_("Erased registration") if erased else f"{family}, {first}")
+        for pk, first, family, erased in Registration.objects.filter(
+            event_id=event.pk, pk__in=list(ids)
+        ).values_list("id", "first_name", "family_name", "anonymised_at")
+    }

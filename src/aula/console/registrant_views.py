@@ -8,7 +8,13 @@ import zoneinfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
@@ -25,12 +31,14 @@ from aula.console.registrant_forms import (
     ImportConfirmForm,
     ImportMappingForm,
     ImportUploadForm,
+    RegistrantDetailsForm,
     load_upload,
+    session_groups,
     sign_upload,
 )
 from aula.registrations import imports, services
 from aula.registrations import queries as registration_queries
-from aula.registrations.forms import DetailsForm, SessionsForm
+from aula.registrations.forms import SessionsForm
 from aula.registrations.models import OrganisationType, Registration
 from aula.registrations.services import NoPlace, RegistrationError, Result, SessionFull
 
@@ -54,6 +62,20 @@ def _registrant_or_404(event, registration_id):
     if registration is None:
         raise Http404
     return registration
+
+
+def _over(request) -> bool:
+    """The organiser ticked "go over the capacity knowingly" (the views needing it are for
+    editors and owners only: ``event_for(..., Role.EDITOR)``)."""
+    return request.POST.get("over_capacity") in ("on", "yes", "true")
+
+
+def _full_words(full) -> str:
+    if isinstance(full, NoPlace):
+        return _("The event is full: tick “go over the capacity knowingly” to give "
+                 "a place all the same.")
+    return _("A session this registrant chose is full: tick “go over the capacity "
+             "knowingly” to give a place all the same.")
 
 
 def _back_to(event, registration):
@@ -128,7 +150,10 @@ def add(request, event_id):
                 form.add_error("email", _("This address is already registered for the event."))
             else:
                 try:
-                    outcome = services.register(event, data, actor=request.user)
+                    outcome = services.register(
+                        event, data, actor=request.user,
+                        over_capacity=form.cleaned_data["over_capacity"],
+                    )
                 except ValidationError as error:
                     form.apply_errors(error)
                 else:
@@ -308,11 +333,9 @@ def promote(request, event_id, registration_id):
     event, role = event_for(request.user, event_id, Role.EDITOR)
     registration = _registrant_or_404(event, registration_id)
     try:
-        services.promote(registration, actor=request.user)
-    except SessionFull:
-        messages.error(request, _("A session this registrant chose is full."))
-    except NoPlace:
-        messages.error(request, _("The event is full: there is no place to give."))
+        services.promote(registration, actor=request.user, over_capacity=_over(request))
+    except (SessionFull, NoPlace) as full:
+        messages.error(request, _full_words(full))
     except RegistrationError as error:
         messages.error(request, error.message)
     else:
@@ -361,11 +384,14 @@ def export(request, event_id, fmt):
 @login_required
 @require_POST
 def confirm(request, event_id, registration_id):
-    """Confirm a held place by hand (the organiser vouches for the address)."""
+    """Confirm by hand (the organiser vouches for the address): a held place, or someone on
+    the waiting list (with room, or knowingly over the capacity)."""
     event, role = event_for(request.user, event_id, Role.EDITOR)
     registration = _registrant_or_404(event, registration_id)
     try:
-        services.confirm_by_hand(registration, actor=request.user)
+        services.confirm_by_hand(registration, actor=request.user, over_capacity=_over(request))
+    except (SessionFull, NoPlace) as full:
+        messages.error(request, _full_words(full))
     except RegistrationError as error:
         messages.error(request, error.message)
     else:
@@ -394,8 +420,10 @@ def _sessions_form(registration, data=None):
     return SessionsForm(
         data, registration=registration, slots=slots,
         session_left=registration_queries.session_places_left(registration.event, slots),
-        # On the waiting list a session is a wish and takes no place: any may be chosen.
-        disable_full=registration.takes_place,
+        # Every session may be chosen: a full one is refused by ``switch_session`` unless the
+        # organiser ticks "go over the capacity knowingly" (on the waiting list a session is a
+        # wish and takes no place).
+        disable_full=False,
     )
 
 
@@ -408,7 +436,7 @@ def edit(request, event_id, registration_id):
     if registration.anonymised_at:
         raise Http404
     registration.event = event
-    form = DetailsForm(request.POST or None, registration=registration)
+    form = RegistrantDetailsForm(request.POST or None, registration=registration)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_details(registration, form.changes(), actor=request.user)
@@ -439,9 +467,11 @@ def sessions(request, event_id, registration_id):
     blocks = {block.pk: block for slot in form.slots for block in slot.blocks}
     try:
         for block_id in form.changed_blocks():
-            services.switch_session(registration, blocks[block_id], actor=request.user)
+            services.switch_session(registration, blocks[block_id], actor=request.user,
+                                    over_capacity=_over(request))
     except SessionFull:
-        messages.error(request, _("That session is full."))
+        messages.error(request, _("That session is full: tick “go over the capacity "
+                                  "knowingly” to move them all the same."))
     except RegistrationError as error:
         messages.error(request, error.message)
     else:
@@ -466,3 +496,85 @@ def data(request, event_id, registration_id):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- Bulk actions ------------------------------------------------------------------------------
+
+BULK_ACTIONS = {"cancel", "move", "resend"}
+REFUSALS_NAMED = 10  # in the message after a batch; the count covers the rest
+
+
+def _bulk_ids(request) -> list[int]:
+    ids = []
+    for value in request.POST.getlist("id"):
+        try:
+            ids.append(int(value))
+        except ValueError:
+            continue
+    return ids
+
+
+def _bulk_selection(request, event) -> registrant_queries.Selection:
+    """The selected rows (``scope=selected``, or the confirmation page's ids) or everyone the
+    table's filter matches (``scope=filter``: the filter travels as the table's query)."""
+    if request.POST.get("scope") == "filter":
+        filters = registrant_queries.Filters.from_query(QueryDict(request.POST.get("query", "")))
+        return registrant_queries.selection(event, filters=filters, limit=services.BULK_LIMIT)
+    return registrant_queries.selection(event, ids=_bulk_ids(request)[:services.BULK_LIMIT + 1])
+
+
+@login_required
+@require_POST
+def bulk(request, event_id):
+    """One action on many registrants: a confirmation page saying how many will be affected,
+    then (``run``) the action, one transaction and audit entry per person (see
+    ``registrations.services.bulk``)."""
+    event, role = event_for(request.user, event_id, Role.EDITOR)
+    back = redirect("console:registrants", event_id=event.pk)
+    action = request.POST.get("action")
+    if action not in BULK_ACTIONS:
+        messages.error(request, _("Choose what to do with the registrants."))
+        return back
+    chosen = _bulk_selection(request, event)
+    if not chosen.count:
+        messages.error(request, _("Select at least one registrant."))
+        return back
+    if chosen.count > services.BULK_LIMIT:
+        messages.error(request, _(
+            "At most %(limit)d registrants at once: narrow the filter."
+        ) % {"limit": services.BULK_LIMIT})
+        return back
+    groups = session_groups(event) if action == "move" else []
+    block = next((b for _slot, blocks in groups for b, _label in blocks
+                  if str(b.pk) == request.POST.get("block")), None)
+    if request.POST.get("step") != "run" or (action == "move" and block is None):
+        if request.POST.get("step") == "run":
+            messages.error(request, _("Choose the session to move them to."))
+        return _render_in_zone(request, "console/registrants/bulk.html", _context(
+            event, role, action=action, chosen=chosen, groups=groups,
+            hidden=len(chosen.ids) - len(chosen.rows),
+        ))
+    if action == "cancel":
+        result = services.bulk_cancel(event, chosen.ids, actor=request.user)
+    elif action == "move":
+        result = services.bulk_move(event, chosen.ids, block, actor=request.user,
+                                    over_capacity=_over(request))
+    else:
+        result = services.bulk_resend(event, chosen.ids, actor=request.user)
+    _report_bulk(request, event, result)
+    return back
+
+
+def _report_bulk(request, event, result) -> None:
+    if result.done:
+        messages.success(request, ngettext(
+            "Done for %(count)d registrant.", "Done for %(count)d registrants.", len(result.done)
+        ) % {"count": len(result.done)})
+    if result.refused:
+        named = list(result.refused.items())[:REFUSALS_NAMED]
+        names = registrant_queries.names_of(event, [pk for pk, _why in named])
+        details = "; ".join(f"{names.get(pk, pk)}: {str(why).rstrip('.')}" for pk, why in named)
+        messages.error(request, ngettext(
+            "Not done for %(count)d registrant (%(details)s).",
+            "Not done for %(count)d registrants (%(details)s).", len(result.refused),
+        ) % {"count": len(result.refused), "details": details})

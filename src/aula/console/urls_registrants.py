@@ -14,6 +14,7 @@ urlpatterns = [
          name="registrants_import_confirm"),
     path("e/<int:event_id>/registrants/export.<str:fmt>", views.export,
          name="registrants_export"),
+    path("e/<int:event_id>/registrants/bulk/", views.bulk, name="registrants_bulk"),
     path("e/<int:event_id>/registrants/<int:registration_id>/", views.registrant,
          name="registrant"),
     path("e/<int:event_id>/registrants/<int:registration_id>/cancel/", views.cancel,

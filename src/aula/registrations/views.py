@@ -95,14 +95,16 @@ def register(request, project, event):
     session_left = queries.session_places_left(event, slots)
     taken = queries.places_taken(event)
     places_left = queries.places_left(event, taken)
-    # With no place left people join the waiting list: any session may be their wish then.
+    # With no place left people join the waiting list: any session may be their wish then; so
+    # may a full session when the event has a waiting list (the session's own waiting list).
     event_has_room = places_left is None or places_left > 0
     if not event_has_room and not options.waiting_list and request.method != "POST":
         return _closed(request, context, Result.FULL)
     form_kwargs = {
         "event": event, "notice": notice, "questions": setup.questions,
-        "slots": slots, "session_left": session_left, "disable_full": event_has_room,
-        "live_places": True,
+        "slots": slots, "session_left": session_left,
+        "disable_full": event_has_room and not options.waiting_list,
+        "waiting_list": options.waiting_list, "live_places": True,
     }
     status = 200
     if request.method == "POST":
@@ -127,7 +129,8 @@ def register(request, project, event):
                 form.apply_errors(error)
             else:
                 if outcome.accepted:
-                    return _thanks_redirect(event, outcome.result)
+                    return _thanks_redirect(event, outcome.result,
+                                            session_full=bool(outcome.full_sessions))
                 if outcome.result == Result.SESSION_FULL:
                     form.mark_full(outcome.full_sessions)
                 elif outcome.result == Result.FULL:
@@ -199,11 +202,12 @@ def _expected_result(event, options, places_left) -> Result:
     return Result.WAITING
 
 
-def _thanks_redirect(event, result: Result):
+def _thanks_redirect(event, result: Result, *, session_full: bool = False):
     url = reverse(
         "registrations:thanks", kwargs={"project": event.project.slug, "event": event.slug}
     )
-    return redirect(f"{url}?result={result.value}")
+    # "session=full": waiting for a full session, not for the event.
+    return redirect(f"{url}?result={result.value}" + ("&session=full" if session_full else ""))
 
 
 def _project(kwargs) -> str:
@@ -217,6 +221,7 @@ def thanks(request, project, event):
     result = request.GET.get("result")
     context = _event_context(event, translation.get_language())
     context["result"] = result if result in THANKS_RESULTS else ""
+    context["session_full"] = request.GET.get("session") == "full"
     return render(request, "registrations/thanks.html", context)
 
 

@@ -9,6 +9,7 @@
   sending again the e-mail that says where someone stands.
 * ``reminders`` — reminders before the start (the scheduler's tick).
 * ``notify`` — e-mails to everyone registered when the event moved or was cancelled.
+* ``bulk`` — one action on many registrants: one transaction and audit entry per person.
 * ``personal`` — the registrant's personal data: correcting, erasing, exporting; the join link's
   count.
 
@@ -16,6 +17,13 @@ The names below are re-exported so that ``from aula.registrations import service
 module; a test that replaces a function must replace it in the module that calls it.
 """
 
+from aula.registrations.services.bulk import (
+    BULK_LIMIT,
+    BulkResult,
+    bulk_cancel,
+    bulk_move,
+    bulk_resend,
+)
 from aula.registrations.services.capacity import (
     ACCEPTED,
     NoPlace,
@@ -68,6 +76,7 @@ from aula.registrations.services.validation import (
 )
 
 __all__ = [
+    "BULK_LIMIT", "BulkResult", "bulk_cancel", "bulk_move", "bulk_resend",
     "ACCEPTED", "EDITABLE_FIELDS", "REMINDER_BATCH_SIZE", "NoPlace", "RegistrationData",
     "RegistrationError", "RegistrationOutcome", "Result", "SessionFull", "cancel",
     "change_event_capacity", "change_session_capacity", "check_event_capacity",

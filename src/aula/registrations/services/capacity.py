@@ -12,6 +12,11 @@ E-mails are written into the outbox inside the same transaction, so one exists e
 change it reports committed; so is the audit entry of an action someone took (``actor``: the
 organiser, None for the registrant on their own page or for Aula itself, told apart by ``via``).
 
+An organiser (never the public form) may knowingly go over a capacity when adding someone,
+promoting or confirming them by hand, or moving them to a session (``over_capacity=True``): the
+counters then count more than the capacity, the audit entry says which capacities were exceeded
+(``data["over_capacity"]``), and nobody else gets a place there until enough have left.
+
 A capacity change takes the same lock: the event's (``change_event_capacity``) or a parallel
 session's (``change_session_capacity``, and ``on_session_capacity_changing`` for the agenda's own
 save) is refused below the places taken, counted under the lock, so no registration can slip in
@@ -79,6 +84,8 @@ class Result(StrEnum):
 
 
 ACCEPTED = frozenset({Result.CONFIRMED, Result.HELD, Result.WAITING})
+# The key of the waiting-list e-mail that says a chosen session, not the event, is full.
+WAITING_FOR_SESSION = "waiting_for_session"
 
 
 @dataclass(frozen=True)
@@ -277,14 +284,48 @@ def _adjust(counter: CapacityCounter, sessions: Iterable[CapacityCounter], delta
 def decide(
     event: Event, options: RegistrationOptions, taken: int, full_sessions: tuple[int, ...]
 ) -> tuple[Result, tuple[int, ...]]:
-    """What a registrant gets, given the places taken and the chosen sessions that are full."""
+    """What a registrant gets, given the places taken and the chosen sessions that are full.
+    A full session has its own waiting list: with the event's waiting list on, someone who
+    chose it waits (``full_sessions`` says for which) and is promoted when a place frees there.
+    """
     if event.capacity is None or taken < event.capacity:
         if full_sessions:
+            if options.waiting_list:
+                return Result.WAITING, full_sessions
             return Result.SESSION_FULL, full_sessions
         return (Result.HELD if options.double_opt_in else Result.CONFIRMED), ()
     if options.waiting_list:
         return Result.WAITING, ()
     return Result.FULL, ()
+
+
+def _placed_result(options: RegistrationOptions) -> Result:
+    return Result.HELD if options.double_opt_in else Result.CONFIRMED
+
+
+def _exceeded(counter: CapacityCounter, sessions: Iterable[CapacityCounter]) -> list[str]:
+    """Which capacities one more place would go over: "event" and the ids of full sessions
+    (as strings, as the audit log keeps them). Under the lock."""
+    event = counter.event
+    exceeded = ["event"] if event.capacity is not None and counter.taken >= event.capacity else []
+    exceeded += [str(pk) for pk in _full_sessions({s.block_id: s for s in sessions})]
+    return exceeded
+
+
+def _over_capacity_data(exceeded: list[str]) -> dict:
+    return {"over_capacity": exceeded} if exceeded else {}
+
+
+def _room_or_refuse(counter, sessions, over_capacity: bool) -> list[str]:
+    """Refuse one more place where it would overbook (``NoPlace``, ``SessionFull``) unless the
+    organiser knowingly goes over; returns the capacities then exceeded (empty: there is room).
+    """
+    exceeded = _exceeded(counter, sessions)
+    if exceeded and not over_capacity:
+        if "event" in exceeded:
+            raise NoPlace
+        raise SessionFull([int(pk) for pk in exceeded])
+    return exceeded
 
 
 def why_closed(event: Event, now: datetime) -> Result | None:
@@ -320,7 +361,7 @@ def _place(registration: Registration, status: str, options: RegistrationOptions
 def register(
     event: Event, data, *, now: datetime | None = None,
     setup: queries.RegistrationSetup | None = None, taken: int | None = None,
-    actor=None, via: str = "",
+    actor=None, via: str = "", over_capacity: bool = False,
 ) -> RegistrationOutcome:
     """Register someone for ``event``: a place if there is one (held until the address is
     confirmed when the event asks for that), else the waiting list, else a refusal.
@@ -333,6 +374,8 @@ def register(
     picks which e-mail to render before the lock). ``actor``: the organiser adding someone by
     hand (or importing, ``via="import"``): the audit log records it in the registration's
     transaction. The public form passes none: the registration row is its own record.
+    ``over_capacity`` (an organiser, knowingly): a place even when the event or a chosen session
+    is full; the audit entry records it.
     """
     now = now or timezone.now()
     data = RegistrationData.of(data)
@@ -362,13 +405,16 @@ def register(
     # rendered and the registration tried again.
     taken = queries.places_taken(event) if taken is None else taken
     expected, _sessions = decide(event, options, taken, ())
+    if over_capacity and expected not in (Result.CONFIRMED, Result.HELD):
+        expected = _placed_result(options)
     prepared = _prepare_emails(event, registration, blocks, options, now, {expected})
     previous_id = previous.pk if previous else None
     for _attempt in range(3):
         try:
             return run_in_transaction(
                 lambda: _register_locked(event, registration, blocks, options, prepared, now,
-                                         previous_id=previous_id, actor=actor, via=via)
+                                         previous_id=previous_id, actor=actor, via=via,
+                                         over_capacity=over_capacity)
             )
         except _Unprepared as missing:
             prepared.update(
@@ -416,11 +462,17 @@ def _prepare_emails(event, registration, blocks, options, now, results) -> dict:
             "waiting", placed(Status.WAITING), event, blocks=blocks,
             needs_confirmation=options.double_opt_in,
         )
+    if WAITING_FOR_SESSION in results:
+        prepared[WAITING_FOR_SESSION] = emails.prepare(
+            "waiting", placed(Status.WAITING), event, blocks=blocks,
+            needs_confirmation=options.double_opt_in, session_full=True,
+        )
     return prepared
 
 
 def _register_locked(
-    event, unsaved, blocks, options, prepared, now, *, previous_id=None, actor=None, via=""
+    event, unsaved, blocks, options, prepared, now, *, previous_id=None, actor=None, via="",
+    over_capacity=False,
 ) -> RegistrationOutcome:
     """The locked section: decide, write, queue the prepared e-mail. Keep it short."""
     # A fresh copy per attempt: a retried transaction must not inherit the id or timestamps
@@ -438,10 +490,15 @@ def _register_locked(
             raise _AlreadyRegistered
     sessions = _session_counters(event.pk, [block.pk for block in blocks])
     result, full = decide(current, options, counter.taken, _full_sessions(sessions))
+    exceeded = []
+    if over_capacity and result not in (Result.CONFIRMED, Result.HELD):
+        exceeded = _exceeded(counter, sessions.values())
+        result, full = _placed_result(options), ()
     if result not in ACCEPTED:
         raise _Refused(RegistrationOutcome(result, full_sessions=full))
-    if result not in prepared:
-        raise _Unprepared(result)  # before any write: nothing to undo
+    email = WAITING_FOR_SESSION if result == Result.WAITING and full else result
+    if email not in prepared:
+        raise _Unprepared(email)  # before any write: nothing to undo
 
     _place(registration, result.value, options, now)
     if previous_id is not None:
@@ -460,12 +517,13 @@ def _register_locked(
         )
     if registration.takes_place:
         _adjust(counter, sessions.values(), +1)
-    emails.send(prepared[result], registration, event)
+    emails.send(prepared[email], registration, event)
     if actor is not None or via:
         audit.record(actor, ADDED, registration, event=current, via=via,
                      data={"status": registration.status,
-                           "sessions": [block.pk for block in blocks]})
-    return RegistrationOutcome(result, registration)
+                           "sessions": [block.pk for block in blocks],
+                           **_over_capacity_data(exceeded)})
+    return RegistrationOutcome(result, registration, full_sessions=full)
 
 
 def _already_registered(event, existing, options, blocks) -> RegistrationOutcome:
@@ -608,10 +666,12 @@ def _withdraw(registration: Registration, counter: CapacityCounter, now) -> None
 
 
 def promote(
-    registration: Registration, *, actor=None, via: str = "", now: datetime | None = None
+    registration: Registration, *, actor=None, via: str = "", now: datetime | None = None,
+    over_capacity: bool = False,
 ) -> Registration:
     """Give a waiting registrant a place by hand. Raises ``NoPlace`` or ``SessionFull`` when
-    that would overbook, ``RegistrationError`` when they are not waiting."""
+    that would overbook (unless ``over_capacity``: the organiser knowingly goes over, and the
+    audit entry says so), ``RegistrationError`` when they are not waiting."""
     now = now or timezone.now()
     options = queries.options_for(registration.event)
 
@@ -623,16 +683,13 @@ def promote(
         event = counter.event
         if event.is_past(now) or event.status != Event.Status.PUBLISHED:
             raise RegistrationError(_("The event is over or not open."))
-        if event.capacity is not None and counter.taken >= event.capacity:
-            raise NoPlace
         block_ids = [choice.block_id for choice in _choices(current)]
         sessions = _session_counters(current.event_id, block_ids)
-        full = _full_sessions(sessions)
-        if full:
-            raise SessionFull(full)
+        exceeded = _room_or_refuse(counter, sessions.values(), over_capacity)
         _promote(current, _event_for_mail(current.event_id), options, counter, sessions, now)
         audit.record(actor, PROMOTED, current, event=event, via=via,
-                     changes={"status": [Status.WAITING, current.status]})
+                     changes={"status": [Status.WAITING, current.status]},
+                     data=_over_capacity_data(exceeded))
         return current
 
     promoted = run_in_transaction(locked)
@@ -642,10 +699,12 @@ def promote(
 
 def switch_session(
     registration: Registration, block: AgendaBlock, *, actor=None, via: str = "",
-    now: datetime | None = None,
+    now: datetime | None = None, over_capacity: bool = False,
 ) -> Registration:
     """Move the registrant to another parallel session of the same slot. With a place, only
-    where the new session has room (``SessionFull`` otherwise)."""
+    where the new session has room (``SessionFull`` otherwise), unless ``over_capacity``: the
+    organiser knowingly goes over, and the audit entry says so. The place left behind goes to
+    the first in line waiting for that session (automatic promotion)."""
     now = now or timezone.now()
     options = queries.options_for(registration.event)
 
@@ -670,13 +729,16 @@ def switch_session(
         if old is not None and old.block_id == target.pk:
             return current
         old_block_id = old.block_id if old is not None else None
+        exceeded = []
         if current.takes_place:
             sessions = _session_counters(
                 current.event_id, [target.pk] + ([old.block_id] if old else [])
             )
             new = sessions[target.pk]
             if target.capacity is not None and new.taken >= target.capacity:
-                raise SessionFull([target.pk])
+                if not over_capacity:
+                    raise SessionFull([target.pk])
+                exceeded = [str(target.pk)]
             _adjust_sessions(new, +1)
             if old is not None:
                 _adjust_sessions(sessions[old.block_id], -1)
@@ -688,14 +750,18 @@ def switch_session(
             SessionChoice.objects.create(
                 registration=current, block=target, slot_starts_at=target.starts_at
             )
+        left_a_place = old is not None and current.takes_place
         if (
-            old is not None and current.takes_place
+            (left_a_place or current.status == Status.WAITING)
             and options.promotion == RegistrationOptions.Promotion.AUTOMATIC
         ):
-            # Someone waiting only for the session just left may now fit.
+            # Someone waiting only for the session just left may now fit; so may the one
+            # waiting who just chose a session with room.
             _fill_free_places(current.event_id, options, counter, now)
+            current.refresh_from_db()
         audit.record(actor, SESSION_SWITCHED, current, event=counter.event, via=via,
-                     changes={"session": [old_block_id, target.pk]})
+                     changes={"session": [old_block_id, target.pk]},
+                     data=_over_capacity_data(exceeded))
         return current
 
     return run_in_transaction(locked)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aula.audit import services as audit
+from aula.events.models import Event
 from aula.registrations import emails, queries
 from aula.registrations.models import (
     Registration,
@@ -19,6 +20,8 @@ from aula.registrations.services.capacity import (
     _choices,
     _fill_free_places,
     _lock_event,
+    _over_capacity_data,
+    _room_or_refuse,
     _session_counters,
     run_in_transaction,
 )
@@ -26,7 +29,7 @@ from aula.registrations.services.capacity import (
 Status = Registration.Status
 
 CONFIRMED_BY_HAND = audit.action("registration.confirmed_by_hand",
-                                 _("Confirmed a held place by hand"))
+                                 _("Confirmed a registrant by hand"))
 EMAIL_RESENT = audit.action("registration.email_resent",
                             _("Sent a registrant's e-mail again"))
 
@@ -78,11 +81,14 @@ def confirm_email(token: str, *, now: datetime | None = None) -> Registration | 
 
 
 def confirm_by_hand(
-    registration: Registration, *, actor, via: str = "", now: datetime | None = None
+    registration: Registration, *, actor, via: str = "", now: datetime | None = None,
+    over_capacity: bool = False,
 ) -> Registration:
-    """The organiser confirms a held place for the registrant (who told them the address is
-    right): as if the registrant had followed the link. Refused (``RegistrationError``) for
-    anyone not holding a place waiting for confirmation."""
+    """The organiser confirms the registrant (who told them the address is right): a held place
+    as if the registrant had followed the link; someone on the waiting list gets a confirmed
+    place straight away, where there is room (``NoPlace``/``SessionFull`` otherwise) or
+    knowingly over the capacity (``over_capacity``, recorded in the audit entry). Refused
+    (``RegistrationError``) for anyone confirmed or cancelled already."""
     now = now or timezone.now()
     registration = Registration.objects.select_related("event", "event__project").get(
         pk=registration.pk
@@ -92,20 +98,50 @@ def confirm_by_hand(
     attachment = emails.calendar_attachment(registration, event)
 
     def locked():
-        _lock_event(event.pk)
+        counter = _lock_event(event.pk)
         status = Registration.objects.filter(pk=registration.pk).values_list(
             "status", flat=True
         ).first()
-        if status != Status.HELD:
-            raise RegistrationError(
-                _("Only a place held until the address is confirmed can be confirmed by hand.")
+        exceeded = []
+        if status == Status.HELD:
+            confirmed = _confirm_locked(registration, event, options, attachment, now)
+        elif status == Status.WAITING:
+            if counter.event.is_past(now) or counter.event.status != Event.Status.PUBLISHED:
+                raise RegistrationError(_("The event is over or not open."))
+            confirmed, exceeded = _confirm_waiting(
+                registration.pk, event, counter, attachment, now, over_capacity
             )
-        confirmed = _confirm_locked(registration, event, options, attachment, now)
+        else:
+            raise RegistrationError(
+                _("Only someone on the waiting list or holding a place until the address is "
+                  "confirmed can be confirmed by hand.")
+            )
         audit.record(actor, CONFIRMED_BY_HAND, confirmed, event=event, via=via,
-                     changes={"status": [Status.HELD, confirmed.status]})
+                     changes={"status": [status, confirmed.status]},
+                     data=_over_capacity_data(exceeded))
         return confirmed
 
     return run_in_transaction(locked)
+
+
+def _confirm_waiting(registration_id, event, counter, attachment, now, over_capacity):
+    """A place, confirmed, for someone on the waiting list (under the lock)."""
+    current = Registration.objects.get(pk=registration_id)
+    current.event = event
+    choices = _choices(current)
+    sessions = _session_counters(event.pk, [choice.block_id for choice in choices])
+    exceeded = _room_or_refuse(counter, sessions.values(), over_capacity)
+    current.status = Status.CONFIRMED
+    current.confirmed_at = now
+    current.email_confirmed_at = current.email_confirmed_at or now
+    current.hold_expires_at = current.waiting_since = None
+    current.save(update_fields=[
+        "status", "confirmed_at", "email_confirmed_at", "hold_expires_at", "waiting_since"
+    ])
+    _adjust(counter, sessions.values(), +1)
+    emails.queue("promotion", current, event, blocks=[choice.block for choice in choices],
+                 attachments=[attachment])
+    return current, exceeded
 
 
 def resend_confirmation(registration: Registration, *, actor, via: str = "") -> str:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.dispatch import Signal
@@ -30,7 +31,7 @@ from aula.registrations.services.capacity import (
     _withdraw,
     run_in_transaction,
 )
-from aula.registrations.services.validation import clean_answers
+from aula.registrations.services.validation import clean_answers, normalise_email
 
 Status = Registration.Status
 
@@ -40,7 +41,7 @@ ERASED = audit.action("registration.erased", _("Erased a registrant's personal d
 
 # Personal fields: the audit log says they changed, never what they were or became.
 PERSONAL_FIELDS = (
-    "first_name", "family_name", "organisation", "job_title", "time_zone", "answers",
+    "email", "first_name", "family_name", "organisation", "job_title", "time_zone", "answers",
 )
 
 # --- Corrections --------------------------------------------------------------------------------
@@ -59,13 +60,16 @@ def update_details(
     registration: Registration, data: Mapping, *, actor=None, via: str = "",
     now: datetime | None = None,
 ) -> Registration:
-    """The registrant (or the organiser for them) corrects their details, answers and consents
-    (not the address: it is the key of the registration). Raises ``ValidationError``; nothing is
-    stored then. The audit entry names the fields that changed; personal ones without values."""
+    """The registrant (or the organiser for them) corrects their details, answers and consents;
+    the organiser may also correct the address (``data["email"]``: one registration per address
+    and event, checked under the event's lock). Raises ``ValidationError``; nothing is stored
+    then. The audit entry names the fields that changed; personal ones without values."""
     now = now or timezone.now()
-    before = audit.snapshot(registration, UPDATED_FIELDS)
+    before = audit.snapshot(registration, (*UPDATED_FIELDS, "email"))
     if registration.anonymised_at:
         raise RegistrationError(_("This registration has been erased."))
+    new_email = normalise_email(data["email"]) if "email" in data else registration.email
+    email_changed = new_email != registration.email
     for name in EDITABLE_FIELDS:
         if name in data:
             value = data[name]
@@ -86,6 +90,13 @@ def update_details(
         if consent in data and bool(data[consent]) != getattr(registration, consent):
             setattr(registration, consent, bool(data[consent]))
             setattr(registration, f"{consent}_at", now if data[consent] else None)
+    if email_changed:
+        try:
+            validate_email(new_email)
+        except ValidationError:
+            errors["email"] = [ValidationError(_("Enter a valid e-mail address."))]
+        else:
+            registration.email = new_email
     try:
         registration.full_clean(
             exclude=["event", "token", "privacy_notice", "status", "email"],
@@ -97,15 +108,34 @@ def update_details(
         registration.refresh_from_db()
         raise ValidationError(errors)
     changes = audit.changes_between(
-        before, audit.snapshot(registration, UPDATED_FIELDS), personal=PERSONAL_FIELDS
+        before, audit.snapshot(registration, (*UPDATED_FIELDS, "email")),
+        personal=PERSONAL_FIELDS,
     )
 
     def write():
-        registration.save(update_fields=list(UPDATED_FIELDS))
+        fields = list(UPDATED_FIELDS)
+        if email_changed:
+            # Under the lock, as every registration of the event is written: no one can take
+            # the address between the check and the save.
+            _lock_event(registration.event_id)
+            taken = Registration.objects.filter(
+                event_id=registration.event_id, email=new_email
+            ).exclude(pk=registration.pk)
+            if taken.exists():
+                raise ValidationError({"email": _(
+                    "This address already has a registration for the event (perhaps a "
+                    "cancelled one)."
+                )})
+            fields.append("email")
+        registration.save(update_fields=fields)
         if changes:
             audit.record(actor, DETAILS_UPDATED, registration, via=via, changes=changes)
 
-    run_in_transaction(write)
+    try:
+        run_in_transaction(write)
+    except ValidationError:
+        registration.refresh_from_db()
+        raise
     return registration
 
 

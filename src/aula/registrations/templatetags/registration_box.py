@@ -39,7 +39,8 @@ def registration_box(context, event):
         box.update(
             places_left=left,
             full=left == 0,
-            sessions=_sessions(event, language, waiting=left == 0 and options.waiting_list),
+            # A full session has its own waiting list whenever the event has one.
+            sessions=_sessions(event, language, waiting=options.waiting_list),
             waiting_list=options.waiting_list,
             register_url=reverse(
                 "registrations:register",
