@@ -16,7 +16,7 @@ from aula.console.registrant_forms import sign_upload
 from aula.messaging.models import OutboxMessage
 from aula.registrations import imports as registrant_services
 from aula.registrations import services
-from aula.registrations.models import Question, Registration
+from aula.registrations.models import Question, Registration, RegistrationOptions
 from tests.console.test_registrants import bulk, url
 from tests.factories import make_event, organiser
 from tests.registrations.factories import make_question, make_slot, person
@@ -232,6 +232,8 @@ def test_the_mapping_step_shows_the_columns_and_takes_the_organisers_choice(
 
 
 def test_xlsx_end_to_end_with_a_full_session_failing_in_the_preview(client, event, editor):
+    # Without a waiting list a full session refuses (with one, the row would wait for it).
+    RegistrationOptions.objects.update_or_create(event=event, defaults={"waiting_list": False})
     full, free = make_slot(event, 1, None)
     services.register(event, person(100, sessions=[full.pk]))
     content = xlsx([
@@ -343,6 +345,7 @@ def test_the_preview_page_has_a_bounded_number_of_queries(
 ):
     make_question(event, Question.Kind.MULTIPLE_CHOICE, label={"en": "Topics"},
                   choices=[{"key": "art", "label": {"en": "Art"}}])
+    RegistrationOptions.objects.update_or_create(event=event, defaults={"waiting_list": False})
     workshop, _other = make_slot(event, 20, None)
     services.register(event, person(100, sessions=[workshop.pk]))
     text = "\n".join([f"{HEADER},sessions,Topics"] + [

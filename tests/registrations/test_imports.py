@@ -137,7 +137,7 @@ def rows_choosing(*sessions, start=1):
 
 
 def test_the_preview_counts_session_places_row_by_row_and_the_import_stores_no_failing_row():
-    event = make_event(capacity=None)
+    event = make_event(capacity=None, options={"waiting_list": False})
     small, large = make_slot(event, 2, None)
     services.register(event, person(100, sessions=[small.pk]))  # one of two places left
     content = rows_choosing(small, large, small, large)
@@ -157,6 +157,17 @@ def test_the_preview_counts_session_places_row_by_row_and_the_import_stores_no_f
     assert entry.data == {"rows": 4, "imported": 3, "rejected": 1, "confirmed": 3, "held": 0,
                           "waiting": 0}
     assert AuditEntry.objects.filter(action="registration.added", actor=actor).count() == 3
+
+
+def test_a_full_session_sends_its_row_to_the_sessions_waiting_list():
+    event = make_event(capacity=None)  # the waiting list is on
+    small, large = make_slot(event, 1, None)
+    services.register(event, person(100, sessions=[small.pk]))
+    content = rows_choosing(small, large)
+    assert outcomes(imports.parse(event, content)) == [(True, "On the waiting list"),
+                                                      (True, "Confirmed")]
+    imports.run_import(event, content, actor=organiser("editor", event.project))
+    assert Registration.objects.get(email="p1@example.org").status == "waiting"
 
 
 def test_a_full_event_sends_rows_to_the_waiting_list_or_rejects_them_without_one():
