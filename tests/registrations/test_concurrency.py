@@ -17,6 +17,7 @@ from aula.registrations import services
 from aula.registrations.models import CapacityCounter, Registration, SessionChoice
 from aula.registrations.services import Result, capacity
 from tests.factories import make_event
+from tests.registrations.conftest import NO_OPT_IN
 from tests.registrations.factories import make_slot, person
 
 Status = Registration.Status
@@ -53,7 +54,7 @@ def statuses(event) -> dict:
 
 
 def test_200_registrations_for_50_places():
-    event = make_event(capacity=50)
+    event = make_event(options=NO_OPT_IN, capacity=50)
     outcomes = in_threads(lambda n: services.register(event, person(n)), range(200))
     results = [outcome.result for outcome in outcomes]
     assert results.count(Result.CONFIRMED) == 50
@@ -70,7 +71,7 @@ def test_200_registrations_for_50_places():
 
 
 def test_a_parallel_session_is_never_overbooked():
-    event = make_event(capacity=100)
+    event = make_event(options=NO_OPT_IN, capacity=100)
     a, b = make_slot(event, 10, 10)
     outcomes = in_threads(
         lambda n: services.register(event, person(n, sessions=[a.pk if n % 4 else b.pk])),
@@ -85,7 +86,7 @@ def test_a_parallel_session_is_never_overbooked():
 
 
 def test_cancellations_and_registrations_at_once_keep_the_count_exact():
-    event = make_event(capacity=50)
+    event = make_event(options=NO_OPT_IN, capacity=50)
     in_threads(lambda n: services.register(event, person(n)), range(80))
     leaving = list(Registration.objects.filter(status=Status.CONFIRMED)[:20])
 
@@ -106,7 +107,7 @@ def test_cancellations_and_registrations_at_once_keep_the_count_exact():
 
 
 def test_the_same_address_many_times_at_once_is_one_registration():
-    event = make_event(capacity=50)
+    event = make_event(options=NO_OPT_IN, capacity=50)
     outcomes = in_threads(lambda n: services.register(event, person(1)), range(30))
     assert Registration.objects.filter(event=event).count() == 1
     assert counter(event) == 1
@@ -162,7 +163,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 def test_200_http_registrations_for_50_places(live_server, settings):
     settings.AULA_REGISTRATION_MIN_FILL_SECONDS = 0
     settings.AULA_REGISTRATION_RATE_LIMIT = ""
-    event = make_event(capacity=50)
+    event = make_event(options=NO_OPT_IN, capacity=50)
     path = reverse(
         "registrations:register", kwargs={"project": event.project.slug, "event": event.slug}
     )
@@ -204,7 +205,7 @@ def test_200_http_registrations_for_50_places(live_server, settings):
 def test_overlapping_reminder_ticks_send_each_reminder_once():
     from datetime import timedelta
 
-    event = make_event(capacity=100)
+    event = make_event(options=NO_OPT_IN, capacity=100)
     start = event.starts_at
     in_threads(lambda n: services.register(event, person(n), now=start - timedelta(days=3)),
                range(40))
@@ -218,7 +219,7 @@ def test_overlapping_reminder_ticks_send_each_reminder_once():
 def test_a_retried_cancellation_counts_once(monkeypatch):
     from django.db import OperationalError
 
-    event = make_event(capacity=1)
+    event = make_event(options=NO_OPT_IN, capacity=1)
     services.register(event, person(1))
     original = capacity._adjust
     failures = []
@@ -244,7 +245,7 @@ def test_a_retried_registration_starts_afresh(monkeypatch):
 
     from django.db import OperationalError
 
-    event = make_event(capacity=1)
+    event = make_event(options=NO_OPT_IN, capacity=1)
     original = capacity.emails.send
     failures = []
 
@@ -285,7 +286,7 @@ def test_registrations_racing_capacity_cuts_never_overbook(round_):
     each of them (on PostgreSQL, read after the lock, not joined to the locking statement)."""
     from django.core.exceptions import ValidationError
 
-    event = make_event(capacity=40)
+    event = make_event(options=NO_OPT_IN, capacity=40)
 
     def job(item):
         kind, value = item

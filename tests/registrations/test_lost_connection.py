@@ -21,6 +21,7 @@ from aula.registrations import services
 from aula.registrations.models import CapacityCounter, Registration
 from aula.registrations.services import capacity
 from tests.factories import make_event
+from tests.registrations.conftest import NO_OPT_IN
 from tests.registrations.factories import person
 from tests.registrations.test_concurrency import NoRedirect, in_threads
 
@@ -42,7 +43,7 @@ LOST = "terminating connection due to administrator command"
 
 
 def test_a_registration_whose_connection_died_is_stored_once_on_a_new_connection(monkeypatch):
-    event = make_event(capacity=10)
+    event = make_event(options=NO_OPT_IN, capacity=10)
     real = capacity._register_locked
     calls = []
     closed = []

@@ -27,7 +27,13 @@ from aula.core import pagecache, timefmt
 from aula.events.calendar import calendar_filename, event_calendar
 from aula.registrations import display, queries, ratelimit, services
 from aula.registrations.emails import has_join_link
-from aula.registrations.forms import DetailsForm, RegistrationForm, SessionsForm, started_token
+from aula.registrations.forms import (
+    DetailsForm,
+    RegistrationForm,
+    SessionsForm,
+    checked_token,
+    started_token,
+)
 from aula.registrations.models import Registration
 from aula.registrations.services import Result
 
@@ -108,9 +114,12 @@ def register(request, project, event):
             response["Retry-After"] = str(retry_after)
             return response
         form = RegistrationForm(request.POST, **form_kwargs)
-        if form.is_bot():
-            # The same page a person gets, and nothing stored.
-            return _thanks_redirect(event, _expected_result(event, options, places_left))
+        if form.needs_check() and form.is_valid():
+            # Sent back as a bot would (autofill does too): nothing stored yet, and no "thank
+            # you" either; a person sends the details once more from the check page.
+            return _check_page(request, form, {
+                **context, "options": options, "event_has_room": event_has_room,
+            })
         if form.is_valid():
             try:
                 outcome = services.register(
@@ -185,10 +194,16 @@ def _closed(request, context, reason: Result):
     return render(request, "registrations/closed.html", context)
 
 
-def _expected_result(event, options, places_left) -> Result:
-    if places_left is None or places_left > 0:
-        return Result.HELD if options.double_opt_in else Result.CONFIRMED
-    return Result.WAITING
+def _check_page(request, form, context):
+    """The "check and send" page: what the person entered, carried in hidden fields with a
+    fresh signed time; sending it registers them through the same path as the form."""
+    context.update({
+        "form": form,
+        "summary": form.summary(),
+        "checked_token": checked_token(),
+        "again": form.is_second_step(),
+    })
+    return render(request, "registrations/check.html", context)
 
 
 def _thanks_redirect(event, result: Result):
