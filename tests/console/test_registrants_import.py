@@ -29,7 +29,8 @@ HEADER = "email,first_name,family_name,organisation,organisation_type,country"
 
 @pytest.fixture
 def event(db):
-    return make_event()
+    # These tests are about places: registrants need not confirm their address (on by default).
+    return make_event(options={"double_opt_in": False})
 
 
 @pytest.fixture
