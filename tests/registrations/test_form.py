@@ -373,3 +373,24 @@ def test_rate_setting_format():
     assert parse_rate("") is None and parse_rate("0/1m") is None
     with pytest.raises(ImproperlyConfigured):
         parse_rate("lots")
+
+
+def test_the_check_page_does_not_query_per_field(client, settings, django_assert_max_num_queries):
+    settings.AULA_REGISTRATION_MIN_FILL_SECONDS = 3
+
+    def check_page_queries(questions, slots):
+        event = make_event(options={"double_opt_in": False})
+        for _ in range(questions):
+            make_question(event, kind=Question.Kind.SINGLE_CHOICE, required=False, choices=[
+                {"key": "a", "label": {"en": "A"}}, {"key": "b", "label": {"en": "B"}},
+            ])
+        for n in range(slots):
+            make_slot(event, 10, 10, offset_hours=n)
+        fields = client.get(url(event)).context["form"].fields
+        choices = {key: field.choices[0][0] for key, field in fields.items()
+                   if key.startswith("slot_")}
+        with django_assert_max_num_queries(6) as counted:
+            assert is_check_page(post(client, event, started=started(seconds_ago=0), **choices))
+        return len(counted.captured_queries)
+
+    assert check_page_queries(5, 3) == check_page_queries(1, 1)
