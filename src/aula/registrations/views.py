@@ -203,7 +203,9 @@ def _check_page(request, form, context):
         "checked_token": checked_token(),
         "again": form.is_second_step(),
     })
-    return render(request, "registrations/check.html", context)
+    response = render(request, "registrations/check.html", context)
+    add_never_cache_headers(response)  # it shows what the person typed
+    return response
 
 
 def _thanks_redirect(event, result: Result):
