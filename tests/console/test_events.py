@@ -1,6 +1,7 @@
 """The console's event pages: create, edit in the event's zone, agenda, registration settings,
 questions, privacy notice, publish, unpublish and cancel."""
 
+import re
 import zoneinfo
 from datetime import datetime, timedelta
 
@@ -95,6 +96,12 @@ def test_new_event_page_and_creation_in_the_given_zone(client):
     assert response.status_code == 302
     assert response["Location"] == reverse("console:event_edit", kwargs={"event_id": event.pk})
     assert event.status == Event.Status.DRAFT and event.slug == "spring-seminar"
+    # Registrants of a new event confirm their address (the organiser may turn it off).
+    assert RegistrationOptions.for_event(event).double_opt_in is True
+    settings_page = client.get(
+        reverse("console:event_registration", kwargs={"event_id": event.pk})
+    ).content.decode()
+    assert re.search(r'<input[^>]*name="options-double_opt_in"[^>]*checked', settings_page)
     assert event.starts_at == datetime(2030, 5, 2, 9, 30, tzinfo=zoneinfo.ZoneInfo(
         "America/New_York"))
     # The title is escaped wherever it shows.
@@ -563,6 +570,7 @@ def test_raising_the_capacity_gives_the_waiting_list_places(
     editor, event, django_capture_on_commit_callbacks
 ):
     Event.objects.filter(pk=event.pk).update(capacity=1)
+    RegistrationOptions.objects.create(event=event, double_opt_in=False)  # places, not addresses
     event.refresh_from_db()
     for n in (1, 2, 3):
         registrations.register(event, person(n))

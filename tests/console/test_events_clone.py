@@ -102,6 +102,15 @@ def test_clone_copies_content_agenda_options_and_questions_at_the_new_date(sourc
     assert entry.changes["starts_at"] == [None, copy.starts_at.astimezone(UTC).isoformat()]
 
 
+def test_a_clone_asks_registrants_to_confirm_unless_its_source_said_not():
+    without_options = make_event()
+    copy = event_rules.clone_event(without_options, actor=None, starts_on=date(2030, 7, 2))
+    assert RegistrationOptions.for_event(copy).double_opt_in is True
+    turned_off = make_event(options={"double_opt_in": False})
+    copy = event_rules.clone_event(turned_off, actor=None, starts_on=date(2030, 7, 2))
+    assert RegistrationOptions.objects.get(event=copy).double_opt_in is False  # their choice
+
+
 def test_clone_page(client, source):
     user = get_user_model().objects.create_user("ed", password="pw-long-enough-1")
     Membership.objects.create(user=user, project=source.project, role=Role.EDITOR)

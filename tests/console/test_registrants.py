@@ -65,7 +65,8 @@ def url(name, event, registration=None, **kwargs):
 
 @pytest.fixture
 def event(db):
-    return make_event()
+    # These tests are about places: registrants need not confirm their address (on by default).
+    return make_event(options={"double_opt_in": False})
 
 
 @pytest.fixture
@@ -308,8 +309,8 @@ def test_adding_refuses_a_registered_address_and_needs_the_privacy_confirmation(
 def test_cancel_promote_and_resend(client, event, editor):
     event.capacity = 1
     event.save()
-    RegistrationOptions.objects.create(
-        event=event, promotion=RegistrationOptions.Promotion.MANUAL
+    RegistrationOptions.objects.filter(event=event).update(
+        promotion=RegistrationOptions.Promotion.MANUAL
     )
     first = services.register(event, person(1)).registration
     second = services.register(event, person(2)).registration

@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def event(db):
-    return make_event(capacity=1)
+    # These tests are about places: registrants need not confirm their address (on by default).
+    return make_event(capacity=1, options={"double_opt_in": False})
 
 
 @pytest.fixture
@@ -49,7 +50,7 @@ def test_cancel_and_promote_by_hand_are_recorded(client, event, editor):
 
 
 def test_promote_by_hand(client, editor):
-    event = make_event(capacity=1, options={"promotion": "manual"})
+    event = make_event(capacity=1, options={"promotion": "manual", "double_opt_in": False})
     services.register(event, person(1))
     waiting = services.register(event, person(2)).registration
     services.change_event_capacity(event, 2, actor=None)

@@ -36,7 +36,8 @@ def own_var_dir(settings, tmp_path):
 
 @pytest.fixture
 def event(db):
-    return make_event()
+    # These tests are about places: registrants need not confirm their address (on by default).
+    return make_event(options={"double_opt_in": False})
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from django.utils import timezone
 from aula.demo import seminar
 from aula.events.models import AgendaBlock, AgendaItem, Event, ItemRole, Person, check_agenda
 from aula.projects.models import Partner, Project
-from aula.registrations.models import PrivacyNotice
+from aula.registrations.models import PrivacyNotice, RegistrationOptions
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +115,15 @@ def test_event():
     assert event.host_partner.organisation.startswith("Vytautas Magnus University")
     assert event.host_partner.city == "Kaunas"
     event.full_clean()
+    # Registrants confirm their address, as in every new event.
+    assert RegistrationOptions.for_event(event).double_opt_in is True
+
+
+def test_a_demo_from_before_double_opt_in_by_default_gets_it():
+    load()
+    RegistrationOptions.objects.filter(event=the_event()).update(double_opt_in=False)
+    load()
+    assert RegistrationOptions.objects.get(event=the_event()).double_opt_in is True
 
 
 def test_contact_person():

@@ -8,6 +8,7 @@ from aula.audit.models import AuditEntry
 from aula.registrations import services
 from aula.registrations.models import PrivacyNotice, Question, Registration, RegistrationOptions
 from tests.factories import make_event
+from tests.registrations.conftest import NO_OPT_IN
 from tests.registrations.factories import make_question, make_slot, person
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def test_admin_pages_render_without_the_token(admin_client):
 
 
 def test_admin_actions_go_through_the_services(admin_client):
-    event = make_event(capacity=1, options={"promotion": "manual"})
+    event = make_event(capacity=1, options={"double_opt_in": False, "promotion": "manual"})
     first = services.register(event, person(1)).registration
     second = services.register(event, person(2)).registration
     url = reverse("admin:registrations_registration_changelist")
@@ -136,7 +137,7 @@ def test_options_saved_in_the_admin_are_audited(admin_client):
 
 
 def test_status_and_sessions_are_not_edited_in_the_admin(admin_client):
-    event = make_event(capacity=5)
+    event = make_event(options=NO_OPT_IN, capacity=5)
     a, b = make_slot(event, 5, 5)
     registration = services.register(event, person(sessions=[a.pk])).registration
     page = admin_client.get(change_url("registration", registration)).content.decode()

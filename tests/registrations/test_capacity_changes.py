@@ -13,6 +13,7 @@ from aula.registrations.models import CapacityCounter, Registration
 from aula.registrations.services import Result
 from tests import factories
 from tests.factories import make_event
+from tests.registrations.conftest import NO_OPT_IN
 from tests.registrations.factories import make_slot, person
 
 Status = Registration.Status
@@ -57,7 +58,7 @@ def test_held_places_count_as_taken(organiser):
 
 
 def test_raising_the_capacity_fills_the_new_places_at_once(organiser):
-    event = make_event(capacity=1)
+    event = make_event(options=NO_OPT_IN, capacity=1)
     for n in range(4):
         services.register(event, person(n))
     promoted = services.change_event_capacity(event, 3, actor=organiser)
@@ -105,7 +106,7 @@ def test_a_session_is_never_cut_below_the_places_taken_in_it(organiser):
 
 
 def test_raising_a_session_lets_its_waiting_list_move_up(organiser):
-    event = make_event(capacity=1)
+    event = make_event(options=NO_OPT_IN, capacity=1)
     (a,) = make_slot(event, 1)
     services.register(event, person(1, sessions=[a.pk]))
     waiting = services.register(event, person(2, sessions=[a.pk])).registration
@@ -148,7 +149,7 @@ def test_the_agenda_signal_refuses_a_cut_below_the_places_taken():
 def test_the_agenda_signal_fills_a_raised_session_after_commit(
     django_capture_on_commit_callbacks,
 ):
-    event = make_event(capacity=1)
+    event = make_event(options=NO_OPT_IN, capacity=1)
     (a,) = make_slot(event, 1)
     services.register(event, person(1, sessions=[a.pk]))
     waiting = services.register(event, person(2, sessions=[a.pk])).registration

@@ -8,6 +8,7 @@ from aula.registrations import services
 from aula.registrations.models import CapacityCounter, Registration, SessionChoice
 from aula.registrations.services import Result, capacity
 from tests.factories import make_event
+from tests.registrations.conftest import NO_OPT_IN
 from tests.registrations.factories import make_slot, person
 from tests.registrations.live import in_threads, open_registration_form
 
@@ -27,7 +28,7 @@ def statuses(event) -> dict:
 
 
 def test_200_registrations_for_50_places():
-    event = make_event(capacity=50)
+    event = make_event(options=NO_OPT_IN, capacity=50)
     outcomes = in_threads(lambda n: services.register(event, person(n)), range(200))
     results = [outcome.result for outcome in outcomes]
     assert results.count(Result.CONFIRMED) == 50
@@ -46,7 +47,7 @@ def test_200_registrations_for_50_places():
 @pytest.mark.parametrize("waiting_list", [False, True])
 def test_a_parallel_session_is_never_overbooked(waiting_list):
     """Without a waiting list the others are refused; with one, they wait for their session."""
-    event = make_event(capacity=100, options={"waiting_list": waiting_list})
+    event = make_event(capacity=100, options={**NO_OPT_IN, "waiting_list": waiting_list})
     a, b = make_slot(event, 10, 10)
     outcomes = in_threads(
         lambda n: services.register(event, person(n, sessions=[a.pk if n % 4 else b.pk])),
@@ -63,7 +64,7 @@ def test_a_parallel_session_is_never_overbooked(waiting_list):
 
 
 def test_cancellations_and_registrations_at_once_keep_the_count_exact():
-    event = make_event(capacity=50)
+    event = make_event(options=NO_OPT_IN, capacity=50)
     in_threads(lambda n: services.register(event, person(n)), range(80))
     leaving = list(Registration.objects.filter(status=Status.CONFIRMED)[:20])
 
@@ -84,7 +85,7 @@ def test_cancellations_and_registrations_at_once_keep_the_count_exact():
 
 
 def test_the_same_address_many_times_at_once_is_one_registration():
-    event = make_event(capacity=50)
+    event = make_event(options=NO_OPT_IN, capacity=50)
     outcomes = in_threads(lambda n: services.register(event, person(1)), range(30))
     assert Registration.objects.filter(event=event).count() == 1
     assert counter(event) == 1
@@ -133,7 +134,7 @@ def test_a_transaction_the_database_gave_up_on_is_tried_again():
 
 
 def test_200_http_registrations_for_50_places(live_server, settings):
-    event = make_event(capacity=50)
+    event = make_event(options=NO_OPT_IN, capacity=50)
     form = open_registration_form(live_server, settings, event)
 
     answers = in_threads(form.post, range(200), max_workers=16)
@@ -148,7 +149,7 @@ def test_200_http_registrations_for_50_places(live_server, settings):
 def test_overlapping_reminder_ticks_send_each_reminder_once():
     from datetime import timedelta
 
-    event = make_event(capacity=100)
+    event = make_event(options=NO_OPT_IN, capacity=100)
     start = event.starts_at
     in_threads(lambda n: services.register(event, person(n), now=start - timedelta(days=3)),
                range(40))
@@ -162,7 +163,7 @@ def test_overlapping_reminder_ticks_send_each_reminder_once():
 def test_a_retried_cancellation_counts_once(monkeypatch):
     from django.db import OperationalError
 
-    event = make_event(capacity=1)
+    event = make_event(options=NO_OPT_IN, capacity=1)
     services.register(event, person(1))
     original = capacity._adjust
     failures = []
@@ -188,7 +189,7 @@ def test_a_retried_registration_starts_afresh(monkeypatch):
 
     from django.db import OperationalError
 
-    event = make_event(capacity=1)
+    event = make_event(options=NO_OPT_IN, capacity=1)
     original = capacity.emails.send
     failures = []
 
@@ -229,7 +230,7 @@ def test_registrations_racing_capacity_cuts_never_overbook(round_):
     each of them (on PostgreSQL, read after the lock, not joined to the locking statement)."""
     from django.core.exceptions import ValidationError
 
-    event = make_event(capacity=40)
+    event = make_event(options=NO_OPT_IN, capacity=40)
 
     def job(item):
         kind, value = item
@@ -259,7 +260,7 @@ def test_registrations_racing_session_cuts_never_overbook_the_session():
     from aula.events import services as event_services
     from aula.events.models import AgendaBlock
 
-    event = make_event(capacity=200, options={"waiting_list": False})
+    event = make_event(capacity=200, options={**NO_OPT_IN, "waiting_list": False})
     a, b = make_slot(event, 30, 200)
 
     def agenda_save(capacity):
@@ -297,7 +298,7 @@ def test_registrations_racing_session_cuts_never_overbook_the_session():
 
 
 def test_moves_into_a_session_racing_registrations_never_overbook_it():
-    event = make_event(capacity=200)
+    event = make_event(options=NO_OPT_IN, capacity=200)
     a, b = make_slot(event, 10, 100)
     movers = [services.register(event, person(n, sessions=[b.pk])).registration
               for n in range(30)]
@@ -329,7 +330,7 @@ def test_moves_into_a_session_racing_registrations_never_overbook_it():
 def test_a_bulk_move_racing_registrations_never_overbooks_the_session():
     from tests.factories import organiser
 
-    event = make_event(capacity=200)
+    event = make_event(options=NO_OPT_IN, capacity=200)
     a, b = make_slot(event, 8, 100)
     movers = [services.register(event, person(n, sessions=[b.pk])).registration
               for n in range(20)]

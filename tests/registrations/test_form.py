@@ -3,6 +3,7 @@
 import re
 import time
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.core import signing
@@ -11,8 +12,8 @@ from django.utils import timezone
 
 from aula.events.models import Event
 from aula.messaging.models import OutboxMessage
-from aula.registrations import services
-from aula.registrations.forms import STARTED_SALT
+from aula.registrations import queries, services
+from aula.registrations.forms import CHECKED_SALT, STARTED_SALT
 from aula.registrations.models import PrivacyNotice, Question, Registration
 from tests.factories import MEETING_URL, make_event
 from tests.registrations.factories import make_question, make_slot, person
@@ -265,21 +266,99 @@ def test_entered_values_are_kept_and_escaped_after_an_error(client, event):
 # --- Abuse ------------------------------------------------------------------------------------
 
 
-def test_honeypot_gets_the_thank_you_page_and_stores_nothing(client, event):
+def hidden_fields(html: str) -> dict:
+    """What a browser sends from the page's form (its hidden fields; a list when repeated)."""
+    fields = {}
+    for tag in re.findall(r'<input[^>]*type="hidden"[^>]*>', html):
+        name = re.search(r'name="([^"]*)"', tag).group(1)
+        value = re.search(r'value="([^"]*)"', tag)
+        value = unescape(value.group(1)) if value else ""
+        fields.setdefault(name, []).append(value)
+    return {name: values[0] if len(values) == 1 else values for name, values in fields.items()}
+
+
+def checked(seconds_ago=5):
+    return signing.dumps(time.time() - seconds_ago, salt=CHECKED_SALT)
+
+
+def is_check_page(response) -> bool:
+    return response.status_code == 200 and "Check your details" in response.content.decode()
+
+
+def test_honeypot_gets_the_check_page_never_a_thank_you(client, event):
     response = post(client, event, website="http://spam.example")
-    assert response.status_code == 302 and "thanks" in response["Location"]
+    assert is_check_page(response)
+    # A bot fills the honeypot of the check page too: again the check page, and nothing stored.
+    again = client.post(url(event), {**hidden_fields(response.content.decode()),
+                                     "checked": checked(), "website": "http://spam.example"})
+    assert is_check_page(again) and "not registered yet" in again.content.decode()
     assert not Registration.objects.exists() and not OutboxMessage.objects.exists()
 
 
-def test_too_fast_gets_the_thank_you_page_and_stores_nothing(client, event, settings):
+def test_too_fast_gets_the_check_page_and_registers_once_sent_from_it(client, settings):
+    event = make_event(options={"double_opt_in": False})
+    (session,) = make_slot(event, 10)
+    question = make_question(event, kind=Question.Kind.MULTIPLE_CHOICE, choices=[
+        {"key": "a", "label": {"en": "Option <a>"}}, {"key": "b", "label": {"en": "Option B"}},
+    ])
+    slot_key = next(key for key in client.get(url(event)).context["form"].fields
+                    if key.startswith("slot_"))
     settings.AULA_REGISTRATION_MIN_FILL_SECONDS = 3
-    response = post(client, event, started=started(seconds_ago=1))
-    assert response.status_code == 302 and "thanks" in response["Location"]
+    response = post(client, event, started=started(seconds_ago=1),
+                    organisation='Asociația "Creativ" & Co', **{slot_key: str(session.pk)},
+                    **{f"q_{question.pk}": ["a", "b"]}, consent_newsletter="on")
+    html = response.content.decode()
+    assert is_check_page(response) and "thanks" not in response.get("Location", "")
+    assert not Registration.objects.exists() and not OutboxMessage.objects.exists()
+    # What they entered, in words and escaped, carried in hidden fields with a fresh token.
+    assert "person1@example.org" in html and "Romania" in html and "Option &lt;a&gt;" in html
+    assert "Asociația &quot;Creativ&quot; &amp; Co" in html and "Workshop A" in html
+    fields = hidden_fields(html)
+    assert fields[f"q_{question.pk}"] == ["a", "b"] and "started" not in fields
+    # Sent back at once, as a script would: not registered, not thanked.
+    at_once = client.post(url(event), fields)
+    assert is_check_page(at_once) and not Registration.objects.exists()
+    # A forged or stale token is no better.
+    for token in ("forged", signing.dumps(time.time() - 3 * 3600, salt=CHECKED_SALT)):
+        assert is_check_page(client.post(url(event), {**fields, "checked": token}))
     assert not Registration.objects.exists()
-    response = post(client, event, started="forged")
-    assert response.status_code == 302 and not Registration.objects.exists()
-    response = post(client, event, started=started(seconds_ago=5))
-    assert response.status_code == 302 and Registration.objects.count() == 1
+    # A person reads the page and sends it: registered through the normal path, once.
+    response = client.post(url(event), {**fields, "checked": checked()})
+    assert response.status_code == 302 and "result=confirmed" in response["Location"]
+    registration = Registration.objects.get()
+    assert registration.organisation == 'Asociația "Creativ" & Co'
+    assert list(registration.session_choices.values_list("block_id", flat=True)) == [session.pk]
+    assert registration.answers == {str(question.pk): ["a", "b"]}
+    assert registration.consent_newsletter and not registration.consent_recording
+    assert OutboxMessage.objects.count() == 1
+    # The same page sent again registers nobody twice.
+    client.post(url(event), {**fields, "checked": checked()})
+    assert Registration.objects.count() == 1
+
+
+def test_the_check_page_keeps_the_waiting_list_and_double_opt_in(client, settings):
+    settings.AULA_REGISTRATION_MIN_FILL_SECONDS = 3
+    event = make_event(capacity=1)  # double opt-in: the default
+    response = post(client, event, started=started(seconds_ago=0))
+    assert is_check_page(response) and "Confirm and register" in response.content.decode()
+    response = client.post(url(event), {**hidden_fields(response.content.decode()),
+                                        "checked": checked()})
+    assert "result=held" in response["Location"]
+    assert Registration.objects.get().status == Registration.Status.HELD
+    response = post(client, event, n=2, started=started(seconds_ago=0))
+    html = response.content.decode()
+    assert is_check_page(response) and "Confirm and join the waiting list" in html
+    response = client.post(url(event), {**hidden_fields(html), "checked": checked()})
+    assert "result=waiting" in response["Location"]
+    assert Registration.objects.get(email="person2@example.org").status == "waiting"
+    assert queries.places_taken(event) == 1
+
+
+def test_an_invalid_too_fast_form_shows_its_errors(client, event, settings):
+    settings.AULA_REGISTRATION_MIN_FILL_SECONDS = 3
+    response = post(client, event, started=started(seconds_ago=0), email="bad")
+    assert response.status_code == 400 and not is_check_page(response)
+    assert not Registration.objects.exists()
 
 
 def test_rate_limit_per_address(client, event, settings):
@@ -317,3 +396,24 @@ def test_rate_setting_format():
     assert parse_rate("") is None and parse_rate("0/1m") is None
     with pytest.raises(ImproperlyConfigured):
         parse_rate("lots")
+
+
+def test_the_check_page_does_not_query_per_field(client, settings, django_assert_max_num_queries):
+    settings.AULA_REGISTRATION_MIN_FILL_SECONDS = 3
+
+    def check_page_queries(questions, slots):
+        event = make_event(options={"double_opt_in": False})
+        for _ in range(questions):
+            make_question(event, kind=Question.Kind.SINGLE_CHOICE, required=False, choices=[
+                {"key": "a", "label": {"en": "A"}}, {"key": "b", "label": {"en": "B"}},
+            ])
+        for n in range(slots):
+            make_slot(event, 10, 10, offset_hours=n)
+        fields = client.get(url(event)).context["form"].fields
+        choices = {key: field.choices[0][0] for key, field in fields.items()
+                   if key.startswith("slot_")}
+        with django_assert_max_num_queries(6) as counted:
+            assert is_check_page(post(client, event, started=started(seconds_ago=0), **choices))
+        return len(counted.captured_queries)
+
+    assert check_page_queries(5, 3) == check_page_queries(1, 1)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from aula.registrations import services
 from aula.registrations.models import Registration
 from tests.factories import MEETING_URL, make_event
+from tests.registrations.conftest import NO_OPT_IN
 from tests.registrations.factories import person
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +62,7 @@ def test_before_the_window_a_countdown_in_both_zones(client, registration):
 
 
 def test_the_window_follows_the_events_setting(client):
-    event = make_event(options={"join_opens_minutes_before": 5})
+    event = make_event(options={"double_opt_in": False, "join_opens_minutes_before": 5})
     registration = services.register(event, person()).registration
     with time_machine.travel(event.starts_at - timedelta(minutes=10), tick=False):
         assert client.get(join_link(registration)).status_code == 200
@@ -111,7 +112,7 @@ def test_shown_in_the_registrants_language(client):
 
 
 def test_no_meeting_address_yet(client):
-    event = make_event(meeting_url="")
+    event = make_event(options=NO_OPT_IN, meeting_url="")
     registration = services.register(event, person()).registration
     with time_machine.travel(event.starts_at, tick=False):
         response = client.post(join_link(registration))

@@ -16,6 +16,7 @@ from aula.registrations import services
 from aula.registrations.models import CapacityCounter, Registration
 from aula.registrations.services import capacity
 from tests.factories import make_event
+from tests.registrations.conftest import NO_OPT_IN
 from tests.registrations.factories import person
 from tests.registrations.live import in_threads, open_registration_form
 
@@ -36,7 +37,7 @@ LOST = "terminating connection due to administrator command"
 
 
 def test_a_registration_whose_connection_died_is_stored_once_on_a_new_connection(monkeypatch):
-    event = make_event(capacity=10)
+    event = make_event(options=NO_OPT_IN, capacity=10)
     real = capacity._register_locked
     calls = []
     closed = []
@@ -67,7 +68,7 @@ def test_a_registration_whose_connection_died_is_stored_once_on_a_new_connection
 
 
 def test_a_lost_connection_is_retried_only_once(monkeypatch):
-    event = make_event(capacity=10)
+    event = make_event(options=NO_OPT_IN, capacity=10)
     calls = []
 
     def always_dies(*args, **kwargs):
@@ -170,7 +171,7 @@ def check_stored_once(event, accepted_emails, capacity_):
 
 def test_registrations_while_backends_are_killed_are_each_stored_once(caplog):
     needs_postgresql()
-    event = make_event(capacity=60)
+    event = make_event(options=NO_OPT_IN, capacity=60)
     spare = connection.cursor().connection.info.backend_pid
     killer = Killer(spare)
     answered = []
@@ -200,7 +201,7 @@ def test_registrations_while_backends_are_killed_are_each_stored_once(caplog):
 
 def test_http_registrations_while_backends_are_killed_never_answer_500(live_server, settings):
     needs_postgresql()
-    event = make_event(capacity=50)
+    event = make_event(options=NO_OPT_IN, capacity=50)
     form = open_registration_form(live_server, settings, event)
 
     spare = connection.cursor().connection.info.backend_pid

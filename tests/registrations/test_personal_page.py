@@ -10,6 +10,7 @@ from django.utils import translation
 from aula.registrations import services
 from aula.registrations.models import Registration
 from tests.factories import MEETING_URL, make_event
+from tests.registrations.conftest import NO_OPT_IN
 from tests.registrations.factories import make_question, make_slot, person
 
 Status = Registration.Status
@@ -100,7 +101,7 @@ def test_switch_session_where_there_is_room(client, event):
 
 
 def test_cancel_needs_a_confirmation_step_and_promotes_the_next(client):
-    event = make_event(capacity=1)
+    event = make_event(options=NO_OPT_IN, capacity=1)
     registration = services.register(event, person(1)).registration
     waiting = services.register(event, person(2)).registration
     page = client.get(link(registration, "cancel"))

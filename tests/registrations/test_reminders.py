@@ -16,6 +16,7 @@ from aula.messaging.models import OutboxMessage
 from aula.registrations import emails, services
 from aula.registrations.models import Registration, ReminderSent
 from tests.factories import make_event
+from tests.registrations.conftest import NO_OPT_IN
 from tests.registrations.factories import make_slot, person
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +87,7 @@ def test_a_reminder_across_the_change_to_summer_time_is_due_in_real_hours(
     starts = local_start.replace(tzinfo=VILNIUS)
     event = make_event(
         starts_at=starts, ends_at=starts + timedelta(hours=3), time_zone="Europe/Vilnius",
-        options={"reminder_offsets_minutes": offsets},
+        options={"double_opt_in": False, "reminder_offsets_minutes": offsets},
     )
     services.register(event, person(1), now=starts - timedelta(days=10))
     assert starts - due_utc == timedelta(minutes=offsets[0])
@@ -161,7 +162,7 @@ def test_who_registered_after_a_reminder_time_gets_that_one_not_late_but_the_nex
 
 def test_a_tick_does_not_query_per_registrant(django_assert_max_num_queries):
     def queries_for(registrants: int) -> int:
-        event = make_event(capacity=None)
+        event = make_event(options=NO_OPT_IN, capacity=None)
         a, b = make_slot(event, None, None)
         start = event.starts_at
         for n in range(registrants):

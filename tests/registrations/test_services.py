@@ -19,6 +19,7 @@ from aula.registrations.models import (
 )
 from aula.registrations.services import Result, capacity, personal
 from tests.factories import MEETING_URL, make_event
+from tests.registrations.conftest import NO_OPT_IN
 from tests.registrations.factories import make_question, make_slot, person
 
 Status = Registration.Status
@@ -41,12 +42,12 @@ def register_many(event, count, start=1, **fields):
 # --- Models and reads -------------------------------------------------------------------------
 
 
-def test_options_default_without_a_row(event):
-    options = queries.options_for(event)
+def test_options_default_without_a_row(db):
+    options = queries.options_for(make_event())
     assert options.pk is None
     assert options.waiting_list is True
     assert options.promotion == RegistrationOptions.Promotion.AUTOMATIC
-    assert options.double_opt_in is False
+    assert options.double_opt_in is True  # registrants confirm their address unless told not
     assert options.hold_hours == 48
     assert options.join_opens_minutes_before == 30
     assert options.reminder_offsets_minutes == [1440, 60]
@@ -164,7 +165,7 @@ def test_full_event_without_waiting_list_refuses_and_stores_nothing():
 
 
 def test_no_capacity_means_no_limit():
-    event = make_event(capacity=None)
+    event = make_event(options=NO_OPT_IN, capacity=None)
     outcomes = register_many(event, 5)
     assert all(o.result == Result.CONFIRMED for o in outcomes)
     assert taken(event) == 5
@@ -191,7 +192,8 @@ def test_refusals_store_nothing(fields, result):
 
 def test_registration_is_open_until_the_end_when_no_closing_time_is_set():
     now = timezone.now()
-    event = make_event(starts_at=now - timedelta(minutes=10), ends_at=now + timedelta(hours=1))
+    event = make_event(options=NO_OPT_IN, starts_at=now - timedelta(minutes=10),
+                       ends_at=now + timedelta(hours=1))
     assert services.register(event, person()).result == Result.CONFIRMED
 
 
@@ -561,7 +563,7 @@ def test_promotion_respects_session_capacity(event):
 
 
 def test_manual_promotion():
-    event = make_event(capacity=1, options={"promotion": "manual"})
+    event = make_event(capacity=1, options={"double_opt_in": False, "promotion": "manual"})
     first, second = (o.registration for o in register_many(event, 2))
     with pytest.raises(services.NoPlace):
         services.promote(second)
@@ -808,7 +810,7 @@ def test_no_reminder_for_a_confirmation_fresher_than_the_reminder_time(event):
 
 
 def test_reminder_offsets_follow_the_options():
-    event = make_event(options={"reminder_offsets_minutes": [120]})
+    event = make_event(options={"double_opt_in": False, "reminder_offsets_minutes": [120]})
     start = event.starts_at
     services.register(event, person(1), now=start - timedelta(days=2))
     assert services.send_due_reminders(now=start - timedelta(hours=23)) == 0

@@ -158,13 +158,16 @@ def test_one_reminder_horizon_everywhere(event):
     assert setup.parse_reminders("60 days") == [REMINDER_MAX_MINUTES]
     with pytest.raises(ValidationError):
         setup.parse_reminders(f"{REMINDER_MAX_MINUTES + 1}")
-    options = RegistrationOptions(event=event, reminder_offsets_minutes=[REMINDER_MAX_MINUTES])
+    options = RegistrationOptions.for_event(event)
+    options.reminder_offsets_minutes = [REMINDER_MAX_MINUTES]
     options.full_clean()
     options.reminder_offsets_minutes = [REMINDER_MAX_MINUTES + 1]
     with pytest.raises(ValidationError):
         options.full_clean()
     # A reminder at the horizon is sent when its time comes.
-    RegistrationOptions.objects.create(event=event, reminder_offsets_minutes=[REMINDER_MAX_MINUTES])
+    RegistrationOptions.objects.filter(event=event).update(
+        reminder_offsets_minutes=[REMINDER_MAX_MINUTES]
+    )
     start = event.starts_at
     services.register(event, person(), now=start - timedelta(minutes=REMINDER_MAX_MINUTES + 60))
     assert services.send_due_reminders(now=start - timedelta(minutes=REMINDER_MAX_MINUTES)) == 1
@@ -189,5 +192,5 @@ def test_settings_refused_store_nothing(event, organiser):
         setup.save_registration_settings(event, options, actor=organiser)
     event.refresh_from_db()
     assert event.capacity == 50 and event.registration_closes_at is None
-    assert not RegistrationOptions.objects.filter(event=event).exists()
+    assert RegistrationOptions.objects.get(event=event).hold_hours == 48
     assert actions() == []

@@ -39,7 +39,7 @@ EVENT_TIME = "Monday, 29 March 2027, 10:00–13:00 (Europe/Vilnius, EEST, UTC+03
 def spring_event():
     return make_event(
         starts_at=STARTS, ends_at=STARTS + timedelta(hours=3), time_zone="Europe/Vilnius",
-        options={"reminder_offsets_minutes": [1440]},
+        options={"double_opt_in": False, "reminder_offsets_minutes": [1440]},
     )
 
 

@@ -49,7 +49,7 @@ def sent_by(results) -> int:
 
 
 def test_a_registrations_email_is_delivered_once_by_the_worker(queue):
-    event = make_event(capacity=2)
+    event = make_event(capacity=2, options={"double_opt_in": False})
     for n in range(3):
         services.register(event, person(n))
     # Written with each registration; a delivery is enqueued after the first commit, and while
@@ -126,7 +126,8 @@ def backoff_passes():
 
 def test_the_schedulers_tick_sends_each_reminder_once(queue):
     start = timezone.now() + timedelta(hours=2)  # the one-day reminder is due, not the hour's
-    event = make_event(capacity=10, starts_at=start, ends_at=start + timedelta(hours=3))
+    event = make_event(capacity=10, starts_at=start, ends_at=start + timedelta(hours=3),
+                       options={"double_opt_in": False})
     for n in range(3):
         services.register(event, person(n), now=start - timedelta(days=3))
     services.cancel(Registration.objects.get(email="person2@example.org"))

@@ -11,12 +11,12 @@ The page is rendered in the site's style when that needs no database, else as pl
 import logging
 import sys
 
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from django.views import defaults
 
 logger = logging.getLogger(__name__)
 
@@ -118,9 +118,28 @@ class DatabaseUnavailableMiddleware:
 
 def server_error(request):
     """``handler500``: a database fault raised outside a view (by a middleware: the session
-    saved, the fast lane) still answers the 503 page; any other error Django's own 500."""
+    saved, the fast lane) still answers the 503 page; any other error the site's 500 page."""
     exception = sys.exc_info()[1]
     if isinstance(exception, (OperationalError, InterfaceError)):
         close_broken_connections()
         return unavailable_page(request)
-    return defaults.server_error(request)
+    return server_error_page(request)
+
+
+def server_error_page(request) -> HttpResponse:
+    """The 500 page in the site's style and the visitor's language. Rendered with the request
+    in its context but without the context processors (as Django's own 500 page), so that it
+    needs no database; plain HTML if even that fails."""
+    try:
+        body = render_to_string(
+            "500.html", {"request": request, "AULA_BASE_URL": settings.AULA_BASE_URL}
+        )
+    except Exception:
+        logger.exception("The server error page fell back to plain HTML")
+        body = PLAIN_PAGE.format(
+            lang=escape(getattr(request, "LANGUAGE_CODE", "en")),
+            title=escape(_("Something went wrong")),
+            text=escape(_("An error on our side kept this page from opening. Please try "
+                          "again in a few minutes.")),
+        )
+    return HttpResponse(body, status=500)

@@ -21,7 +21,7 @@ from aula.demo import seminar
 from aula.events.models import AgendaBlock, AgendaItem, Event, ItemRole, Person, check_agenda
 from aula.events.services import record_event_change
 from aula.projects.models import Partner, Project
-from aula.registrations.models import PrivacyNotice
+from aula.registrations.models import PrivacyNotice, RegistrationOptions
 
 
 class DateMode(enum.Enum):
@@ -133,6 +133,7 @@ class Loader:
             event, event_changes = self.load_event(project, partners)
             self.load_agenda(event, people)
             self.load_privacy_notice(project, partners[seminar.HOST_PARTNER])
+            self.load_registration_options(event)
             # Raises the calendar sequence and tells registrants when the demo is redated.
             record_event_change(event, event_changes)
         self.result.project = project
@@ -220,6 +221,14 @@ class Loader:
         ).first() or PrivacyNotice(project=project, version=seminar.PRIVACY_NOTICE_VERSION)
         self.sync(notice, {"text": seminar.PRIVACY_NOTICE, "controller": controller},
                   "privacy notice")
+
+    def load_registration_options(self, event: Event) -> None:
+        """Said outright rather than left to the defaults: a demo from before double opt-in
+        became the default has a row that turns it off."""
+        options = RegistrationOptions.objects.filter(event=event).first() or RegistrationOptions(
+            event=event
+        )
+        self.sync(options, seminar.REGISTRATION_OPTIONS, "registration options")
 
     def load_agenda(self, event: Event, people: dict[str, Person]) -> None:
         tz = event.tz

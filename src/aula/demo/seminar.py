@@ -772,3 +772,7 @@ PRIVACY_NOTICE = {
         "privola, koju možete povući u bilo kojem trenutku."
     ),
 }
+
+
+# Registrants confirm their address by a link, as in every new event.
+REGISTRATION_OPTIONS = {"double_opt_in": True}

@@ -39,6 +39,15 @@ FIELD_TEMPLATE = "registrations/forms/field.html"
 STARTED_SALT = "aula.registrations.form-started"
 DEFAULT_MIN_FILL_SECONDS = 3
 HONEYPOT = "website"
+# The second step ("check and send") that a form sent back too fast gets: its own signed time,
+# so a first step's token cannot pass for it. A person reads the page for more than a second;
+# after two hours the page is stale (the places and the details may have changed).
+CHECKED_SALT = "aula.registrations.form-checked"
+CHECKED_FIELD = "checked"
+CHECK_MIN_SECONDS = 1
+CHECK_MAX_AGE = 2 * 3600
+# Not carried from the first step into the second one.
+STEP_FIELDS = ("started", HONEYPOT, CHECKED_FIELD)
 
 
 def min_fill_seconds() -> float:
@@ -89,6 +98,21 @@ def time_zone_names() -> tuple[str, ...]:
 def started_token() -> str:
     """When the form was handed out, signed: judged by ``RegistrationForm.is_bot``."""
     return signing.dumps(time.time(), salt=STARTED_SALT)
+
+
+def checked_token() -> str:
+    """When the "check and send" page was handed out, signed: judged by
+    ``RegistrationForm.passes_check``."""
+    return signing.dumps(time.time(), salt=CHECKED_SALT)
+
+
+def _signed_age(value, salt: str) -> float | None:
+    """Seconds since the signed moment ``value``; None when it is missing or forged."""
+    try:
+        moment = float(signing.loads(value or "", salt=salt))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    return time.time() - moment
 
 
 def optional(label):
@@ -343,16 +367,48 @@ class RegistrationForm(PersonForm):
     def slot_fields(self):
         return [self[slot.key] for slot in self.slots]
 
+    def _honeypot_filled(self) -> bool:
+        return bool((self.data.get(HONEYPOT) or "").strip())
+
     def is_bot(self) -> bool:
         """The honeypot is filled, or the form came back faster than a person fills it in (or
         without our signed start time). Judged on the raw data, before any validation."""
-        if (self.data.get(HONEYPOT) or "").strip():
+        if self._honeypot_filled():
             return True
-        try:
-            started = float(signing.loads(self.data.get("started") or "", salt=STARTED_SALT))
-        except (signing.BadSignature, TypeError, ValueError):
-            return True
-        return time.time() - started < min_fill_seconds()
+        age = _signed_age(self.data.get("started"), STARTED_SALT)
+        return age is None or age < min_fill_seconds()
+
+    def is_second_step(self) -> bool:
+        """Sent from the "check and send" page rather than from the form."""
+        return CHECKED_FIELD in self.data
+
+    def passes_check(self) -> bool:
+        """The "check and send" page came back from a person: its honeypot empty, its signed
+        time genuine, fresh and at least a moment old."""
+        if self._honeypot_filled():
+            return False
+        age = _signed_age(self.data.get(CHECKED_FIELD), CHECKED_SALT)
+        return age is not None and CHECK_MIN_SECONDS <= age <= CHECK_MAX_AGE
+
+    def needs_check(self) -> bool:
+        """Whether the submission must go (again) through the "check and send" page before
+        anything is stored: the form came back as a bot would send it (autofill does too), or
+        the check page came back so. Never a reason to tell anybody "thank you"."""
+        return not self.passes_check() if self.is_second_step() else self.is_bot()
+
+    def carried_fields(self):
+        """What the "check and send" page sends again, as hidden fields."""
+        return [self[name] for name in self.fields if name not in STEP_FIELDS]
+
+    def summary(self) -> list[tuple[str, str]]:
+        """(label, value in words) of what the person entered, in the page's order; after
+        ``is_valid()``."""
+        rows = []
+        for name, field in self.fields.items():
+            if name in STEP_FIELDS or isinstance(field.widget, forms.HiddenInput):
+                continue
+            rows.append((self[name].label, _in_words(field, self.cleaned_data.get(name))))
+        return rows
 
     def registration_data(self) -> RegistrationData:
         data = self.cleaned_data
@@ -373,6 +429,16 @@ class RegistrationForm(PersonForm):
                 field.widget.full |= block_ids
                 self.session_places.update({int(pk): session_places(0, False) for pk in block_ids})
                 self.add_error(slot.key, _("This session has just filled up. Choose another."))
+
+
+def _in_words(field, value) -> str:
+    if isinstance(field, forms.BooleanField):
+        return _("Yes") if value else _("No")
+    if isinstance(field, forms.ChoiceField):
+        names = {str(key): name for key, name in field.choices}
+        values = value if isinstance(value, list | tuple) else [value]
+        return ", ".join(str(names.get(str(v), v)) for v in values if v not in (None, ""))
+    return str(value or "")
 
 
 class DetailsForm(PersonForm):

@@ -95,7 +95,7 @@ class RegistrationOptions(models.Model):
         default=Promotion.AUTOMATIC,
     )
     double_opt_in = models.BooleanField(
-        _("confirm e-mail addresses"), default=False,
+        _("confirm e-mail addresses"), default=True,
         help_text=_("Registrants confirm their address by a link; their place is held meanwhile."),
     )
     hold_hours = models.PositiveSmallIntegerField(

@@ -31,6 +31,7 @@ from aula.registrations.forms import (
     DetailsForm,
     RegistrationForm,
     SessionsForm,
+    checked_token,
     fill_session_places,
     started_token,
 )
@@ -117,9 +118,12 @@ def register(request, project, event):
             response["Retry-After"] = str(retry_after)
             return response
         form = RegistrationForm(request.POST, **form_kwargs)
-        if form.is_bot():
-            # The same page a person gets, and nothing stored.
-            return _thanks_redirect(event, _expected_result(event, options, places_left))
+        if form.needs_check() and form.is_valid():
+            # Sent back as a bot would (autofill does too): nothing stored yet, and no "thank
+            # you" either; a person sends the details once more from the check page.
+            return _check_page(request, form, {
+                **context, "options": options, "event_has_room": event_has_room,
+            })
         if form.is_valid():
             try:
                 outcome = services.register(
@@ -196,10 +200,18 @@ def _closed(request, context, reason: Result):
     return render(request, "registrations/closed.html", context)
 
 
-def _expected_result(event, options, places_left) -> Result:
-    if places_left is None or places_left > 0:
-        return Result.HELD if options.double_opt_in else Result.CONFIRMED
-    return Result.WAITING
+def _check_page(request, form, context):
+    """The "check and send" page: what the person entered, carried in hidden fields with a
+    fresh signed time; sending it registers them through the same path as the form."""
+    context.update({
+        "form": form,
+        "summary": form.summary(),
+        "checked_token": checked_token(),
+        "again": form.is_second_step(),
+    })
+    response = render(request, "registrations/check.html", context)
+    add_never_cache_headers(response)  # it shows what the person typed
+    return response
 
 
 def _thanks_redirect(event, result: Result, *, session_full: bool = False):
