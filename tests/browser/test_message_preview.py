@@ -1,0 +1,34 @@
+"""The preview of a message to registrants shows the e-mail, as HTML, inside its frame."""
+
+import pytest
+from playwright.sync_api import expect
+
+from aula.campaigns import services
+from aula.console.models import Role
+from tests.factories import PASSWORD, make_event, make_project, make_registration, organiser
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_preview_frame_shows_the_email(page, live_server):
+    event = make_event(make_project(), title={"en": "Resilience seminar"})
+    make_registration(event, first_name="Ștefan", family_name="O'Brien")
+    campaign = services.compose(
+        event, actor=None, group="all", subject={"en": "News for {first_name}"},
+        body={"en": 'Dear {first_name} "{family_name}",\n\n<b>see</b> you & {join_link}'},
+    )
+    organiser("lavinia", event.project, Role.EDITOR)
+
+    page.goto(f"{live_server.url}/en/console/")
+    page.get_by_label("Username").fill("lavinia")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{live_server.url}/en/console/e/{event.pk}/messages/{campaign.pk}/")
+
+    frame = page.frame_locator("iframe").first
+    expect(frame.locator("body")).to_contain_text('Dear Ștefan "O\'Brien",')
+    # The organiser's markup is text in the e-mail, not markup.
+    expect(frame.locator("body")).to_contain_text("<b>see</b> you &")
+    expect(frame.locator("b")).to_have_count(0)
+    expect(frame.locator("p").first).to_have_css("font-family", "Arial, Helvetica, sans-serif")
+    expect(frame.locator("body")).to_contain_text("Resilience seminar")
