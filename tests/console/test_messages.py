@@ -55,6 +55,8 @@ def test_every_url_needs_a_login_a_membership_and_the_role(client, event):
         ("get", url("message_edit", event, campaign)),
         ("post", url("message_edit", event, campaign)),
         ("post", url("message_send", event, campaign)),
+        ("post", url("message_schedule", event, campaign)),
+        ("post", url("message_unschedule", event, campaign)),
     ]
     every = [("get", u) for u in reads] + writes
     for method, address in every:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from aula.campaigns import queries as campaigns
 from aula.campaigns.models import Campaign
 from aula.core.fields import TranslatedTextFormField
+from aula.console.event_forms import DateTimeInput
 from aula.core.timefmt import format_range
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
@@ -100,4 +101,16 @@ class CampaignForm(forms.Form):
         return {
             "group": campaign.group, "block": campaign.block_id,
             "subject": campaign.subject, "body": campaign.body,
+        }
+
+
+class ScheduleForm(forms.Form):
+    """When the scheduler sends a message: read in the event's zone (the view activates it)."""
+
+    send_at = forms.DateTimeField(label=_("Send at"), widget=DateTimeInput())
+
+    def __init__(self, *args, zone: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["send_at"].help_text = _("In %(zone)s time, the event's zone.") % {
+            "zone": zone
         }

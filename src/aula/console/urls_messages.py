@@ -19,4 +19,12 @@ urlpatterns = [
         "e/<int:event_id>/messages/<int:campaign_id>/send/", message_views.message_send,
         name="message_send",
     ),
+    path(
+        "e/<int:event_id>/messages/<int:campaign_id>/schedule/", message_views.message_schedule,
+        name="message_schedule",
+    ),
+    path(
+        "e/<int:event_id>/messages/<int:campaign_id>/unschedule/",
+        message_views.message_unschedule, name="message_unschedule",
+    ),
 ]
