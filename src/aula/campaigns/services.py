@@ -1,14 +1,14 @@
 """Messages from the organiser to a group of an event's registrants ("campaigns"): the writes.
 
 ``compose`` saves a draft, ``send`` starts sending it (``schedule`` has the scheduler's tick
-start it at a chosen moment, ``send_due``; ``unschedule`` makes it a draft again): a task (``tasks.queue_campaign``)
-writes one outbox message per recipient, batch by batch, each batch in one transaction. A
-message carries its campaign's and registration's ids, unique per pair, so a task that runs
-again (retried, or enqueued twice) skips whoever already has theirs: nobody gets the message
-twice. ``resume`` enqueues that task again for a campaign whose task was lost.
+start it at a chosen moment, ``send_due``; ``unschedule`` makes it a draft again): a task
+(``tasks.queue_campaign``) writes one outbox message per recipient, batch by batch, each batch
+in one transaction. A message carries its campaign's and registration's ids, unique per pair,
+so a task that runs again (retried, or enqueued twice) skips whoever already has theirs: nobody
+gets the message twice. ``resume`` enqueues that task again for a campaign whose task was lost.
 
-Composing, sending and resuming are organiser actions: each runs in one transaction with its
-audit entry (the group and the number of recipients; never their addresses).
+Composing, scheduling, sending and resuming are organiser actions: each runs in one
+transaction with its audit entry (the group and the number of recipients; never their addresses).
 """
 
 from collections.abc import Iterable

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from aula.campaigns import queries as campaigns
 from aula.campaigns.models import Campaign
-from aula.core.fields import TranslatedTextFormField
 from aula.console.event_forms import DateTimeInput
+from aula.core.fields import TranslatedTextFormField
 from aula.core.timefmt import format_range
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
