@@ -81,6 +81,23 @@ def context(registration: Registration, event: Event, blocks=()) -> dict:
     }
 
 
+def previous_times(registration: Registration, previous: dict | None) -> dict:
+    """The event's time before it moved (``previous``: starts_at, ends_at, time_zone), in the
+    zone it was in and in the registrant's own, for the "changed" e-mail."""
+    if not previous:
+        return {}
+    language = registration.language
+    own = display.own_zone(registration)
+    starts_at, ends_at = previous["starts_at"], previous["ends_at"]
+    return {
+        "previous_when_event": timefmt.format_range(
+            starts_at, ends_at, previous["time_zone"], language
+        ),
+        "previous_when_own": timefmt.format_range(starts_at, ends_at, own, language)
+        if own else "",
+    }
+
+
 @dataclass(frozen=True)
 class Prepared:
     """An e-mail rendered ahead of the transaction that sends it (see ``services.register``)."""
