@@ -17,14 +17,11 @@ from aula.messaging.services import (
     queue_templated_email,
     render_email,
 )
-from aula.registrations import display
+from aula.registrations import display, email_texts
 from aula.registrations.models import Registration
+from aula.registrations.placeholders import has_join_link
 
 TEMPLATE_DIR = "registrations/email/"
-
-
-def has_join_link(event: Event) -> bool:
-    return event.format != Event.Format.IN_PERSON
 
 
 def calendar_attachment(
@@ -111,7 +108,10 @@ def prepare(
     name: str, registration: Registration, event: Event, *, blocks=(), attachments=(), **extra
 ) -> Prepared:
     rendered = render_email(
-        TEMPLATE_DIR + name, {**context(registration, event, blocks), **extra},
+        TEMPLATE_DIR + name, {
+            **context(registration, event, blocks),
+            **email_texts.custom_context(name, registration, event), **extra,
+        },
         registration.language,
     )
     return Prepared(name, rendered, tuple(attachments))
@@ -149,7 +149,10 @@ def queue(
         return
     queue_templated_email(
         template=TEMPLATE_DIR + name,
-        context={**context(registration, event, blocks), **extra},
+        context={
+            **context(registration, event, blocks),
+            **email_texts.custom_context(name, registration, event), **extra,
+        },
         to=registration.email,
         language=registration.language,
         kind=f"registration_{name}",
