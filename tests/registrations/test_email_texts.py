@@ -140,3 +140,15 @@ def test_a_batch_reads_the_texts_once(event, django_assert_max_num_queries):
         make_registration(event)
     with django_assert_max_num_queries(12):
         assert services.notify_event_changed(event) == 5
+
+
+def test_the_next_event_copied_from_this_one_keeps_the_texts(event):
+    from datetime import date
+
+    from aula.events import services as event_services
+
+    save(event, "reminder", "ro", subject="Curând: {event_title}")
+    copy = event_services.clone_event(event, actor=None, starts_on=date(2031, 1, 5))
+    text = EmailText.objects.get(event=copy)
+    assert (text.kind, text.language, text.subject) == ("reminder", "ro", "Curând: {event_title}")
+    assert EmailText.objects.filter(event=event).count() == 1
