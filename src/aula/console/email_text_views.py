@@ -16,9 +16,10 @@ from aula.console.models import Role
 from aula.console.permissions import allows, event_for
 from aula.core.errors import ActionRefused
 from aula.registrations import email_texts, emails
-from aula.registrations.models import EmailText, Registration
+from aula.registrations.models import EmailText, FollowUp, Registration
 from aula.registrations.placeholders import PLACEHOLDERS
 from aula.registrations.services import email_texts as text_services
+from aula.registrations.services import followups
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
 
@@ -42,6 +43,18 @@ class EmailTextForm(forms.Form):
             for problem in text_services.text_problems(cleaned["subject"], cleaned["body"]):
                 self.add_error(None, problem)
         return cleaned
+
+
+class FollowUpsForm(forms.Form):
+    kinds = forms.MultipleChoiceField(
+        label=gettext_lazy("After the event"), choices=FollowUp.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy(
+            "Sent once to each registrant, only after the event was held: the survey "
+            "invitation once the survey is open, the certificate notice to those who got one, "
+            "the materials notice once a material is published."
+        ),
+    )
 
 
 def _kind_and_language(kind: str, language: str):
@@ -74,9 +87,27 @@ def email_texts_list(request, event_id):
         ]}
         for kind, label in EmailText.Kind.choices
     ]
+    follow_ups = FollowUpsForm(initial={"kinds": sorted(followups.switched_on(event))})
     return render(request, "console/email_texts/list.html", _context(
-        event, role, rows=rows, languages=settings.LANGUAGES,
+        event, role, rows=rows, languages=settings.LANGUAGES, follow_ups=follow_ups,
     ))
+
+
+@login_required
+@require_POST
+def follow_ups_save(request, event_id):
+    event, _role = event_for(request.user, event_id, Role.EDITOR)
+    form = FollowUpsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose among the e-mails offered."))
+        return redirect("console:email_texts", event_id=event.pk)
+    try:
+        followups.set_follow_ups(event, actor=request.user, kinds=form.cleaned_data["kinds"])
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("The e-mails after the event are saved."))
+    return redirect("console:email_texts", event_id=event.pk)
 
 
 def _sample_registrant(event, language: str) -> Registration:

@@ -29,6 +29,9 @@ urlpatterns = [
     ),
     path("e/<int:event_id>/emails/", email_text_views.email_texts_list, name="email_texts"),
     path(
+        "e/<int:event_id>/emails/after/", email_text_views.follow_ups_save, name="follow_ups",
+    ),
+    path(
         "e/<int:event_id>/emails/<str:kind>/<str:language>/", email_text_views.email_text_edit,
         name="email_text",
     ),

@@ -478,3 +478,46 @@ class EmailText(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id}: {self.kind} ({self.language})"
+
+
+class FollowUp(models.TextChoices):
+    """The e-mails after a held event that the organiser switches on per event."""
+
+    SURVEY = "survey", _("Invitation to the feedback survey")
+    CERTIFICATE = "certificate", _("Your certificate is ready")
+    MATERIALS = "materials", _("The materials are online")
+
+
+class FollowUpSwitch(models.Model):
+    """Follow-up ``kind`` is switched on for ``event`` (no row: off)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="follow_ups")
+    kind = models.CharField(max_length=16, choices=FollowUp.choices)
+    switched_on_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "kind"], name="follow_up_switch_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.kind}"
+
+
+class FollowUpSent(models.Model):
+    """Follow-up ``kind`` was queued for ``registration``: the unique pair makes a second one
+    impossible, whichever tick or action tries."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="follow_ups_sent"
+    )
+    kind = models.CharField(max_length=16, choices=FollowUp.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "kind"], name="follow_up_sent_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id}: {self.kind}"

@@ -9,6 +9,7 @@
   sending again the e-mail that says where someone stands.
 * ``reminders`` — reminders before the start (the scheduler's tick).
 * ``email_texts`` — the organiser's own texts of the automatic e-mails.
+* ``followups`` — the e-mails after a held event the organiser switches on (each sent once).
 * ``notify`` — e-mails to everyone registered when the event moved or was cancelled.
 * ``personal`` — the registrant's personal data: correcting, erasing, exporting; the join link's
   count.
