@@ -97,3 +97,41 @@ def test_pages_take_a_bounded_number_of_queries(editor, event, django_assert_max
         editor.get(url("email_texts", event))
     with django_assert_max_num_queries(12):
         editor.get(url("email_text", event, "reminder", "en"))
+
+
+# --- E-mails after the event -------------------------------------------------------------------
+
+
+def test_the_organiser_switches_follow_ups_on_and_off(editor, event):
+    from aula.registrations.services import followups
+
+    page = editor.get(url("email_texts", event)).content.decode()
+    assert "Invitation to the feedback survey" in page and 'name="kinds"' in page
+    response = editor.post(url("follow_ups", event), {"kinds": ["survey", "certificate"]})
+    assert response.status_code == 302
+    assert followups.switched_on(event) == {"survey", "certificate"}
+    entry = AuditEntry.objects.get(action="follow_ups.switched")
+    assert entry.actor.username == "editor"
+    assert entry.changes == {"survey": [False, True], "certificate": [False, True]}
+    page = editor.get(url("email_texts", event)).content.decode()
+    assert 'value="survey" id="id_kinds_0" checked' in page
+    editor.post(url("follow_ups", event), {})
+    assert followups.switched_on(event) == set()
+
+
+def test_bad_follow_up_input_stores_nothing(editor, event):
+    response = editor.post(url("follow_ups", event), {"kinds": ["newsletter"]}, follow=True)
+    assert "Choose among the e-mails offered." in response.content.decode()
+    from aula.events.models import Event
+
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.CANCELLED)
+    response = editor.post(url("follow_ups", event), {"kinds": ["survey"]}, follow=True)
+    assert "The event is cancelled" in response.content.decode()
+    assert not AuditEntry.objects.filter(action="follow_ups.switched").exists()
+
+
+def test_a_viewer_sees_the_follow_ups_but_cannot_switch_them(client, event):
+    client.force_login(organiser("viewer", event.project, Role.VIEWER))
+    page = client.get(url("email_texts", event)).content.decode()
+    assert "Invitation to the feedback survey: off" in page
+    assert client.post(url("follow_ups", event), {"kinds": ["survey"]}).status_code == 403
