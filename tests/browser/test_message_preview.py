@@ -32,3 +32,34 @@ def test_the_preview_frame_shows_the_email(page, live_server):
     expect(frame.locator("b")).to_have_count(0)
     expect(frame.locator("p").first).to_have_css("font-family", "Arial, Helvetica, sans-serif")
     expect(frame.locator("body")).to_contain_text("Resilience seminar")
+
+
+def test_the_organiser_schedules_a_message_in_the_events_zone(page, live_server):
+    from aula.campaigns.models import Campaign
+    from tests.factories import utc
+
+    event = make_event(make_project(), title={"en": "Resilience seminar"},
+                       time_zone="Europe/Vilnius")
+    make_registration(event)
+    campaign = services.compose(event, actor=None, group="all", subject={"en": "Soon"},
+                                body={"en": "Dear {first_name}"})
+    organiser("lavinia", event.project, Role.EDITOR)
+    page.goto(f"{live_server.url}/en/console/")
+    page.get_by_label("Username").fill("lavinia")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{live_server.url}/en/console/e/{event.pk}/messages/{campaign.pk}/")
+    expect(page.get_by_text("In Europe/Vilnius time, the event's zone.")).to_be_visible()
+    page.get_by_label("Send at").fill("2031-01-15T09:30")
+    page.get_by_role("button", name="Schedule", exact=True).click()
+    expect(page.locator("body")).to_contain_text(
+        "Scheduled: the message will be sent on Wednesday, 15 January 2031, 09:30 "
+        "(Europe/Vilnius, EET, UTC+02:00)."
+    )
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.SCHEDULED
+    assert campaign.scheduled_for == utc(2031, 1, 15, 7, 30)
+    page.get_by_role("button", name="Do not send it at that time").click()
+    expect(page.locator("body")).to_contain_text("The message is a draft again")
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.DRAFT
