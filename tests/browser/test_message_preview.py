@@ -63,3 +63,27 @@ def test_the_organiser_schedules_a_message_in_the_events_zone(page, live_server)
     expect(page.locator("body")).to_contain_text("The message is a draft again")
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.DRAFT
+
+
+def test_the_organiser_edits_an_automatic_email_with_its_preview(page, live_server):
+    from aula.registrations.models import EmailText
+
+    event = make_event(make_project(), title={"en": "Resilience seminar"})
+    make_registration(event, first_name="Ștefan")
+    organiser("lavinia", event.project, Role.EDITOR)
+    page.goto(f"{live_server.url}/en/console/")
+    page.get_by_label("Username").fill("lavinia")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{live_server.url}/en/console/e/{event.pk}/")
+    page.get_by_role("link", name="Automatic e-mails").click()
+    page.get_by_role("row", name="Reminder before the start").get_by_role("link").first.click()
+    frame = page.frame_locator("iframe").first
+    expect(frame.locator("body")).to_contain_text("a reminder: Resilience seminar is coming up")
+    page.get_by_label("Opening").fill("Hello {first_name}, see you <soon>.")
+    page.get_by_role("button", name="Preview").click()
+    expect(frame.locator("body")).to_contain_text("Hello Ștefan, see you <soon>.")
+    assert not EmailText.objects.exists()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("row", name="Reminder before the start")).to_contain_text("edited")
+    assert EmailText.objects.get().body == "Hello {first_name}, see you <soon>."
