@@ -199,3 +199,25 @@ def test_a_viewer_cannot_schedule(client, event):
     assert client.post(url("message_unschedule", campaign)).status_code == 403
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.DRAFT
+
+
+def test_cancelling_the_event_takes_its_messages_off_the_schedule(
+    event, _now, django_capture_on_commit_callbacks
+):
+    from aula.events import lifecycle
+
+    make_registration(event)
+    campaign = services.schedule(draft(event), actor=None, when=utc(2030, 6, 1, 6))
+    editor = organiser("owner", event.project)
+    clear_audit_log()
+    lifecycle.cancel(event, actor=editor, reason="The venue flooded.")
+    campaign.refresh_from_db()
+    assert (campaign.status, campaign.scheduled_for) == (Campaign.Status.DRAFT, None)
+    entry = AuditEntry.objects.get(action=services.UNSCHEDULED)
+    assert entry.actor is None and entry.data == {"event_cancelled": True}
+    _now.move_to(utc(2030, 6, 2))
+    tick(django_capture_on_commit_callbacks)
+    assert not OutboxMessage.objects.filter(campaign_id=campaign.pk).exists()
+    with pytest.raises(ActionRefused, match="cancelled"):
+        services.schedule(campaign, actor=editor, when=utc(2030, 6, 3))
+    assert AuditEntry.objects.filter(action=services.SCHEDULED).count() == 0

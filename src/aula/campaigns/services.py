@@ -22,6 +22,7 @@ from aula.audit import services as audit
 from aula.campaigns import queries
 from aula.campaigns.models import Campaign
 from aula.core.errors import ActionRefused
+from aula.events.models import Event
 from aula.messaging.models import OutboxMessage
 from aula.messaging.services import OutgoingEmail, queue_emails
 
@@ -141,6 +142,8 @@ def schedule(campaign: Campaign, *, actor, when) -> Campaign:
         locked = Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
         if locked is None or locked.status not in UNSENT:
             raise CampaignError(gettext("This message has been sent and can no longer change."))
+        if Event.objects.filter(pk=campaign.event_id, status=Event.Status.CANCELLED).exists():
+            raise CampaignError(gettext("The event is cancelled: its messages are not scheduled."))
         before = locked.scheduled_for if locked.status == Campaign.Status.SCHEDULED else None
         Campaign.objects.filter(pk=campaign.pk).update(
             status=Campaign.Status.SCHEDULED, scheduled_for=when
@@ -169,6 +172,29 @@ def unschedule(campaign: Campaign, *, actor) -> Campaign:
         )
     campaign.refresh_from_db()
     return campaign
+
+
+def unschedule_for_cancelled_event(event) -> int:
+    """A cancelled event sends no scheduled message: each becomes a draft again, on the record
+    as done by Aula. Inside the cancellation's transaction (``events.services.event_cancelled``)."""
+    with transaction.atomic():
+        scheduled = list(Campaign.objects.select_for_update().filter(
+            event=event, status=Campaign.Status.SCHEDULED
+        ))
+        for campaign in scheduled:
+            Campaign.objects.filter(pk=campaign.pk).update(
+                status=Campaign.Status.DRAFT, scheduled_for=None
+            )
+            audit.record(
+                None, UNSCHEDULED, campaign, event=event,
+                changes={"scheduled_for": [campaign.scheduled_for, None]},
+                data={"event_cancelled": True},
+            )
+    return len(scheduled)
+
+
+def on_event_cancelled(sender, event, **kwargs) -> None:
+    unschedule_for_cancelled_event(event)
 
 
 def send_due(now=None) -> int:
