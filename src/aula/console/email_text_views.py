@@ -2,59 +2,25 @@
 reminder, changed, cancelled): which are Aula's and which the organiser's, editing one with a
 preview, and going back to Aula's."""
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from aula.console.message_forms import EmailTextForm, FollowUpsForm
 from aula.console.models import Role
 from aula.console.permissions import allows, event_for
 from aula.core.errors import ActionRefused
 from aula.registrations import email_texts, emails
-from aula.registrations.models import EmailText, FollowUp, Registration
+from aula.registrations.models import EmailText, Registration
 from aula.registrations.placeholders import PLACEHOLDERS
 from aula.registrations.services import email_texts as text_services
 from aula.registrations.services import followups
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
-
-
-class EmailTextForm(forms.Form):
-    subject = forms.CharField(
-        label=gettext_lazy("Subject"), max_length=text_services.SUBJECT_MAX_LENGTH
-    )
-    body = forms.CharField(
-        label=gettext_lazy("Opening"), max_length=text_services.BODY_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 8}), strip=True,
-        help_text=gettext_lazy(
-            "Plain text: a blank line starts a new paragraph. The time, sessions, links and "
-            "calendar file follow it in every e-mail."
-        ),
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if "subject" in cleaned and "body" in cleaned:
-            for problem in text_services.text_problems(cleaned["subject"], cleaned["body"]):
-                self.add_error(None, problem)
-        return cleaned
-
-
-class FollowUpsForm(forms.Form):
-    kinds = forms.MultipleChoiceField(
-        label=gettext_lazy("After the event"), choices=FollowUp.choices, required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=gettext_lazy(
-            "Sent once to each registrant, only after the event was held: the survey "
-            "invitation once the survey is open, the certificate notice to those who got one, "
-            "the materials notice once a material is published."
-        ),
-    )
 
 
 def _kind_and_language(kind: str, language: str):
