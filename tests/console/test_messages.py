@@ -55,6 +55,8 @@ def test_every_url_needs_a_login_a_membership_and_the_role(client, event):
         ("get", url("message_edit", event, campaign)),
         ("post", url("message_edit", event, campaign)),
         ("post", url("message_send", event, campaign)),
+        ("post", url("message_schedule", event, campaign)),
+        ("post", url("message_unschedule", event, campaign)),
     ]
     every = [("get", u) for u in reads] + writes
     for method, address in every:
@@ -254,3 +256,16 @@ def test_a_stalled_campaign_can_be_continued(editor, event, django_capture_on_co
     assert campaign.status == Campaign.Status.QUEUED
     assert OutboxMessage.objects.filter(campaign_id=campaign.pk).count() == 1
     assert AuditEntry.objects.get(action=services.RESUMED).actor.username == "editor"
+
+
+def test_the_preview_frame_holds_the_whole_email_escaped_into_its_attribute(editor, event):
+    make_registration(event, first_name="Ana", family_name='O"Brien')
+    campaign = draft(event, body={"en": 'Dear {first_name} {family_name}, <b>"see"</b> you'})
+    page = editor.get(url("message", event, campaign)).content.decode()
+    start = page.index('srcdoc="') + len('srcdoc="')
+    srcdoc = page[start:page.index('"', start)]
+    # The attribute holds the whole document (an unescaped quote would have cut it short).
+    assert srcdoc.startswith("&lt;!doctype html&gt;") and srcdoc.endswith("&lt;/html&gt;\n")
+    assert "<" not in srcdoc and '"' not in srcdoc
+    assert "O&amp;quot;Brien" in srcdoc  # escaped in the e-mail, then for the attribute
+    assert "&amp;lt;b&amp;gt;" in srcdoc

@@ -489,6 +489,12 @@ def test_moving_a_published_event_tells_each_registrant_once_with_the_new_calend
         ics = calendar_file(message)
         assert "METHOD:PUBLISH" in ics and "SEQUENCE:1" in ics
         assert f"DTSTART;TZID=Europe/Vilnius:{booked.local_start:%Y%m%dT110000}" in ics
+    # The e-mail gives the time before the move next to the new one.
+    english = next(m for m in notices if m.language == "en")
+    assert "It was: " in english.text_body and "10:00–13:00 (Europe/Vilnius" in (
+        english.text_body.split("It was: ")[1].split("\n")[0]
+    )
+    assert "11:00–14:00 (Europe/Vilnius" in english.text_body.split("It is now: ")[1]
     assert not outbox("event_cancelled")
 
 

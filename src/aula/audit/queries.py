@@ -37,6 +37,7 @@ GROUPS = {
     "feedback.": gettext_lazy("Feedback survey"),
     "certificates.": gettext_lazy("Certificates"),
     "campaign.": gettext_lazy("Messages to registrants"),
+    "emails": gettext_lazy("Automatic e-mails and e-mails after the event"),
     "announcement.": gettext_lazy("Announcement kit"),
     "member.": gettext_lazy("Project members"),
     "project": gettext_lazy("Project and partners"),
@@ -48,6 +49,7 @@ GROUPS = {
 SEVERAL_PREFIXES = {
     "setup": ("question.", "privacy_notice.", "registration_options.", "registration_window."),
     "project": ("project.", "partner."),
+    "emails": ("email_text.", "follow_ups."),
 }
 _GATHERED = tuple(prefix for prefixes in SEVERAL_PREFIXES.values() for prefix in prefixes)
 

@@ -26,6 +26,7 @@ class Campaign(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
         SENDING = "sending", _("Being queued")
         QUEUED = "queued", _("Queued")
 
@@ -48,6 +49,8 @@ class Campaign(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
+    # When the scheduler's tick sends a scheduled message (status SCHEDULED); kept once sent.
+    scheduled_for = models.DateTimeField(_("to be sent at"), null=True, blank=True)
     send_requested_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     queued_at = models.DateTimeField(_("all queued at"), null=True, blank=True)
     # Set when sending starts (the group as it was then), corrected once everything is queued.

@@ -10,6 +10,7 @@ class CertificatesConfig(AppConfig):
     def ready(self):
         from aula.certificates import services
         from aula.events.services import event_cancelled
+        from aula.messaging import periodic
         from aula.registrations.services import registration_erased
 
         # A cancelled event revokes its certificates, in the cancellation's transaction.
@@ -21,3 +22,5 @@ class CertificatesConfig(AppConfig):
             lambda sender, registration, **kwargs: services.forget_registration(registration),
             dispatch_uid="certificates.forget_registration", weak=False,
         )
+        # "Your certificate is ready" for certificates issued before it was switched on.
+        periodic.register(services.send_due_certificate_notices)

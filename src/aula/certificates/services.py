@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,7 +32,9 @@ from aula.core.errors import ActionRefused
 from aula.core.translation import localize
 from aula.events.lifecycle import require_after_seminar
 from aula.events.models import Event
-from aula.registrations.models import Registration
+from aula.registrations import display
+from aula.registrations.models import FollowUp, Registration
+from aula.registrations.services import followups
 
 RULE_SAVED = audit.action("certificates.rule_saved", gettext_lazy("Saved the certificate rule"))
 ISSUED = audit.action("certificates.issued", gettext_lazy("Issued certificates"))
@@ -131,7 +134,30 @@ def issue_all(event: Event, *, actor, now: datetime | None = None) -> Issued:
             "created": issued.created, "unchanged": issued.unchanged,
             "registrations": sorted(c.registration_id for c in new),
         })
+        # "Your certificate is ready", when the organiser switched it on: in this transaction.
+        send_certificate_notices(event)
     return issued
+
+
+def _certificate_link(registration: Registration) -> str:
+    with translation.override(registration.language):
+        return display.absolute(reverse("certificates:mine", kwargs={"token": registration.token}))
+
+
+def send_certificate_notices(event: Event) -> int:
+    """Tell the holders of the event's (unrevoked) certificates that theirs is ready, once
+    each, if the organiser switched it on (``registrations.services.followups``)."""
+    holders = Registration.objects.filter(
+        certificate__event=event, certificate__revoked_at__isnull=True,
+    ).order_by("id")
+    return followups.send_follow_up(event, FollowUp.CERTIFICATE, holders, _certificate_link)
+
+
+def send_due_certificate_notices() -> int:
+    """The scheduler's tick: certificates issued before the follow-up was switched on."""
+    return sum(
+        send_certificate_notices(event) for event in followups.events_due(FollowUp.CERTIFICATE)
+    )
 
 
 def _reissue(certificate: Certificate, event: Event, present: dict, now) -> dict:

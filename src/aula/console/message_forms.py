@@ -1,4 +1,5 @@
-"""The form an organiser writes a message to registrants with."""
+"""The forms of the messages area: a message to registrants, when to send it, the text of an
+automatic e-mail and the e-mails after the event."""
 
 from django import forms
 from django.conf import settings
@@ -7,8 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from aula.campaigns import queries as campaigns
 from aula.campaigns.models import Campaign
+from aula.console.event_forms import DateTimeInput
 from aula.core.fields import TranslatedTextFormField
 from aula.core.timefmt import format_range
+from aula.registrations.models import FollowUp
+from aula.registrations.services import email_texts as text_services
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
 SUBJECT_MAX_LENGTH = Campaign._meta.get_field("subject").text_max_length
@@ -101,3 +105,48 @@ class CampaignForm(forms.Form):
             "group": campaign.group, "block": campaign.block_id,
             "subject": campaign.subject, "body": campaign.body,
         }
+
+
+class ScheduleForm(forms.Form):
+    """When the scheduler sends a message: read in the event's zone (the view activates it)."""
+
+    send_at = forms.DateTimeField(label=_("Send at"), widget=DateTimeInput())
+
+    def __init__(self, *args, zone: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["send_at"].help_text = _("In %(zone)s time, the event's zone.") % {
+            "zone": zone
+        }
+
+
+class EmailTextForm(forms.Form):
+    subject = forms.CharField(
+        label=_("Subject"), max_length=text_services.SUBJECT_MAX_LENGTH
+    )
+    body = forms.CharField(
+        label=_("Opening"), max_length=text_services.BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}), strip=True,
+        help_text=_(
+            "Plain text: a blank line starts a new paragraph. The time, sessions, links and "
+            "calendar file follow it in every e-mail."
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if "subject" in cleaned and "body" in cleaned:
+            for problem in text_services.text_problems(cleaned["subject"], cleaned["body"]):
+                self.add_error(None, problem)
+        return cleaned
+
+
+class FollowUpsForm(forms.Form):
+    kinds = forms.MultipleChoiceField(
+        label=_("After the event"), choices=FollowUp.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Sent once to each registrant, only after the event was held: the survey "
+            "invitation once the survey is open, the certificate notice to those who got one, "
+            "the materials notice once a material is published."
+        ),
+    )

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,9 +13,10 @@ from django.views.decorators.http import require_POST
 from aula.campaigns import queries as campaigns
 from aula.campaigns import services as campaign_services
 from aula.campaigns.models import Campaign
-from aula.console.message_forms import CampaignForm
+from aula.console.message_forms import CampaignForm, ScheduleForm
 from aula.console.models import Role
 from aula.console.permissions import allows, event_for
+from aula.core import timefmt
 from aula.core.errors import ActionRefused
 
 LOG_PAGE_SIZE = 25
@@ -57,7 +59,7 @@ def message_new(request, event_id):
 def message_edit(request, event_id, campaign_id):
     event, role = event_for(request.user, event_id, Role.EDITOR)
     campaign = _campaign(event, campaign_id)
-    if campaign.status != Campaign.Status.DRAFT:
+    if campaign.status not in campaign_services.UNSENT:
         messages.info(request, _("This message has been sent and can no longer change."))
         return redirect("console:message", event_id=event.pk, campaign_id=campaign.pk)
     return _compose(request, event, role, campaign)
@@ -84,13 +86,12 @@ def _compose(request, event, role, campaign):
 
 @login_required
 def message_detail(request, event_id, campaign_id):
-    """A draft: its preview and the button to send it. Sent: its progress and recipients."""
+    """A draft or a scheduled message: its preview, the buttons to send and to schedule it.
+    Sent: its progress and recipients."""
     event, role = event_for(request.user, event_id)
     campaign = _campaign(event, campaign_id)
-    if campaign.status == Campaign.Status.DRAFT:
-        return render(request, "console/messages/preview.html", _context(
-            request, event, role, campaign=campaign, preview=campaigns.preview(campaign),
-        ))
+    if campaign.status in campaign_services.UNSENT:
+        return _preview(request, event, role, campaign)
     progress = campaigns.progress(campaign)
     page = Paginator(campaigns.campaign_messages(campaign), RECIPIENTS_PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -117,4 +118,61 @@ def message_send(request, event_id, campaign_id):
         messages.info(request, str(error))
     else:
         messages.success(request, _("The message is being sent."))
+    return redirect("console:message", event_id=event.pk, campaign_id=campaign.pk)
+
+
+def _preview(request, event, role, campaign, schedule_form=None, status=200):
+    if schedule_form is None:
+        initial = {}
+        if campaign.scheduled_for:
+            initial["send_at"] = timezone.localtime(campaign.scheduled_for, event.tz)
+        schedule_form = ScheduleForm(initial=initial, zone=event.time_zone)
+    scheduled_for = None
+    if campaign.status == Campaign.Status.SCHEDULED:
+        scheduled_for = timefmt.format_moment(
+            campaign.scheduled_for, event.time_zone, get_language()
+        )
+    with timezone.override(event.tz):  # the form shows the moment in the event's zone
+        return render(request, "console/messages/preview.html", _context(
+            request, event, role, campaign=campaign, preview=campaigns.preview(campaign),
+            schedule_form=schedule_form, scheduled_for=scheduled_for,
+        ), status=status)
+
+
+@login_required
+@require_POST
+def message_schedule(request, event_id, campaign_id):
+    """Schedule the message (or move its moment), read in the event's zone."""
+    event, role = event_for(request.user, event_id, Role.EDITOR)
+    campaign = _campaign(event, campaign_id)
+    with timezone.override(event.tz):
+        form = ScheduleForm(request.POST, zone=event.time_zone)
+        valid = form.is_valid()
+    if valid:
+        try:
+            campaign_services.schedule(
+                campaign, actor=request.user, when=form.cleaned_data["send_at"]
+            )
+        except ActionRefused as refusal:
+            form.add_error("send_at", str(refusal))
+        else:
+            messages.success(request, _("The message will be sent at the time you chose."))
+            return redirect("console:message", event_id=event.pk, campaign_id=campaign.pk)
+    if campaign.status not in campaign_services.UNSENT:
+        messages.info(request, _("This message has been sent and can no longer change."))
+        return redirect("console:message", event_id=event.pk, campaign_id=campaign.pk)
+    return _preview(request, event, role, campaign, schedule_form=form, status=400)
+
+
+@login_required
+@require_POST
+def message_unschedule(request, event_id, campaign_id):
+    event, role = event_for(request.user, event_id, Role.EDITOR)
+    campaign = _campaign(event, campaign_id)
+    try:
+        campaign_services.unschedule(campaign, actor=request.user)
+    except ActionRefused as refusal:
+        messages.info(request, str(refusal))
+    else:
+        messages.success(request, _("The message is a draft again: it will not be sent."))
     return redirect("console:message", event_id=event.pk, campaign_id=campaign.pk)

@@ -23,6 +23,14 @@ def over_capacity_field():
     )
 
 
+class CancelRegistrationForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Told to the registrant in the cancellation e-mail."),
+    )
+
+
 class AddRegistrantForm(RegistrationForm):
     """The public registration form as the organiser fills it in for someone: the same fields
     and checks, without the checks against bots, and the organiser confirms that the person

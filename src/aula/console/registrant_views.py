@@ -28,6 +28,7 @@ from aula.console.models import Role
 from aula.console.permissions import allows, event_for, may_download_personal_data
 from aula.console.registrant_forms import (
     AddRegistrantForm,
+    CancelRegistrationForm,
     ImportConfirmForm,
     ImportMappingForm,
     ImportUploadForm,
@@ -128,6 +129,7 @@ def registrant(request, event_id, registration_id):
     return _render_in_zone(request, "console/registrants/detail.html", _context(
         event, role, registration=registration,
         history=registrant_queries.history(registration, event),
+        cancel_form=CancelRegistrationForm(),
         can_download=may_download_personal_data(request.user, event.project),
     ))
 
@@ -313,8 +315,14 @@ def import_confirm(request, event_id):
 def cancel(request, event_id, registration_id):
     event, role = event_for(request.user, event_id, Role.EDITOR)
     registration = _registrant_or_404(event, registration_id)
+    form = CancelRegistrationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("reason", [])))
+        return _back_to(event, registration)
     try:
-        promoted = services.cancel(registration, actor=request.user)
+        promoted = services.cancel(
+            registration, actor=request.user, reason=form.cleaned_data["reason"]
+        )
     except RegistrationError as error:
         messages.error(request, error.message)
     else:

@@ -47,7 +47,7 @@ from aula.events.models import (
     check_agenda,
     time_zone_choices,
 )
-from aula.events.services import record_event_change
+from aula.events.services import SCHEDULE_FIELDS, record_event_change
 from aula.projects.admin import URL_OVERRIDES, VIA, AuditedAdmin, Recorder, translated_search
 from aula.projects.models import Partner
 
@@ -393,7 +393,11 @@ class EventAdmin(AuditedAdmin, EventZoneMixin, ZoneHelpMixin, admin.ModelAdmin):
         if change:
             # Once per save and after the agenda: the e-mails it causes show the new sessions.
             # The admin's transaction is still open, so they commit with the change or not at all.
-            record_event_change(form.instance, form.changed_data)
+            previous = {name: form.initial.get(name) for name in SCHEDULE_FIELDS}
+            record_event_change(
+                form.instance, form.changed_data,
+                previous if all(previous.values()) else None,
+            )
 
 
 # --- Agenda blocks and their items ---------------------------------------------------------

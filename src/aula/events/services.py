@@ -36,7 +36,9 @@ CALENDAR_FIELDS = SCHEDULE_FIELDS | {"status"}
 
 # Sent with ``event=`` inside the transaction of the change: what receivers write (outbox rows)
 # commits or rolls back with it, and a receiver that raises undoes the change.
-event_rescheduled = Signal()  # the time of a published event changed
+# the time of a published event changed; ``previous=`` its schedule before, when known (a
+# ``previous_schedule``: starts_at, ends_at, time_zone), else None
+event_rescheduled = Signal()
 event_cancelled = Signal()  # the event's status became cancelled
 # Sent with ``block=`` (as saved before) and ``capacity=`` (the new one) inside the transaction
 # that changes a parallel session's capacity, before the block is saved: registrations locks the
@@ -64,11 +66,21 @@ AUDITED_FIELDS = (
 PERSONAL_FIELDS = ("contact_name", "contact_phone", "contact_email")
 
 
-def record_event_change(event: Event, changed_fields: Iterable[str]) -> bool:
+def previous_schedule(event: Event) -> dict:
+    """What ``event_rescheduled`` receivers get as ``previous``: the event's time before."""
+    return {name: getattr(event, name) for name in ("starts_at", "ends_at", "time_zone")}
+
+
+def record_event_change(
+    event: Event, changed_fields: Iterable[str], previous: dict | None = None
+) -> bool:
     """Record that ``event`` (already saved) changed in ``changed_fields``: when its time, zone
     or status is among them, raise its calendar ``sequence`` by one and send
     ``event_cancelled`` (the status became cancelled) or ``event_rescheduled`` (the time of a
     published event changed). Moving a draft concerns nobody but the organiser: no signal.
+
+    ``previous`` (``previous_schedule`` of the event as it was, when the caller has it) goes to
+    the receivers of ``event_rescheduled``, so the registrants read the old time next to the new.
 
     Call it once per change, not per saved part. Returns whether anything was recorded.
     """
@@ -82,7 +94,7 @@ def record_event_change(event: Event, changed_fields: Iterable[str]) -> bool:
         if "status" in changed and event.status == Event.Status.CANCELLED:
             event_cancelled.send(sender=Event, event=event)
         elif changed & SCHEDULE_FIELDS and event.status == Event.Status.PUBLISHED:
-            event_rescheduled.send(sender=Event, event=event)
+            event_rescheduled.send(sender=Event, event=event, previous=previous)
     return True
 
 
@@ -159,7 +171,7 @@ def update_event(event: Event, *, actor, old: Event, move_agenda: bool = False) 
             raise ValidationError(problems)  # undoes the save and the move
         entry = record_saved(actor, event, before)
         if entry is not None:
-            record_event_change(event, entry.changes)
+            record_event_change(event, entry.changes, previous_schedule(old))
     return event
 
 

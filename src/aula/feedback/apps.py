@@ -9,9 +9,12 @@ class FeedbackConfig(AppConfig):
 
     def ready(self):
         from aula.feedback import services
+        from aula.messaging import periodic
         from aula.registrations.services import registration_erased
 
         registration_erased.connect(
             lambda sender, registration, **kwargs: services.forget_registration(registration),
             dispatch_uid="feedback.forget_registration", weak=False,
         )
+        # Invitations to the survey, where the organiser switched them on.
+        periodic.register(services.send_survey_invitations)

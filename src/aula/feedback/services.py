@@ -10,7 +10,8 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -29,7 +30,9 @@ from aula.feedback.models import (
     SurveyQuestion,
     SurveyResponse,
 )
-from aula.registrations.models import Registration
+from aula.registrations import display
+from aula.registrations.models import FollowUp, Registration
+from aula.registrations.services import followups
 from aula.registrations.setup import choices_from_lines
 
 SETTINGS_SAVED = audit.action("feedback.settings_saved",
@@ -241,3 +244,24 @@ def forget_registration(registration: Registration) -> int:
     return SurveyResponse.objects.filter(registration=registration).exclude(comment="").update(
         comment=""
     )
+
+
+def _survey_link(registration: Registration) -> str:
+    with translation.override(registration.language):
+        return display.absolute(reverse("feedback:answer", kwargs={"token": registration.token}))
+
+
+def send_survey_invitations(now: datetime | None = None) -> int:
+    """The scheduler's tick: invite those who may answer (confirmed registrants) to the survey
+    of each held event whose organiser switched the invitation on, once the survey takes
+    answers; once each (``registrations.services.followups``)."""
+    sent = 0
+    for event in followups.events_due(FollowUp.SURVEY):
+        survey = Survey.objects.filter(event=event).select_related("event").first()
+        if not takes_answers(survey, now):
+            continue
+        registrations = Registration.objects.filter(
+            event=event, status=Registration.Status.CONFIRMED, anonymised_at__isnull=True
+        ).order_by("id")
+        sent += followups.send_follow_up(event, FollowUp.SURVEY, registrations, _survey_link)
+    return sent

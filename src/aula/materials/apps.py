@@ -9,7 +9,9 @@ class MaterialsConfig(AppConfig):
 
     def ready(self):
         from aula.core import pagecache
+        from aula.materials import services
         from aula.materials.models import Material
+        from aula.messaging import periodic
         from aula.projects.models import Project
 
         # The event page lists the published materials.
@@ -20,3 +22,5 @@ class MaterialsConfig(AppConfig):
             ),
             uid="materials.pages.material",
         )
+        # "The materials are online", where the organiser switched it on.
+        periodic.register(services.send_materials_notices)

@@ -20,6 +20,9 @@ from aula.audit import services as audit
 from aula.events.models import Event
 from aula.materials import filetypes
 from aula.materials.models import Material
+from aula.registrations import display
+from aula.registrations.models import FollowUp, Registration
+from aula.registrations.services import followups
 
 ADDED = audit.action("materials.added", gettext_lazy("Added a material"))
 CHANGED = audit.action("materials.changed", gettext_lazy("Changed a material"))
@@ -122,3 +125,21 @@ def delete(material: Material, *, actor) -> None:
         material.delete()
     if file:
         file.delete(save=False)
+
+
+def send_materials_notices() -> int:
+    """The scheduler's tick: tell the confirmed registrants of each held event whose organiser
+    switched it on that the materials are online (on the event's page), once at least one is
+    published; once each (``registrations.services.followups``)."""
+    sent = 0
+    for event in followups.events_due(FollowUp.MATERIALS):
+        if not Material.objects.filter(event=event, published=True).exists():
+            continue
+        registrations = Registration.objects.filter(
+            event=event, status=Registration.Status.CONFIRMED, anonymised_at__isnull=True
+        ).order_by("id")
+        sent += followups.send_follow_up(
+            event, FollowUp.MATERIALS, registrations,
+            lambda registration, event=event: display.event_url(event, registration.language),
+        )
+    return sent

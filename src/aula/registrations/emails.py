@@ -17,14 +17,11 @@ from aula.messaging.services import (
     queue_templated_email,
     render_email,
 )
-from aula.registrations import display
+from aula.registrations import display, email_texts
 from aula.registrations.models import Registration
+from aula.registrations.placeholders import has_join_link
 
 TEMPLATE_DIR = "registrations/email/"
-
-
-def has_join_link(event: Event) -> bool:
-    return event.format != Event.Format.IN_PERSON
 
 
 def calendar_attachment(
@@ -81,6 +78,23 @@ def context(registration: Registration, event: Event, blocks=()) -> dict:
     }
 
 
+def previous_times(registration: Registration, previous: dict | None) -> dict:
+    """The event's time before it moved (``previous``: starts_at, ends_at, time_zone), in the
+    zone it was in and in the registrant's own, for the "changed" e-mail."""
+    if not previous:
+        return {}
+    language = registration.language
+    own = display.own_zone(registration)
+    starts_at, ends_at = previous["starts_at"], previous["ends_at"]
+    return {
+        "previous_when_event": timefmt.format_range(
+            starts_at, ends_at, previous["time_zone"], language
+        ),
+        "previous_when_own": timefmt.format_range(starts_at, ends_at, own, language)
+        if own else "",
+    }
+
+
 @dataclass(frozen=True)
 class Prepared:
     """An e-mail rendered ahead of the transaction that sends it (see ``services.register``)."""
@@ -94,7 +108,10 @@ def prepare(
     name: str, registration: Registration, event: Event, *, blocks=(), attachments=(), **extra
 ) -> Prepared:
     rendered = render_email(
-        TEMPLATE_DIR + name, {**context(registration, event, blocks), **extra},
+        TEMPLATE_DIR + name, {
+            **context(registration, event, blocks),
+            **email_texts.custom_context(name, registration, event), **extra,
+        },
         registration.language,
     )
     return Prepared(name, rendered, tuple(attachments))
@@ -132,7 +149,10 @@ def queue(
         return
     queue_templated_email(
         template=TEMPLATE_DIR + name,
-        context={**context(registration, event, blocks), **extra},
+        context={
+            **context(registration, event, blocks),
+            **email_texts.custom_context(name, registration, event), **extra,
+        },
         to=registration.email,
         language=registration.language,
         kind=f"registration_{name}",

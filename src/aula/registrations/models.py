@@ -448,3 +448,84 @@ class CapacityCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.block or self.event}: {self.taken}"
+
+
+class EmailText(models.Model):
+    """The organiser's own subject and opening of one automatic e-mail of an event, in one
+    language (placeholders as in messages to registrants: ``registrations.placeholders``).
+    No row: the registrant gets Aula's text, translated. The facts that follow the opening
+    (time, sessions, links, calendar file, a reason given) are Aula's either way."""
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", _("Place confirmed")
+        WAITING = "waiting", _("On the waiting list")
+        REMINDER = "reminder", _("Reminder before the start")
+        EVENT_CHANGED = "event_changed", _("The event changed")
+        EVENT_CANCELLED = "event_cancelled", _("The event is cancelled")
+        CANCELLATION = "cancellation", _("Registration cancelled")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="email_texts")
+    kind = models.CharField(_("e-mail"), max_length=32, choices=Kind.choices)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("opening"), max_length=5000)
+    updated_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("changed by"),
+    )
+
+    class Meta:
+        verbose_name = _("automatic e-mail text")
+        verbose_name_plural = _("automatic e-mail texts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "kind", "language"], name="email_text_once_per_language",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.kind} ({self.language})"
+
+
+class FollowUp(models.TextChoices):
+    """The e-mails after a held event that the organiser switches on per event."""
+
+    SURVEY = "survey", _("Invitation to the feedback survey")
+    CERTIFICATE = "certificate", _("Your certificate is ready")
+    MATERIALS = "materials", _("The materials are online")
+
+
+class FollowUpSwitch(models.Model):
+    """Follow-up ``kind`` is switched on for ``event`` (no row: off)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="follow_ups")
+    kind = models.CharField(max_length=16, choices=FollowUp.choices)
+    switched_on_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "kind"], name="follow_up_switch_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.kind}"
+
+
+class FollowUpSent(models.Model):
+    """Follow-up ``kind`` was queued for ``registration``: the unique pair makes a second one
+    impossible, whichever tick or action tries."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="follow_ups_sent"
+    )
+    kind = models.CharField(max_length=16, choices=FollowUp.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "kind"], name="follow_up_sent_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id}: {self.kind}"

@@ -8,6 +8,8 @@
 * ``confirmation`` — holds and confirmation: double opt-in, expired holds, confirming by hand,
   sending again the e-mail that says where someone stands.
 * ``reminders`` — reminders before the start (the scheduler's tick).
+* ``email_texts`` — the organiser's own texts of the automatic e-mails.
+* ``followups`` — the e-mails after a held event the organiser switches on (each sent once).
 * ``notify`` — e-mails to everyone registered when the event moved or was cancelled.
 * ``bulk`` — one action on many registrants: one transaction and audit entry per person.
 * ``personal`` — the registrant's personal data: correcting, erasing, exporting; the join link's
@@ -51,6 +53,7 @@ from aula.registrations.services.confirmation import (
     release_expired_holds,
     resend_confirmation,
 )
+from aula.registrations.services.email_texts import reset_email_text, save_email_text
 from aula.registrations.services.notify import (
     notify_event_cancelled,
     notify_event_changed,
@@ -85,6 +88,7 @@ __all__ = [
     "normalise_email", "notify_event_cancelled", "notify_event_changed", "on_event_cancelled",
     "on_event_rescheduled", "on_session_capacity_changing", "promote", "record_data_export",
     "record_join", "register",
-    "registration_erased", "release_expired_holds", "resend_confirmation", "run_in_transaction",
+    "registration_erased", "release_expired_holds", "resend_confirmation", "reset_email_text",
+    "run_in_transaction", "save_email_text",
     "send_due_reminders", "switch_session", "update_details", "why_closed",
 ]

@@ -618,11 +618,14 @@ def fill_free_places(event: Event, *, now: datetime | None = None) -> list[Regis
 
 
 def cancel(
-    registration: Registration, *, actor=None, via: str = "", now: datetime | None = None
+    registration: Registration, *, actor=None, via: str = "", now: datetime | None = None,
+    reason: str = "",
 ) -> list[Registration]:
     """Cancel a registration; its place (if it had one) goes to the next in line when promotion
     is automatic. Returns the registrants promoted. Cancelling twice changes nothing (and
-    records nothing)."""
+    records nothing). ``reason``: the organiser's words, told to the registrant in the e-mail
+    and kept on the record."""
+    reason = reason.strip()
     now = now or timezone.now()
     options = queries.options_for(registration.event)
 
@@ -638,12 +641,14 @@ def cancel(
         promoted = []
         event = _event_for_mail(current.event_id)
         current.event = event
-        emails.queue("cancellation", current, event)
+        emails.queue("cancellation", current, event, reason=reason)
         if options.promotion == RegistrationOptions.Promotion.AUTOMATIC:
             promoted = _fill_free_places(current.event_id, options, counter, now)
+        data = {"promoted": [r.pk for r in promoted]} if promoted else {}
+        if reason:
+            data["reason"] = reason
         audit.record(actor, CANCELLED, current, event=event, via=via,
-                     changes={"status": [old, current.status]},
-                     data={"promoted": [r.pk for r in promoted]} if promoted else None)
+                     changes={"status": [old, current.status]}, data=data or None)
         return promoted
 
     promoted = run_in_transaction(locked)

@@ -14,9 +14,10 @@ Status = Registration.Status
 # --- The event changed or was cancelled ------------------------------------------------------
 
 
-def _notify_all(event: Event, name: str, method: str) -> int:
+def _notify_all(event: Event, name: str, method: str, extra=lambda registration: {}) -> int:
     """One e-mail to everyone registered (not cancelled, not erased); a calendar file for those
-    with a place. Rendered first, then written in one transaction: all or none."""
+    with a place; ``extra(registration)`` adds to its template's context. Rendered first, then
+    written in one transaction: all or none."""
     event = Event.objects.select_related("project").get(pk=event.pk)
     registrations = list(
         Registration.objects.filter(
@@ -32,16 +33,21 @@ def _notify_all(event: Event, name: str, method: str) -> int:
             blocks=[choice.block for choice in registration.session_choices.all()],
             attachments=[emails.calendar_attachment(registration, event, method)]
             if registration.takes_place else [],
+            **extra(registration),
         ), registration))
     run_in_transaction(lambda: emails.send_many(prepared, event))
     return len(prepared)
 
 
-def notify_event_changed(event: Event) -> int:
+def notify_event_changed(event: Event, previous: dict | None = None) -> int:
     """Tell the registrants that the event's time or details changed, with the updated calendar
-    file (the same UID, a higher SEQUENCE: calendars update the entry). Call it once, after the
-    change is saved."""
-    return _notify_all(event, "event_changed", "PUBLISH")
+    file (the same UID, a higher SEQUENCE: calendars update the entry); with ``previous`` (the
+    schedule before: starts_at, ends_at, time_zone) the e-mail gives the old time next to the
+    new one. Call it once, after the change is saved."""
+    return _notify_all(
+        event, "event_changed", "PUBLISH",
+        lambda registration: emails.previous_times(registration, previous),
+    )
 
 
 def notify_event_cancelled(event: Event) -> int:
@@ -54,8 +60,8 @@ def notify_event_cancelled(event: Event) -> int:
 # event moved or was cancelled, and sends the signal inside the transaction of that change.
 
 
-def on_event_rescheduled(sender, event: Event, **kwargs) -> None:
-    notify_event_changed(event)
+def on_event_rescheduled(sender, event: Event, previous=None, **kwargs) -> None:
+    notify_event_changed(event, previous)
 
 
 def on_event_cancelled(sender, event: Event, **kwargs) -> None:
