@@ -12,6 +12,7 @@ from aula.registrations import services
 from aula.registrations.models import CapacityCounter, Registration
 from aula.registrations.queries import current_privacy_notice
 from tests.factories import make_event, organiser
+from tests.registrations.conftest import NO_OPT_IN
 from tests.registrations.factories import make_slot, person
 
 Status = Registration.Status
@@ -50,7 +51,7 @@ def details(registration, **changes):
 
 
 def test_the_editor_corrects_the_address_unless_another_registration_has_it(client):
-    event = make_event()
+    event = make_event(options=NO_OPT_IN)
     services.register(event, person(1))
     registration = services.register(event, person(2)).registration
     client.force_login(editor_of(event))
@@ -71,7 +72,7 @@ def test_the_editor_corrects_the_address_unless_another_registration_has_it(clie
 
 
 def test_moving_into_a_full_session_needs_the_box_and_is_recorded(client):
-    event = make_event()
+    event = make_event(options=NO_OPT_IN)
     a, b = make_slot(event, 10, 1)
     services.register(event, person(1, sessions=[b.pk]))
     registration = services.register(event, person(2, sessions=[a.pk])).registration
@@ -94,7 +95,7 @@ def test_moving_into_a_full_session_needs_the_box_and_is_recorded(client):
 
 
 def test_confirming_a_waiting_registrant_by_hand_from_their_page(client):
-    event = make_event(capacity=1)
+    event = make_event(capacity=1, options=NO_OPT_IN)
     services.register(event, person(1))
     waiting = services.register(event, person(2)).registration
     client.force_login(editor_of(event))
@@ -111,7 +112,7 @@ def test_confirming_a_waiting_registrant_by_hand_from_their_page(client):
 
 
 def test_adding_someone_over_the_capacity_knowingly(client):
-    event = make_event(capacity=1)
+    event = make_event(capacity=1, options=NO_OPT_IN)
     services.register(event, person(1))
     data = {
         "email": "extra@example.org", "first_name": "Extra", "family_name": "Person",
@@ -128,7 +129,7 @@ def test_adding_someone_over_the_capacity_knowingly(client):
 
 
 def test_bulk_cancel_on_a_selection_confirms_the_count_first(client, django_assert_max_num_queries):
-    event = make_event()
+    event = make_event(options=NO_OPT_IN)
     people = [services.register(event, person(n, first_name="Ana & Ion")).registration
               for n in range(4)]
     client.force_login(editor_of(event))
@@ -150,7 +151,7 @@ def test_bulk_cancel_on_a_selection_confirms_the_count_first(client, django_asse
 
 
 def test_bulk_move_on_the_filter_names_those_left_out(client, django_assert_max_num_queries):
-    event = make_event()
+    event = make_event(options=NO_OPT_IN)
     a, b = make_slot(event, 10, 2)
     for n in range(3):
         services.register(event, person(n, sessions=[a.pk]))
@@ -178,7 +179,7 @@ def test_bulk_move_on_the_filter_names_those_left_out(client, django_assert_max_
 
 
 def test_bulk_needs_a_choice_a_selection_and_an_editor(client):
-    event = make_event()
+    event = make_event(options=NO_OPT_IN)
     registration = services.register(event, person(1)).registration
     client.force_login(organiser(None, event.project, Role.VIEWER))
     chosen = {"action": "cancel", "id": [registration.pk], "step": "run"}
@@ -189,7 +190,7 @@ def test_bulk_needs_a_choice_a_selection_and_an_editor(client):
                 {"action": "cancel", "id": ["x", "999999"]}):
         response = client.post(url("registrants_bulk", event), bad)
         assert response.status_code == 302
-    other = services.register(make_event(), person(2)).registration
+    other = services.register(make_event(options=NO_OPT_IN), person(2)).registration
     client.post(url("registrants_bulk", event), {**chosen, "id": [other.pk]})
     registration.refresh_from_db()
     other.refresh_from_db()
@@ -198,7 +199,7 @@ def test_bulk_needs_a_choice_a_selection_and_an_editor(client):
 
 
 def test_the_editors_pages_keep_their_query_bounds(client, django_assert_max_num_queries):
-    event = make_event()
+    event = make_event(options=NO_OPT_IN)
     a, _b = make_slot(event, None, 10)
     people = [services.register(event, person(n, sessions=[a.pk])).registration
               for n in range(30)]

@@ -13,6 +13,7 @@ from aula.messaging.models import OutboxMessage
 from aula.registrations import email_texts, services
 from aula.registrations.models import EmailText
 from tests.factories import clear_audit_log, make_event, make_registration, organiser
+from tests.registrations.conftest import NO_OPT_IN
 from tests.registrations.factories import person
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ Kind = EmailText.Kind
 @pytest.fixture
 def event():
     return make_event(title={"en": "Culture & SMEs seminar", "ro": "Seminar cultură"},
-                      options={"reminder_offsets_minutes": [1440]})
+                      options={**NO_OPT_IN, "reminder_offsets_minutes": [1440]})
 
 
 def save(event, kind="confirmation", language="en", actor=None, **texts):

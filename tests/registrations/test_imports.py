@@ -12,6 +12,7 @@ from aula.audit.models import AuditEntry
 from aula.registrations import imports, services
 from aula.registrations.models import Question, Registration
 from tests.factories import make_event, organiser
+from tests.registrations.conftest import NO_OPT_IN
 from tests.registrations.factories import make_question, make_slot, person
 
 Status = Registration.Status
@@ -137,7 +138,7 @@ def rows_choosing(*sessions, start=1):
 
 
 def test_the_preview_counts_session_places_row_by_row_and_the_import_stores_no_failing_row():
-    event = make_event(capacity=None, options={"waiting_list": False})
+    event = make_event(capacity=None, options={**NO_OPT_IN, "waiting_list": False})
     small, large = make_slot(event, 2, None)
     services.register(event, person(100, sessions=[small.pk]))  # one of two places left
     content = rows_choosing(small, large, small, large)
@@ -160,7 +161,7 @@ def test_the_preview_counts_session_places_row_by_row_and_the_import_stores_no_f
 
 
 def test_a_full_session_sends_its_row_to_the_sessions_waiting_list():
-    event = make_event(capacity=None)  # the waiting list is on
+    event = make_event(capacity=None, options=NO_OPT_IN)  # the waiting list is on
     small, large = make_slot(event, 1, None)
     services.register(event, person(100, sessions=[small.pk]))
     content = rows_choosing(small, large)
@@ -171,8 +172,8 @@ def test_a_full_session_sends_its_row_to_the_sessions_waiting_list():
 
 
 def test_a_full_event_sends_rows_to_the_waiting_list_or_rejects_them_without_one():
-    with_list = make_event(capacity=2)
-    without = make_event(capacity=2, options={"waiting_list": False})
+    with_list = make_event(capacity=2, options=NO_OPT_IN)
+    without = make_event(capacity=2, options={**NO_OPT_IN, "waiting_list": False})
     for event in (with_list, without):
         services.register(event, person(100))
     content = ("\n".join([HEADER] + [f"p{n}@example.org,P,N,Org,Sme,RO" for n in range(3)])

@@ -11,6 +11,7 @@ from aula.registrations import services
 from aula.registrations.models import CapacityCounter, Registration, SessionChoice
 from aula.registrations.services import NoPlace, RegistrationError, Result, SessionFull
 from tests.factories import make_event, make_registration, organiser
+from tests.registrations.conftest import NO_OPT_IN
 from tests.registrations.factories import make_slot, person
 
 Status = Registration.Status
@@ -33,7 +34,7 @@ def in_session(block) -> set[int]:
 
 
 def test_the_organiser_corrects_the_address_and_the_log_names_the_field_only():
-    event = make_event()
+    event = make_event(options=NO_OPT_IN)
     registration = services.register(event, person(1, email="old@example.org")).registration
     actor = organiser()
     services.update_details(registration, {"email": " New@Example.org ", "organisation": "X"},
@@ -47,7 +48,7 @@ def test_the_organiser_corrects_the_address_and_the_log_names_the_field_only():
 
 
 def test_an_address_registered_already_or_invalid_is_refused_and_nothing_stored():
-    event = make_event()
+    event = make_event(options=NO_OPT_IN)
     services.cancel(services.register(event, person(1, email="taken@example.org")).registration)
     registration = services.register(
         event, person(2, email="mine@example.org", organisation="Before")
@@ -67,7 +68,7 @@ def test_an_address_registered_already_or_invalid_is_refused_and_nothing_stored(
 
 
 def test_a_move_into_a_full_session_is_refused_unless_knowingly_over_and_recorded():
-    event = make_event(capacity=10)
+    event = make_event(capacity=10, options=NO_OPT_IN)
     a, b = make_slot(event, 5, 1)
     mover = services.register(event, person(1, sessions=[a.pk])).registration
     services.register(event, person(2, sessions=[b.pk]))
@@ -84,7 +85,7 @@ def test_a_move_into_a_full_session_is_refused_unless_knowingly_over_and_recorde
 
 
 def test_a_move_with_room_records_no_override():
-    event = make_event(capacity=10)
+    event = make_event(capacity=10, options=NO_OPT_IN)
     a, b = make_slot(event, 5, 5)
     mover = services.register(event, person(1, sessions=[a.pk])).registration
     services.switch_session(mover, b, actor=organiser(), over_capacity=True)
@@ -95,7 +96,7 @@ def test_a_place_freed_in_a_session_goes_to_the_first_waiting_for_that_session()
     """The waiting list per parallel session: the first in line waits for a session still
     full and keeps their position; the one behind, waiting for the session that freed, moves up.
     """
-    event = make_event(capacity=2)
+    event = make_event(capacity=2, options=NO_OPT_IN)
     a, b = make_slot(event, 1, 1)
     in_a = services.register(event, person(1, sessions=[a.pk])).registration
     services.register(event, person(2, sessions=[b.pk]))
@@ -112,7 +113,7 @@ def test_a_place_freed_in_a_session_goes_to_the_first_waiting_for_that_session()
 
 
 def test_moving_someone_out_of_a_session_promotes_who_waits_for_it():
-    event = make_event(capacity=3)
+    event = make_event(capacity=3, options=NO_OPT_IN)
     a, b = make_slot(event, 1, 5)
     leaving = services.register(event, person(1, sessions=[a.pk])).registration
     services.register(event, person(2, sessions=[b.pk]))
@@ -133,7 +134,7 @@ def test_moving_someone_out_of_a_session_promotes_who_waits_for_it():
 
 
 def test_confirming_a_waiting_registrant_needs_room_or_the_override():
-    event = make_event(capacity=1)
+    event = make_event(capacity=1, options=NO_OPT_IN)
     services.register(event, person(1))
     waiting = services.register(event, person(2)).registration
     with pytest.raises(NoPlace):
@@ -154,7 +155,7 @@ def test_confirming_a_waiting_registrant_needs_room_or_the_override():
 
 
 def test_confirming_a_waiting_registrant_with_room_and_refusing_the_confirmed():
-    event = make_event(capacity=1, options={"promotion": "manual"})
+    event = make_event(capacity=1, options={**NO_OPT_IN, "promotion": "manual"})
     first = services.register(event, person(1)).registration
     waiting = services.register(event, person(2)).registration
     services.cancel(first)
@@ -168,7 +169,7 @@ def test_confirming_a_waiting_registrant_with_room_and_refusing_the_confirmed():
 
 
 def test_a_waiting_registrant_whose_session_is_full_needs_the_override():
-    event = make_event(capacity=1)
+    event = make_event(capacity=1, options=NO_OPT_IN)
     [a] = make_slot(event, 1)
     services.register(event, person(1, sessions=[a.pk]))
     waiting = services.register(event, person(2, sessions=[a.pk])).registration
@@ -181,7 +182,7 @@ def test_a_waiting_registrant_whose_session_is_full_needs_the_override():
 
 
 def test_adding_someone_knowingly_over_the_capacity():
-    event = make_event(capacity=1)
+    event = make_event(capacity=1, options=NO_OPT_IN)
     services.register(event, person(1))
     actor = organiser()
     outcome = services.register(event, person(2), actor=actor)
@@ -198,11 +199,11 @@ def test_adding_someone_knowingly_over_the_capacity():
 
 
 def test_bulk_move_fills_the_room_then_refuses_each_by_name_one_entry_per_person():
-    event = make_event(capacity=20)
+    event = make_event(capacity=20, options=NO_OPT_IN)
     a, b = make_slot(event, 10, 2)
     people = [services.register(event, person(n, sessions=[a.pk])).registration
               for n in range(4)]
-    other = make_event()
+    other = make_event(options=NO_OPT_IN)
     stranger = make_registration(other)
     actor = organiser()
     result = services.bulk_move(event, [p.pk for p in people] + [stranger.pk], b, actor=actor)
@@ -218,7 +219,7 @@ def test_bulk_move_fills_the_room_then_refuses_each_by_name_one_entry_per_person
 
 
 def test_bulk_cancel_and_resend():
-    event = make_event(capacity=2)
+    event = make_event(capacity=2, options=NO_OPT_IN)
     people = [services.register(event, person(n)).registration for n in range(3)]
     actor = organiser()
     result = services.bulk_resend(event, [p.pk for p in people], actor=actor)
@@ -236,7 +237,7 @@ def test_a_batch_over_the_limit_is_refused_whole(monkeypatch):
     from aula.core.errors import ActionRefused
     from aula.registrations.services import bulk
 
-    event = make_event()
+    event = make_event(options=NO_OPT_IN)
     people = [make_registration(event) for _ in range(3)]
     monkeypatch.setattr(bulk, "BULK_LIMIT", 2)
     with pytest.raises(ActionRefused):
@@ -245,7 +246,7 @@ def test_a_batch_over_the_limit_is_refused_whole(monkeypatch):
 
 
 def test_adding_someone_into_a_full_session_knowingly():
-    event = make_event(capacity=10, options={"waiting_list": False})
+    event = make_event(capacity=10, options={**NO_OPT_IN, "waiting_list": False})
     [a] = make_slot(event, 1)
     services.register(event, person(1, sessions=[a.pk]))
     actor = organiser()

@@ -328,7 +328,7 @@ def test_session_place_is_taken_with_the_event_place(event):
 
 
 def test_full_session_says_which_and_stores_nothing():
-    event = make_event(options={"waiting_list": False})
+    event = make_event(options={**NO_OPT_IN, "waiting_list": False})
     a, b = make_slot(event, 1, None)
     services.register(event, person(1, sessions=[a.pk]))
     outcome = services.register(event, person(2, sessions=[a.pk]))

@@ -23,6 +23,7 @@ from aula.messaging.models import OutboxMessage
 from aula.registrations.forms import STARTED_SALT
 from aula.registrations.models import CapacityCounter, Registration
 from tests.factories import make_event
+from tests.registrations.conftest import NO_OPT_IN
 from tests.tasks.queues import DATABASE_TASKS, DatabaseQueue, redis_cache
 
 Status = Registration.Status
@@ -111,7 +112,7 @@ def assert_answered(answers, servers):
 
 def test_200_registrations_over_two_servers_for_50_places(web_servers):
     servers = web_servers(2, AULA_TRUSTED_PROXIES=1)
-    event = make_event(capacity=50)
+    event = make_event(capacity=50, options=NO_OPT_IN)
     visitor = Visitor(servers[0], event)
 
     answers = in_threads(lambda n: visitor.register(servers[n % 2], n), range(200))
@@ -137,7 +138,7 @@ def test_200_registrations_over_two_servers_for_50_places(web_servers):
 
 def test_cancellations_racing_registrations_over_two_servers(web_servers):
     servers = web_servers(2, AULA_TRUSTED_PROXIES=1)
-    event = make_event(capacity=50)
+    event = make_event(capacity=50, options=NO_OPT_IN)
     visitor = Visitor(servers[1], event)
     assert_answered(
         in_threads(lambda n: visitor.register(servers[n % 2], n), range(80)), servers
@@ -180,7 +181,7 @@ def test_servers_sharing_redis_share_the_page_cache_and_the_rate_limit(web_serve
         2, AULA_REDIS_URL=redis_url, AULA_REGISTRATION_RATE_LIMIT="5/24h",
         AULA_TRUSTED_PROXIES=1,
     )
-    event = make_event(capacity=100, title={"en": "Seminar on heritage"})
+    event = make_event(capacity=100, title={"en": "Seminar on heritage"}, options=NO_OPT_IN)
     with translation.override("en"):
         page = reverse("events:event", kwargs={"project": event.project.slug,
                                                "event": event.slug})
