@@ -83,11 +83,11 @@ TRUE_WORDS = frozenset({"1", "yes", "y", "true", "x", "da", "ja", "oui", "si", "
 FALSE_WORDS = frozenset({"", "0", "no", "n", "false", "nu", "nein", "non", "ne", "nee"})
 
 
-
 def quoted(names) -> str:
-    """Names each in the language's own quotation marks, one after another: „A”, „B"."""
+    """Names each in the language's own quotation marks, one after another: „A”, „B”."""
     # Translators: a name quoted as your language quotes it, e.g. „%(name)s” in Romanian.
     return ", ".join(_("“%(name)s”") % {"name": name} for name in names)
+
 
 def already_registered(event: Event, email: str) -> bool:
     """True when the address holds a registration of the event that is not cancelled."""
