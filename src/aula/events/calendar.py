@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, vCalAddress
+from icalendar import Calendar, vCalAddress, vDuration
 from icalendar import Event as VEvent
 
 PRODID = "-//Aula//Aula//EN"
@@ -62,7 +62,7 @@ def feed_calendar(events: Iterable[tuple], language: str, name: str) -> bytes:
     calendar.add("x-wr-calname", name)
     # How often a client should fetch the feed again (RFC 7986; X-PUBLISHED-TTL for Outlook).
     calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", FEED_REFRESH)
+    calendar.add("x-published-ttl", vDuration(FEED_REFRESH))
     ranges = []
     with translation.override(language):
         for event, page_url in events:
