@@ -25,11 +25,10 @@ from aula.core import pagecache
 from aula.core.markdown import plain_text
 from aula.core.timefmt import format_range
 from aula.events import queries
-from aula.events.calendar import calendar_filename
+from aula.events.calendar import calendar_filename, feed_calendar
 from aula.events.calendar import event_calendar as build_calendar
-from aula.events.calendar import feed_calendar
-from aula.events.schedule import schedule_json, schedule_xml
 from aula.events.models import Event
+from aula.events.schedule import schedule_json, schedule_xml
 from aula.events.structured import event_json_ld, json_ld_script
 
 # og:locale wants language_TERRITORY.
