@@ -169,5 +169,12 @@ def test_project_page_links_the_feeds_with_instructions(client, project, events)
     assert 'href="http://testserver/ro/p/ecoc-sme/calendar.ics"' in html
     assert f'href="webcal://testserver/ro/p/ecoc-sme/partners/{host.pk}/calendar.ics"' in html
     assert "http://testserver/ro/p/ecoc-sme/events.json" in html
+    # A partner that hosts no public event is offered no feed.
+    idle = make_partner(project, organisation="Idle partner")
+    make_event(project, slug="idle-draft", host_partner=idle, status=Event.Status.DRAFT)
+    html = client.get(url("project", "ro", project="ecoc-sme")).content.decode()
+    assert "Idle partner" in html
+    assert f"/partners/{idle.pk}/calendar.ics" not in html
+    assert f"/partners/{host.pk}/calendar.ics" in html
     for program in ("Outlook", "Google Calendar", "Thunderbird"):
         assert program in html

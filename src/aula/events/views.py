@@ -135,12 +135,15 @@ def project_home(request, project):
     project_path = _project_path(project)
     events = queries.project_events(project)
     partners = queries.partners(project)
+    hosts = {event.host_partner_id for event in (*events.upcoming, *events.past)}
     for partner in partners:
-        partner.feed = feed_addresses(project, partner)
+        # A feed to offer only for a partner that hosts a public event.
+        partner.feed = feed_addresses(project, partner) if partner.pk in hosts else None
     context = {
         "project": project,
         "content_language": project.primary_language,
         "partners": partners,
+        "hosting_partners": [partner for partner in partners if partner.feed],
         "feed": feed_addresses(project),
         "events_json_url": absolute(
             reverse("events:events_json", kwargs={"project": project.slug})
