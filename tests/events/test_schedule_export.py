@@ -208,3 +208,11 @@ def test_schedule_queries_do_not_grow_with_the_agenda(client, settings, seminar,
         xml_of(client, seminar)
     with django_assert_max_num_queries(4):
         json_of(client, seminar)
+
+
+def test_event_page_links_the_schedule_in_its_language(client, seminar):
+    with translation.override("ro"):
+        page = reverse("events:event", kwargs={"project": "ecoc-sme", "event": seminar.slug})
+    html = client.get(page).content.decode()
+    assert f'href="{url("schedule_xml", seminar, "ro")}"' in html
+    assert f'href="{url("schedule_json", seminar, "ro")}"' in html

@@ -166,6 +166,8 @@ def _event_addresses(event: Event) -> dict:
         "page_url": absolute(page_path),
         "agenda_url": reverse("events:agenda", kwargs=kwargs),
         "calendar_url": reverse("events:calendar", kwargs=kwargs),
+        "schedule_xml_url": reverse("events:schedule_xml", kwargs=kwargs),
+        "schedule_json_url": reverse("events:schedule_json", kwargs=kwargs),
     }
 
 
