@@ -129,12 +129,14 @@ def format_moment(moment: datetime, zone_name: str, language: str | None = None)
         return gettext("%(date)s, %(time)s (%(zone)s, %(offset)s)") % values
 
 
-def format_local(moment: datetime, date_format: str = "j M Y, H:i") -> str:
-    """'6 Dec 2026, 10:00 (EET, UTC+02:00)': a short time for tables, in the active zone (the
-    console activates the event's), with that zone's abbreviation and offset so a time is never
+def format_local(moment: datetime, date_format: str | None = None) -> str:
+    """'6 December 2026, 10:00 (EET, UTC+02:00)': a time in the active zone (the console
+    activates the event's), in the active language's own date-and-time format unless
+    ``date_format`` says otherwise, with that zone's abbreviation and offset so a time is never
     labelled with a zone it is not in."""
     local = timezone.localtime(moment)
-    return f"{format_date(local, date_format)} ({format_zone_label(local)})"
+    pattern = date_format or formats.get_format("DATETIME_FORMAT")
+    return f"{format_date(local, pattern)} ({format_zone_label(local)})"
 
 
 def format_day(value, language: str | None = None) -> str:
