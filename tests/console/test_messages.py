@@ -339,3 +339,19 @@ def test_a_viewer_cannot_message_a_selection(client, event):
         "action": "message", "scope": "selected", "id": [registration.pk],
     })
     assert response.status_code == 403
+
+
+# --- Markdown --------------------------------------------------------------------------------
+
+
+def test_the_preview_frame_shows_the_rendered_markdown(editor, event):
+    make_registration(event, first_name="**Ana**")
+    campaign = draft(event, body={"en": "Dear {first_name},\n\n- **bring** a laptop\n- "
+                                        "[the agenda](https://example.org/agenda)"})
+    page = editor.get(url("message", event, campaign)).content.decode()
+    start = page.index('srcdoc="') + len('srcdoc="')
+    srcdoc = page[start:page.index('"', start)]
+    assert "&lt;strong&gt;bring&lt;/strong&gt;" in srcdoc and "&lt;li&gt;" in srcdoc
+    assert "&lt;a href=&quot;https://example.org/agenda&quot;" in srcdoc
+    assert "Dear **Ana**," in srcdoc  # the name as typed, not bold
+    assert "the agenda (https://example.org/agenda)" in page  # the plain-text version

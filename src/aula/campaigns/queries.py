@@ -1,9 +1,9 @@
 """Reads of messages to registrants: who gets one (the groups), what it says to each of them
 (placeholders filled in, per language), the preview, the progress of sending and the log.
 
-The organiser's text is plain text with placeholders such as ``{first_name}``
-(``registrations.placeholders``); in the HTML e-mail it is escaped and its blank lines become
-paragraphs.
+The organiser's text is Markdown with placeholders such as ``{first_name}``
+(``registrations.placeholders.fill_body``: rendered by ``core.markdown``, values filled in after,
+escaped).
 """
 
 from dataclasses import dataclass
@@ -23,7 +23,7 @@ from aula.registrations.models import Registration
 from aula.registrations.placeholders import (  # noqa: F401 (the campaigns' placeholders)
     LINK_PLACEHOLDERS,
     PLACEHOLDERS,
-    fill_html,
+    fill_body,
     fill_plain,
     placeholder_values,
     unknown_placeholders,
@@ -63,10 +63,11 @@ def render(campaign: Campaign, registration) -> RenderedMessage:
     subject = localize(campaign.subject, language, event.primary_language).text
     body = localize(campaign.body, language, event.primary_language).text
     values = placeholder_values(registration, event, language)
+    filled = fill_body(body, values)
     rendered = render_email(TEMPLATE, {
         "subject": one_line(fill_plain(subject, values)),
-        "body_text": fill_plain(body, values),
-        "body_html": fill_html(body, values),
+        "body_text": filled.text,
+        "body_html": filled.html,
         "event_title": values["event_title"],
         "contact_name": event.contact_name,
         "contact_email": event.contact_email,

@@ -47,8 +47,8 @@ class CampaignForm(forms.Form):
     body = TranslatedTextFormField(
         label=_("Message"), multiline=True, max_length=BODY_MAX_LENGTH, required=True,
         help_text=_(
-            "Plain text: a blank line starts a new paragraph. Write it in every language you "
-            "can; registrants whose language has no text get the event's primary language."
+            "A blank line starts a new paragraph. Write it in every language you can; "
+            "registrants whose language has no text get the event's primary language."
         ),
     )
 
@@ -165,8 +165,9 @@ class EmailTextForm(forms.Form):
         label=_("Opening"), max_length=text_services.BODY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8}), strip=True,
         help_text=_(
-            "Plain text: a blank line starts a new paragraph. The time, sessions, links and "
-            "calendar file follow it in every e-mail."
+            "Formatting: **bold**, *italic*, a line starting with “- ” for a list, "
+            "[text](https://…) for a link; a blank line starts a new paragraph. The time, "
+            "sessions, links and calendar file follow it in every e-mail."
         ),
     )
 
