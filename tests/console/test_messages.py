@@ -355,3 +355,18 @@ def test_the_preview_frame_shows_the_rendered_markdown(editor, event):
     assert "&lt;a href=&quot;https://example.org/agenda&quot;" in srcdoc
     assert "Dear **Ana**," in srcdoc  # the name as typed, not bold
     assert "the agenda (https://example.org/agenda)" in page  # the plain-text version
+
+
+def test_changing_a_chosen_message_to_nobody_of_the_event_is_refused(editor, event):
+    mine, theirs = make_registration(event), make_registration(make_event())
+    campaign = draft(event, group=Campaign.Group.CHOSEN, chosen_ids=[mine.pk])
+    page = editor.get(url("message_edit", event, campaign)).content.decode()
+    assert f'value="{mine.pk}"' in page and 'value="chosen" selected' in page
+    response = editor.post(url("message_edit", event, campaign), form_data(
+        group="chosen", chosen_ids=str(theirs.pk), subject_en="Changed", body_en="Changed",
+    ))
+    assert response.status_code == 400
+    assert "Choose at least one registrant of this event." in response.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.chosen_ids == [mine.pk] and campaign.subject == {"en": "News for {first_name}"}
+    assert not AuditEntry.objects.filter(action=services.CHANGED).exists()

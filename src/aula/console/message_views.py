@@ -86,11 +86,13 @@ def _compose(request, event, role, campaign):
             campaign = campaign_services.compose(
                 event, actor=request.user, campaign=campaign, **form.cleaned_data
             )
-        except ActionRefused as refusal:  # sent meanwhile (in another tab), nobody chosen
-            if campaign is None:
+        except ActionRefused as refusal:  # nobody of the event chosen; sent meanwhile
+            if campaign is not None:
+                campaign.refresh_from_db(fields=["status"])
+            if campaign is None or campaign.status in campaign_services.UNSENT:
                 form.add_error(None, str(refusal))
-                return _render_compose(request, event, role, form, None, status=400)
-            messages.info(request, str(refusal))
+                return _render_compose(request, event, role, form, campaign, status=400)
+            messages.info(request, str(refusal))  # sent in another tab: show its progress
         return redirect("console:message", event_id=event.pk, campaign_id=campaign.pk)
     return _render_compose(request, event, role, form, campaign)
 
