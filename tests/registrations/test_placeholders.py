@@ -66,3 +66,9 @@ def test_another_value_as_a_links_address_is_inert():
 def test_unknown_placeholders_and_marker_characters_stay_as_typed():
     body = fill_body("Hi {nickname} \ue0000\ue001", VALUES)
     assert "{nickname}" in body.html and "**Ana**" not in body.html
+
+
+def test_a_link_to_a_link_placeholder_without_a_value_is_its_label():
+    body = fill_body("[Join the meeting]({join_link}) or {join_link}.", {**VALUES, "join_link": ""})
+    assert body.html == "<p>Join the meeting or .</p>"
+    assert body.text == "Join the meeting or ."

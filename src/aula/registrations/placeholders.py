@@ -71,18 +71,23 @@ class FilledBody:
 _NAMES = list(PLACEHOLDERS)
 # A link placeholder written as a link's address, ``[Join]({join_link})``: the marker is an
 # address the renderers keep as it is (an https one), replaced once rendered.
-_LINK_TARGET = re.compile(r"(\]\(\s*)\{(" + "|".join(sorted(LINK_PLACEHOLDERS)) + r")\}(\s*\))")
+_LINK_TARGET = re.compile(
+    r"\[([^\[\]]*)\]\(\s*\{(" + "|".join(sorted(LINK_PLACEHOLDERS)) + r")\}\s*\)"
+)
 _TARGET_MARKER = "https://placeholder.aula.invalid/"
 _TARGET = re.compile(re.escape(_TARGET_MARKER) + r"(\d+)")
 # A marker inside an address Markdown made of the text (percent-encoded).
 _ENCODED = re.compile(r"%EE%80%80(\d+)%EE%80%81")
 
 
-def _mark(text: str) -> str:
-    """The organiser's text with each known placeholder a marker (private-use characters)."""
+def _mark(text: str, values: dict[str, str]) -> str:
+    """The organiser's text with each known placeholder a marker (private-use characters); a
+    link to a link placeholder without a value (no join link: an event in person) its label."""
     text = str(text or "").replace(_OPEN, "").replace(_CLOSE, "")
     text = _LINK_TARGET.sub(
-        lambda m: f"{m.group(1)}{_TARGET_MARKER}{_NAMES.index(m.group(2))}{m.group(3)}", text
+        lambda m: f"[{m.group(1)}]({_TARGET_MARKER}{_NAMES.index(m.group(2))})"
+        if values.get(m.group(2)) else m.group(1),
+        text,
     )
     return PLACEHOLDER.sub(
         lambda m: f"{_OPEN}{_NAMES.index(m.group(1))}{_CLOSE}" if m.group(1) in PLACEHOLDERS
@@ -101,7 +106,7 @@ def fill_body(text: str, values: dict[str, str]) -> FilledBody:
     parts: rendered by ``core.markdown`` first, the placeholders filled in after, so a value
     (a registrant's name with ``**`` or ``<b>`` in it) is never read as Markdown or HTML:
     escaped in the HTML, as it is in the text; the link placeholders become links."""
-    marked = _mark(text)
+    marked = _mark(text, values)
     return FilledBody(_fill_html(markdown.to_html(marked), values),
                       _fill_text(markdown.plain_text(marked), values))
 
