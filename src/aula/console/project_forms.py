@@ -18,9 +18,8 @@ class DateInput(forms.DateInput):
 
 
 class ProjectForm(forms.ModelForm):
-    formfield_callback = https_urls
-
     class Meta:
+        formfield_callback = https_urls
         model = Project
         fields = ["name", "code", "slug", "programme", "full_title", "website", "description",
                   "primary_language", "starts_on", "ends_on"]
@@ -36,9 +35,8 @@ class ProjectForm(forms.ModelForm):
 
 
 class PartnerForm(forms.ModelForm):
-    formfield_callback = https_urls
-
     class Meta:
+        formfield_callback = https_urls
         model = Partner
         fields = ["organisation", "local_names", "role", "city", "country", "website",
                   "ecoc_year", "ecoc_note"]
