@@ -11,6 +11,7 @@ from aula.console.models import Membership, Role
 from aula.console.permissions import may_create_project
 from aula.projects.models import Partner, Project
 from aula.registrations.models import PrivacyNotice
+from aula.registrations.queries import current_privacy_notice
 from tests.console.confirming import CONFIRMED
 from tests.factories import (
     make_event,
@@ -294,3 +295,75 @@ def test_the_project_page_lists_its_events_and_offers_new_event(client, project)
     assert url("event_new", project) in body and url("event", event_id=event.pk) in body
     client.force_login(organiser("viewer", project, Role.VIEWER))
     assert url("event_new", project) not in client.get(url("project", project)).content.decode()
+
+
+# --- Privacy notices from the template ------------------------------------------------------
+
+
+def notice_post(texts, controller):
+    return {**{f"text_{language}": text for language, text in texts.items()},
+            "controller": controller.pk}
+
+
+def test_the_events_privacy_page_starts_from_the_template_for_a_partner(client, project):
+    host = make_partner(project, organisation="Kaunas District Municipality", city="Kaunas",
+                        country="LT")
+    make_partner(project, organisation="Other <Org>")
+    event = make_event(project=project, host_partner=host, contact_email="info@kaunas.lt")
+    editor = organiser("ed", project, Role.EDITOR)
+    client.force_login(editor)
+    page = client.get(url("event_privacy", event_id=event.pk)).content.decode()
+    assert "Start from the template for Kaunas District Municipality" in page
+    assert "Start from the template for Other &lt;Org&gt;" in page
+    drafted = client.get(url("event_privacy", event_id=event.pk), {"template": host.pk})
+    body = drafted.content.decode()
+    assert "Kaunas District Municipality, Kaunas, Lithuania" in body
+    assert "info@kaunas.lt" in body and "Article 6(1)(e)" in body
+    assert not PrivacyNotice.objects.filter(event=event).exists()  # a draft until saved
+    form = drafted.context["form"]
+    texts = {language: form.initial["text"][language] + "\nDPO: dpo@kaunas.lt"
+             for language in form.initial["text"]}
+    response = client.post(url("event_privacy", event_id=event.pk), notice_post(texts, host))
+    assert response.status_code == 302
+    notice = PrivacyNotice.objects.get(event=event)
+    assert notice.controller == host and notice.version == 1
+    assert set(notice.text) == {"en", "ro", "lt", "nl", "it", "hr"}
+    assert AuditEntry.objects.get(action="privacy_notice.new_version").actor == editor
+    # Another partner's id, or nonsense, drafts nothing.
+    elsewhere = make_partner(make_project(), organisation="Elsewhere")
+    for wanted in (elsewhere.pk, "x"):
+        body = client.get(url("event_privacy", event_id=event.pk),
+                          {"template": wanted}).content.decode()
+        assert "Elsewhere" not in body and "Below is the template" not in body
+
+
+def test_the_projects_own_notice_from_the_template(client, project, owner):
+    controller = make_partner(project, organisation="Municipality of Timișoara",
+                              city="Timișoara", country="RO")
+    page = client.get(url("project_privacy", project))
+    assert "The project has no privacy notice yet" in page.content.decode()
+    drafted = client.get(url("project_privacy", project), {"template": controller.pk})
+    texts = drafted.context["form"].initial["text"]
+    assert "Municipality of Timișoara" in texts["en"] and "Operator." in texts["ro"]
+    response = client.post(url("project_privacy", project), notice_post(texts, controller))
+    assert response.status_code == 302
+    notice = PrivacyNotice.objects.get(project=project, event__isnull=True)
+    assert notice.controller == controller and notice.version == 1
+    entry = AuditEntry.objects.get(action="privacy_notice.new_version")
+    assert entry.actor == owner and entry.project_id == project.pk
+    # Saved again unchanged: no new version; changed: version 2.
+    client.post(url("project_privacy", project), notice_post(texts, controller))
+    assert PrivacyNotice.objects.filter(project=project).count() == 1
+    client.post(url("project_privacy", project),
+                notice_post({**texts, "en": texts["en"] + " DPO: x@y.ro"}, controller))
+    assert PrivacyNotice.objects.filter(project=project).latest("version").version == 2
+    # The project's events without a notice of their own show it.
+    event = make_event(project=project)
+    assert current_privacy_notice(event).version == 2
+
+
+def test_an_empty_notice_is_refused_and_nothing_stored(client, project, owner):
+    response = client.post(url("project_privacy", project), {"controller": ""})
+    assert response.status_code == 200 and "form" in response.context
+    assert not PrivacyNotice.objects.exists()
+    assert not AuditEntry.objects.exists()

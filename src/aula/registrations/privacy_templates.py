@@ -9,7 +9,7 @@ import re
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from aula.core.timefmt import format_date
+from aula.core.timefmt import format_day
 from aula.core.translation import CONTENT_LANGUAGES
 from aula.events.models import Event
 from aula.projects.models import Partner, Project
@@ -33,7 +33,7 @@ def _context(project: Project, controller: Partner, event: Event | None, languag
         "programme": project.programme,
         "event_title": event.text("title", language).text if event is not None else "",
         "contact_email": event.contact_email if event is not None else "",
-        "retention_until": format_date(period.ends_on, "j F Y") if period.ends_on else "",
+        "retention_until": format_day(period.ends_on, language) if period.ends_on else "",
         "retention_months": project.retention_months,
     }
 
