@@ -3,7 +3,10 @@
 import pytest
 
 from aula.core.translation import CONTENT_LANGUAGES
+from aula.events.lifecycle import publish_warnings
 from aula.registrations import privacy_templates
+from aula.registrations.models import PrivacyNotice
+from aula.registrations.queries import TO_COMPLETE
 from tests.factories import make_event, make_partner, make_project
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +66,22 @@ def test_the_project_notice_names_no_event_and_asks_for_the_contact(project, con
 def test_text_typed_by_organisers_is_left_for_the_markdown_renderer_to_escape(project):
     partner = make_partner(project, organisation="A & B <Ltd>")
     assert "A & B <Ltd>" in privacy_templates.draft(project, partner)["en"]
+
+
+def test_publishing_warns_while_a_drafted_notice_has_parts_to_complete(project, controller):
+    event = make_event(project=project, host_partner=controller)
+    texts = privacy_templates.draft(project, controller, event)
+    PrivacyNotice.objects.create(project=project, event=event, controller=controller,
+                                 text=texts, version=1)
+    [warning] = [w for w in publish_warnings(event) if "parts of the template" in w]
+    assert "en, ro, lt, nl, it, hr" in warning
+    completed = {language: TO_COMPLETE.sub("Ana Pop, dpo@primariatm.ro", text)
+                 for language, text in texts.items()}
+    assert all(completed[language] != texts[language] for language in texts)
+    PrivacyNotice.objects.create(project=project, event=event, controller=controller,
+                                 text={**completed, "hr": texts["hr"]}, version=2)
+    [warning] = [w for w in publish_warnings(event) if "parts of the template" in w]
+    assert "(hr)" in warning
+    PrivacyNotice.objects.create(project=project, event=event, controller=controller,
+                                 text=completed, version=3)
+    assert not [w for w in publish_warnings(event) if "parts of the template" in w]
