@@ -1,6 +1,8 @@
-"""The record of changes to projects and their partners (made in the admin): each save or
-delete writes its audit entry, with the fields before and after, in its own transaction. And
-the owner's retention settings (``set_retention``), an action on the record."""
+"""The record of changes to projects and their partners: the admin's saves and deletes
+(``record_saved`` / ``record_deleted``) and the console's actions (``create_project``,
+``change_project``, ``add_partner``, ``change_partner``, ``move_partner``, ``remove_partner``),
+each writing its audit entry, with the fields before and after, in the transaction of the change.
+And the owner's retention settings (``set_retention``), an action on the record."""
 
 from datetime import date
 
