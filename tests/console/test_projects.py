@@ -4,9 +4,11 @@ an action on the record; bad input stores nothing; "New event" where people look
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from aula.audit.models import AuditEntry
+from aula.console import services as console_services
 from aula.console.models import Membership, Role
 from aula.console.permissions import may_create_project
 from aula.projects.models import Partner, Project
@@ -367,3 +369,39 @@ def test_an_empty_notice_is_refused_and_nothing_stored(client, project, owner):
     assert response.status_code == 200 and "form" in response.context
     assert not PrivacyNotice.objects.exists()
     assert not AuditEntry.objects.exists()
+
+
+def test_the_project_page_has_a_query_bound(client, project, owner,
+                                            django_assert_max_num_queries):
+    make_event(project=project, slug="first")
+    with django_assert_max_num_queries(10):
+        client.get(url("project", project))
+    for n in range(6):
+        make_event(project=project, slug=f"more-{n}")
+    with django_assert_max_num_queries(10):
+        assert client.get(url("project", project)).status_code == 200
+
+
+def test_the_refusal_says_where_the_partner_is_named(client, project, owner):
+    partner = make_partner(project, organisation="Host")
+    make_event(project=project, host_partner=partner, title={"en": "Spring <seminar>"})
+    response = client.post(url("partner_delete", project, partner_id=partner.pk), CONFIRMED,
+                           follow=True)
+    body = response.content.decode()
+    assert "hosting partner of the event “Spring &lt;seminar&gt;”" in body
+
+
+def test_a_duplicate_saved_meanwhile_is_refused_in_words_and_nothing_stored(monkeypatch):
+    make_project(code="PGI00009", slug="taken")
+    creator = superuser()
+    # As if another organiser saved the same code between this one's check and save.
+    monkeypatch.setattr(Project, "full_clean", lambda self, *args, **kwargs: None)
+    before = AuditEntry.objects.count()
+    with pytest.raises(ValidationError, match="Someone has just saved"):
+        console_services.create_project(
+            Project(name="Late", code="PGI00009", slug="late", programme="Interreg Europe"),
+            actor=creator,
+        )
+    assert not Project.objects.filter(name="Late").exists()
+    assert not Membership.objects.filter(user=creator).exists()
+    assert AuditEntry.objects.count() == before

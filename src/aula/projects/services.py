@@ -6,7 +6,8 @@ And the owner's retention settings (``set_retention``), an action on the record.
 
 from datetime import date
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -95,10 +96,23 @@ def set_retention(
 PARTNER_MOVED = audit.action("partner.moved", gettext_lazy("Moved a partner in the list"))
 
 
+def _save_unique(instance) -> None:
+    """Save ``instance``; another organiser's save of the same code or address name between
+    the check and the save is refused in words, not with an error page."""
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            _("Someone has just saved a record with the same name, code or address name. "
+              "Please choose another.")
+        ) from error
+
+
 @transaction.atomic
 def create_project(project: Project, *, actor, via: str = "console") -> Project:
     project.full_clean()
-    project.save()
+    _save_unique(project)
     record_saved(actor, project, None, via=via)
     return project
 
@@ -109,7 +123,7 @@ def change_project(project: Project, *, actor, via: str = "console") -> Project:
     stored = Project.objects.select_for_update().get(pk=project.pk)
     before = snapshot(stored)
     project.full_clean()
-    project.save()
+    _save_unique(project)
     record_saved(actor, project, before, via=via)
     return project
 
@@ -122,7 +136,7 @@ def add_partner(partner: Partner, *, actor, via: str = "console") -> Partner:
         last = partner.project.partners.order_by("-order").values_list("order", flat=True).first()
         partner.order = (last or 0) + 1
     partner.full_clean()
-    partner.save()
+    _save_unique(partner)
     record_saved(actor, partner, None, via=via)
     return partner
 
@@ -132,7 +146,7 @@ def change_partner(partner: Partner, *, actor, via: str = "console") -> Partner:
     stored = Partner.objects.select_for_update().get(pk=partner.pk)
     before = snapshot(stored)
     partner.full_clean()
-    partner.save()
+    _save_unique(partner)
     record_saved(actor, partner, before, via=via)
     return partner
 
