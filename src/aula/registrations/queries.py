@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aula.core.translation import localize
+from aula.core.translation import CONTENT_LANGUAGES, localize
 from aula.events.models import AgendaBlock, Event
 from aula.events.queries import Slot
 from aula.registrations.models import (
@@ -77,8 +77,9 @@ TO_COMPLETE = re.compile(
 
 def languages_to_complete(notice: PrivacyNotice) -> list[str]:
     """The languages in which ``notice`` still has a part of the template to complete."""
-    return [language for language, text in (notice.text or {}).items()
-            if TO_COMPLETE.search(text or "")]
+    texts = notice.text or {}
+    return [language for language in CONTENT_LANGUAGES  # Aula's order, whatever the JSON's
+            if TO_COMPLETE.search(texts.get(language) or "")]
 
 
 def publish_warnings(event: Event) -> list[str]:
