@@ -7,7 +7,7 @@ And the owner's retention settings (``set_retention``), an action on the record.
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -175,12 +175,15 @@ def move_partner(partner: Partner, direction: str, *, actor, via: str = "console
 def partner_uses(partner: Partner) -> list[str]:
     """Where the partner is named (an event's host or contact organisation, a privacy notice's
     controller, ...), one line each, found through every relation to ``Partner`` so no app
-    below the ones naming partners needs to know them."""
+    below the ones naming partners needs to know them. What belongs to the partner (a relation
+    that deletes with it) is no use by someone else."""
     uses = []
     for relation in Partner._meta.get_fields(include_hidden=True):
         if not (relation.is_relation and relation.auto_created and not relation.concrete):
             continue
         if relation.related_model is Partner or not relation.field.concrete:
+            continue
+        if relation.on_delete is models.CASCADE:  # the partner's own (a logo): goes with it
             continue
         model = relation.related_model
         for obj in model._default_manager.filter(**{relation.field.name: partner})[:5]:
