@@ -326,6 +326,14 @@ def organiser(name: str | None = None, project: Project | None = None, role: str
     return user
 
 
+def superuser(name: str | None = None):
+    """An organiser account that is a superuser (every project's owner, may create projects)."""
+    user = organiser(name)
+    user.is_superuser = user.is_staff = True
+    user.save(update_fields=["is_superuser", "is_staff"])
+    return user
+
+
 def clear_audit_log() -> None:
     """Forget the entries a fixture's set-up wrote (through the log's one way out), so a test
     sees only its own."""

@@ -20,6 +20,8 @@ ACCOUNT_PAGES = {
     "password_reset_confirm", "password_reset_complete", "account", "two_factor_setup",
     "two_factor_disable", "recovery_codes",
 }
+# Pages of no project yet: creating one (permissions.may_create_project decides).
+CREATION_PAGES = {"project_new"}
 
 
 def console_patterns(patterns=None, namespace=None):
@@ -49,7 +51,8 @@ def project_pages():
     event = make_event(project=make_project())
     pages = [
         (pattern.name, url_of(pattern, event))
-        for pattern in console_patterns() if pattern.name not in ACCOUNT_PAGES
+        for pattern in console_patterns()
+        if pattern.name not in ACCOUNT_PAGES | CREATION_PAGES
     ]
     assert len(pages) > 60  # the whole console, not a handful
     return event, pages
@@ -95,6 +98,8 @@ def test_a_viewer_changes_nothing(client, project_pages):
 OWNER_PAGES = {
     "members", "member_add", "member_invite", "member_role", "member_remove", "member_two_factor",
     "audit_project", "audit_project_export", "audit_event", "audit_event_export", "retention",
+    "project_edit", "partner_new", "partner_edit", "partner_up", "partner_down",
+    "partner_delete", "project_privacy",
 }
 
 
@@ -109,5 +114,20 @@ def test_owner_pages_are_refused_to_editors_and_viewers(client, project_pages):
                 assert method(url).status_code in (403, 405), (role, name, method.__name__)
     client.force_login(organiser("owner", event.project, Role.OWNER))
     for name, url in owner_pages:
-        if name.startswith("audit_") or name == "retention":
+        if name.startswith("audit_") or name in ("retention", "project_edit", "partner_new",
+                                                     "project_privacy"):
             assert client.get(url).status_code == 200, name
+
+
+def test_creating_a_project_is_refused_to_organisers_without_the_permission(client):
+    pages = [url_of(pattern, None) for pattern in console_patterns()
+             if pattern.name in CREATION_PAGES]
+    assert len(pages) == len(CREATION_PAGES)
+    for page in pages:
+        assert "/console/login/" in client.get(page)["Location"]
+    client.force_login(organiser("an-owner", make_project(), Role.OWNER))
+    before = snapshot()
+    for page in pages:
+        assert client.get(page).status_code == 403
+        assert client.post(page, {"name": "X", "code": "X", "slug": "x"}).status_code == 403
+    assert snapshot() == before

@@ -42,6 +42,7 @@ from aula.events.models import (
     available_time_zones,
     time_zone_choices,
 )
+from aula.registrations import privacy_templates
 from aula.registrations import queries as registration_queries
 from aula.registrations import setup as registration_setup
 from aula.registrations.models import Question, RegistrationOptions
@@ -546,10 +547,16 @@ def question_delete(request, event_id, question_id):
 def privacy_notice(request, event_id):
     event, role = event_for(request.user, event_id, Role.EDITOR)
     current = registration_queries.current_privacy_notice(event)
-    initial = (
-        {"text": current.text, "controller": current.controller_id} if current
-        else {"controller": event.host_partner_id}
-    )
+    partners = list(event.project.partners.all())
+    wanted = request.GET.get("template", "")
+    drafted_from = next((p for p in partners if str(p.pk) == wanted), None)
+    if drafted_from is not None:  # "Start from the template for <partner>": a draft, unsaved
+        initial = {"text": privacy_templates.draft(event.project, drafted_from, event),
+                   "controller": drafted_from.pk}
+    elif current is not None:
+        initial = {"text": current.text, "controller": current.controller_id}
+    else:
+        initial = {"controller": event.host_partner_id}
     form = forms.PrivacyNoticeForm(request.POST or None, initial=initial, event=event)
     if request.method == "POST" and form.is_valid():
         result = registration_setup.new_privacy_notice(
@@ -564,8 +571,11 @@ def privacy_notice(request, event_id):
             messages.info(request, _("The notice is unchanged: no new version."))
         return redirect("console:event_privacy", event_id=event.pk)
     accepted = registration_setup.notice_acceptances(current)
+    # The host first among the templates offered: usually the controller.
+    partners.sort(key=lambda partner: partner.pk != event.host_partner_id)
     return _page(request, "privacy.html", event, role, form=form, current=current,
-                 accepted=accepted, accepted_text=ngettext(
+                 partners=partners, drafted_from=drafted_from, accepted=accepted,
+                 accepted_text=ngettext(
                      "%(count)d registrant accepted this version.",
                      "%(count)d registrants accepted this version.", accepted,
                  ) % {"count": accepted})

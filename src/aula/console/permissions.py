@@ -4,6 +4,11 @@ Every console view goes through ``project_for`` / ``event_for``: a project the o
 a member of does not exist for them (404); a role too low for the action is refused (403).
 Superusers count as owners of every project.
 
+Creating a project belongs to no project, so it has its own rule (``may_create_project``): a
+superuser, or a staff account given the permission "Can add project" (``projects.add_project``,
+granted in the admin to the people who set projects up). The creator becomes the new project's
+owner; owners then edit it, its partners and members; editors and viewers read it.
+
 Downloading personal data (registrant lists, a registrant's data, certificates, the participation
 report with organisations' names, the audit log) is a permission of its own
 (``may_download_personal_data``): owners and editors have it by their role, a viewer only when an
@@ -51,6 +56,18 @@ def require_personal_data(user, project: Project) -> None:
         raise PermissionDenied
 
 
+def may_create_project(user) -> bool:
+    """May ``user`` create a new project (and so become its owner)?"""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or (user.is_staff and user.has_perm("projects.add_project"))
+
+
+def require_project_creation(user) -> None:
+    if not may_create_project(user):
+        raise PermissionDenied
+
+
 def allows(role: Role | None, needed: Role) -> bool:
     return role is not None and ROLE_RANK[role] >= ROLE_RANK[needed]
 
@@ -62,6 +79,18 @@ def visible_projects(user):
     if user.is_superuser:
         return Project.objects.all()
     return Project.objects.filter(memberships__user=user)
+
+
+def editable_project_ids(user) -> set[int] | None:
+    """The ids of the projects ``user`` may change (editor or owner), in one query; None means
+    every project (a superuser)."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    if user.is_superuser:
+        return None
+    return set(Membership.objects.filter(
+        user=user, role__in=[role for role in Role if allows(role, Role.EDITOR)],
+    ).values_list("project_id", flat=True))
 
 
 def project_for(user, slug: str, needed: Role = Role.VIEWER, *,

@@ -27,6 +27,7 @@ from aula.core.errors import ActionRefused
 from aula.messaging import services as messaging
 from aula.messaging.models import OutboxMessage
 from aula.messaging.services import queue_templated_email
+from aula.projects import services as projects
 from aula.projects.models import Project
 
 TOTP_DEVICE_NAME = "Authenticator app"
@@ -89,6 +90,18 @@ def add_member(project: Project, user, role: Role, *, actor) -> Membership:
                      label=_member_label(membership),
                      changes={"role": [None, Role(role).value]})
         return membership
+
+
+def create_project(project: Project, *, actor) -> Project:
+    """A new project (``projects.services.create_project``) with ``actor`` as its first owner,
+    both on the record, in one transaction: a project never exists without an owner."""
+    with transaction.atomic():
+        projects.create_project(project, actor=actor, via="console")
+        membership = Membership.objects.create(project=project, user=actor, role=Role.OWNER)
+        audit.record(actor, MEMBER_ADDED, membership, project=project,
+                     label=_member_label(membership),
+                     changes={"role": [None, Role.OWNER.value]})
+    return project
 
 
 def invite_member(project: Project, *, email: str, role: Role, actor) -> Membership:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("p/<slug:project>/", views.project, name="project"),
     path("e/<int:event_id>/", views.event, name="event"),
+    path("", include("aula.console.urls_projects")),
     path("", include("aula.console.urls_accounts")),
     path("", include("aula.console.urls_events")),
     path("", include("aula.console.urls_registrants")),

@@ -2,12 +2,26 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from aula.console import queries, registrant_queries
-from aula.console.permissions import event_for, project_for
+from aula.console.models import Role
+from aula.console.permissions import (
+    allows,
+    editable_project_ids,
+    event_for,
+    may_create_project,
+    project_for,
+)
 
 
 @login_required
 def home(request):
-    return render(request, "console/home.html", {"projects": queries.home_projects(request.user)})
+    editable = editable_project_ids(request.user)
+    return render(request, "console/home.html", {
+        "projects": [
+            (project, events, editable is None or project.pk in editable)
+            for project, events in queries.home_projects(request.user)
+        ],
+        "may_create_project": may_create_project(request.user),
+    })
 
 
 @login_required
@@ -15,6 +29,7 @@ def project(request, project):
     project, role = project_for(request.user, project)
     return render(request, "console/project.html", {
         "project": project, "role": role, "events": queries.project_events(project),
+        "can_edit": allows(role, Role.EDITOR), "is_owner": allows(role, Role.OWNER),
     })
 
 

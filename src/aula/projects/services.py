@@ -1,13 +1,18 @@
-"""The record of changes to projects and their partners (made in the admin): each save or
-delete writes its audit entry, with the fields before and after, in its own transaction. And
-the owner's retention settings (``set_retention``), an action on the record."""
+"""The record of changes to projects and their partners: the admin's saves and deletes
+(``record_saved`` / ``record_deleted``) and the console's actions (``create_project``,
+``change_project``, ``add_partner``, ``change_partner``, ``move_partner``, ``remove_partner``),
+each writing its audit entry, with the fields before and after, in the transaction of the change.
+And the owner's retention settings (``set_retention``), an action on the record."""
 
 from datetime import date
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aula.audit import services as audit
+from aula.core.errors import ActionRefused
 from aula.projects.models import Partner, Project
 
 PROJECT_CREATED = audit.action("project.created", gettext_lazy("Created the project"))
@@ -82,3 +87,123 @@ def set_retention(
         setattr(project, name, getattr(current, name))
     return project
 
+
+
+# --- The console's actions on a project and its partners --------------------------------------
+# Each checks the whole record (``full_clean``) before it stores anything and writes its entry in
+# the same transaction; bad input raises ``ValidationError`` and stores nothing.
+
+PARTNER_MOVED = audit.action("partner.moved", gettext_lazy("Moved a partner in the list"))
+
+
+def _save_unique(instance) -> None:
+    """Save ``instance``; another organiser's save of the same code or address name between
+    the check and the save is refused in words, not with an error page."""
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            _("Someone has just saved a record with the same name, code or address name. "
+              "Please choose another.")
+        ) from error
+
+
+@transaction.atomic
+def create_project(project: Project, *, actor, via: str = "console") -> Project:
+    project.full_clean()
+    _save_unique(project)
+    record_saved(actor, project, None, via=via)
+    return project
+
+
+@transaction.atomic
+def change_project(project: Project, *, actor, via: str = "console") -> Project:
+    """Save the edited ``project``; its entry holds the fields changed since it was read."""
+    stored = Project.objects.select_for_update().get(pk=project.pk)
+    before = snapshot(stored)
+    project.full_clean()
+    _save_unique(project)
+    record_saved(actor, project, before, via=via)
+    return project
+
+
+@transaction.atomic
+def add_partner(partner: Partner, *, actor, via: str = "console") -> Partner:
+    """A new partner, last in the project's list unless given its place."""
+    Project.objects.select_for_update().filter(pk=partner.project_id).first()
+    if not partner.order:
+        last = partner.project.partners.order_by("-order").values_list("order", flat=True).first()
+        partner.order = (last or 0) + 1
+    partner.full_clean()
+    _save_unique(partner)
+    record_saved(actor, partner, None, via=via)
+    return partner
+
+
+@transaction.atomic
+def change_partner(partner: Partner, *, actor, via: str = "console") -> Partner:
+    stored = Partner.objects.select_for_update().get(pk=partner.pk)
+    before = snapshot(stored)
+    partner.full_clean()
+    _save_unique(partner)
+    record_saved(actor, partner, before, via=via)
+    return partner
+
+
+@transaction.atomic
+def move_partner(partner: Partner, direction: str, *, actor, via: str = "console") -> bool:
+    """Swap ``partner`` with its neighbour ``"up"`` or ``"down"`` in the project's list (the
+    public pages' order); False when it is already first or last."""
+    Project.objects.select_for_update().filter(pk=partner.project_id).first()
+    partners = list(Partner.objects.filter(project_id=partner.project_id).order_by("order", "id"))
+    index = next(i for i, p in enumerate(partners) if p.pk == partner.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(partners):
+        return False
+    partners[index], partners[other] = partners[other], partners[index]
+    for position, each in enumerate(partners, start=1):  # renumbered: equal orders swap too
+        if each.order != position:
+            each.order = position
+            each.save(update_fields=["order"])
+    moved = partners[other]
+    audit.record(actor, PARTNER_MOVED, moved, project=moved.project_id, via=via,
+                 changes={"order": [index + 1, other + 1]})
+    return True
+
+
+def partner_uses(partner: Partner) -> list[str]:
+    """Where the partner is named (an event's host or contact organisation, a privacy notice's
+    controller, ...), one line each, found through every relation to ``Partner`` so no app
+    below the ones naming partners needs to know them. What belongs to the partner (a relation
+    that deletes with it) is no use by someone else."""
+    uses = []
+    for relation in Partner._meta.get_fields(include_hidden=True):
+        if not (relation.is_relation and relation.auto_created and not relation.concrete):
+            continue
+        if relation.related_model is Partner or not relation.field.concrete:
+            continue
+        if relation.on_delete is models.CASCADE:  # the partner's own (a logo): goes with it
+            continue
+        model = relation.related_model
+        for obj in model._default_manager.filter(**{relation.field.name: partner})[:5]:
+            uses.append(_("%(role)s of the %(kind)s “%(name)s”") % {
+                "role": relation.field.verbose_name, "kind": model._meta.verbose_name,
+                "name": obj,
+            })
+    return uses
+
+
+@transaction.atomic
+def remove_partner(partner: Partner, *, actor, via: str = "console") -> None:
+    """Remove a partner no event, notice or contact names; refused (``ActionRefused``, nothing
+    stored) with where it is named otherwise."""
+    Project.objects.select_for_update().filter(pk=partner.project_id).first()
+    uses = partner_uses(partner)
+    if uses:
+        raise ActionRefused(
+            _("%(partner)s cannot be removed while it is named as: %(uses)s. Change those "
+              "first.") % {"partner": partner.organisation, "uses": "; ".join(uses)}
+        )
+    record_deleted(actor, partner, via=via)
+    partner.delete()

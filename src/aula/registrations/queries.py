@@ -4,6 +4,7 @@ What these return about free places is a snapshot for display; only ``services``
 the event's lock.
 """
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aula.core.translation import localize
+from aula.core.translation import CONTENT_LANGUAGES, localize
 from aula.events.models import AgendaBlock, Event
 from aula.events.queries import Slot
 from aula.registrations.models import (
@@ -65,6 +66,22 @@ def publish_problems(event: Event) -> list[str]:
     return []
 
 
+# A part of a drafted notice the organiser must still complete: the square brackets of
+# ``registrations/privacy/<language>/notice.md``, each saying so in its language.
+TO_COMPLETE = re.compile(
+    r"\[[^\]]*(?:to be completed by the organiser|se completează de organizator|"
+    r"įrašo organizatorius|in te vullen door de organisator|a cura dell'organizzatore|"
+    r"upisuje organizator)[^\]]*\]"
+)
+
+
+def languages_to_complete(notice: PrivacyNotice) -> list[str]:
+    """The languages in which ``notice`` still has a part of the template to complete."""
+    texts = notice.text or {}
+    return [language for language in CONTENT_LANGUAGES  # Aula's order, whatever the JSON's
+            if TO_COMPLETE.search(texts.get(language) or "")]
+
+
 def publish_warnings(event: Event) -> list[str]:
     """What registration should have before the event is published (warnings of
     events.lifecycle): double opt-in, and a notice naming the host as its controller."""
@@ -82,6 +99,12 @@ def publish_warnings(event: Event) -> list[str]:
                 "hosted by %(host)s."
             ) % {"controller": notice.controller.organisation,
                  "host": event.host_partner.organisation})
+        unfinished = languages_to_complete(notice)
+        if unfinished:
+            warnings.append(_(
+                "The privacy notice still has parts of the template to complete, in square "
+                "brackets (%(languages)s): the data protection officer's contact, for one."
+            ) % {"languages": ", ".join(unfinished)})
     return warnings
 
 

@@ -236,6 +236,34 @@ def new_privacy_notice(event: Event, text: dict, *, actor, controller=None,
     return NoticeResult(notice, True)
 
 
+def current_project_notice(project) -> PrivacyNotice | None:
+    """The project's own newest notice (the one for its events without their own)."""
+    return (PrivacyNotice.objects.select_related("controller")
+            .filter(project=project, event__isnull=True).order_by("-version", "-id").first())
+
+
+@transaction.atomic
+def new_project_privacy_notice(project, text: dict, *, actor, controller=None,
+                               via: str = "") -> NoticeResult:
+    """A new version of the project's own notice (every event without its own notice shows
+    it); as for an event's, earlier versions are never changed and an unchanged text makes
+    nothing new."""
+    type(project).objects.select_for_update().filter(pk=project.pk).first()
+    current = current_project_notice(project)
+    controller_id = controller.pk if controller is not None else None
+    if current is not None and current.text == text and current.controller_id == controller_id:
+        return NoticeResult(current, False)
+    last = (PrivacyNotice.objects.filter(project=project, event__isnull=True)
+            .aggregate(m=Max("version"))["m"] or 0)
+    notice = PrivacyNotice(project=project, version=last + 1, text=text, controller=controller)
+    notice.full_clean()
+    notice.save()
+    audit.record(actor, NOTICE_VERSION, notice, project=project, via=via,
+                 data={"version": notice.version, "controller": controller_id,
+                       "previous": current.pk if current is not None else None})
+    return NoticeResult(notice, True)
+
+
 @transaction.atomic
 def save_privacy_notice(notice: PrivacyNotice, *, actor, via: str = "") -> PrivacyNotice:
     """Save a notice written outside an event's page (the admin: a project's notice, or a

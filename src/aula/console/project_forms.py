@@ -1,0 +1,59 @@
+"""Forms of the console's project pages: the project itself, its partners, its privacy notice.
+The model's own checks (unique code and address name, one lead partner, dates in order) run as
+the form is validated, so a mistake is shown beside its field and nothing is stored."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from aula.console.event_forms import https_urls
+from aula.projects.models import Partner, Project
+from aula.registrations.models import PrivacyNotice
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        formfield_callback = https_urls
+        model = Project
+        fields = ["name", "code", "slug", "programme", "full_title", "website", "description",
+                  "primary_language", "starts_on", "ends_on"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].help_text = _(
+            "The project's part of every public address, e.g. ecoc-sme. Letters, digits and "
+            "hyphens."
+        )
+        self.fields["description"].help_text = _("Markdown: *emphasis*, lists, links.")
+
+
+class PartnerForm(forms.ModelForm):
+    class Meta:
+        formfield_callback = https_urls
+        model = Partner
+        fields = ["organisation", "local_names", "role", "city", "country", "website",
+                  "ecoc_year", "ecoc_note"]
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.project = project
+
+
+class ProjectNoticeForm(forms.ModelForm):
+    """The project's own notice (for every event without one of its own)."""
+
+    class Meta:
+        model = PrivacyNotice
+        fields = ["controller", "text"]
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["controller"].queryset = project.partners.all()
+        self.fields["controller"].empty_label = _("— not named —")
