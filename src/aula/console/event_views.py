@@ -255,8 +255,37 @@ def agenda(request, event_id):
                 messages.success(request, _("The block is added."))
                 return redirect("console:event_agenda", event_id=event.pk)
         blocks = agenda_rules.organiser_agenda(event)
+        if allows(role, Role.EDITOR):
+            _inline_forms(event, blocks)
         return _page(request, "agenda.html", event, role, form=form, blocks=blocks,
+                     several_days=len(agenda_rules.event_days(event)) > 1,
+                     editing=request.GET.get("edit", ""),
                      problems=agenda_rules.problems_of(event, blocks))
+
+
+def _inline_forms(event, blocks) -> None:
+    """Each block and item of the agenda page gets its edit forms (ids unique on the page,
+    names those of the block's and item's own pages, which read them). No query per row:
+    the people are read once."""
+    people = list(Person.objects.filter(project=event.project).order_by("name", "id"))
+    for block in blocks:
+        block.edit_form = forms.BlockForm(instance=block, event=event, chosen=block.chosen,
+                                          prefix="block", auto_id=f"b{block.pk}-%s")
+        block.item_form = forms.QuickItemForm(block=block, prefix="item",
+                                              auto_id=f"b{block.pk}-new-%s")
+        for item in block.sorted_items:
+            item.block = block
+            tag = f"i{item.pk}-%s"
+            item.edit_form = forms.ItemForm(instance=item, block=block, prefix="item",
+                                            auto_id=tag)
+            item.role_form = forms.RoleForm(project=event.project, people=people,
+                                            prefix="role", auto_id=tag)
+            item.person_form = forms.PersonForm(prefix="person", auto_id=tag)
+
+
+def _to_agenda(event, anchor=""):
+    url = reverse("console:event_agenda", kwargs={"event_id": event.pk})
+    return redirect(f"{url}#{anchor}" if anchor else url)
 
 
 def _block(event, block_id) -> AgendaBlock:
@@ -278,7 +307,7 @@ def block_edit(request, event_id, block_id):
                 apply_errors(form, error)
             else:
                 messages.success(request, _("The block is saved."))
-                return redirect("console:event_block", event_id=event.pk, block_id=block.pk)
+                return _to_agenda(event, f"block-{block.pk}")
         block = _block(event, block_id)  # as stored, for the page's own texts
         item_form = forms.ItemForm(block=block, prefix="item")
         items = list(block.items.all())
@@ -306,9 +335,52 @@ def block_delete(request, event_id, block_id):
         agenda_rules.delete_block(block, actor=request.user)
     except ActionRefused as refusal:
         messages.error(request, refusal.message)
-        return redirect("console:event_block", event_id=event.pk, block_id=block.pk)
+        return _to_agenda(event, f"block-{block.pk}")
     messages.success(request, _("The block is deleted."))
     return redirect("console:event_agenda", event_id=event.pk)
+
+
+@login_required
+@require_POST
+def block_move(request, event_id, block_id, direction):
+    event, _role = event_for(request.user, event_id, Role.EDITOR)
+    block = _block(event, block_id)
+    try:
+        agenda_rules.move_block(block, direction, actor=request.user)
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+    return _to_agenda(event, f"block-{block.pk}")
+
+
+@login_required
+@require_POST
+def item_move(request, event_id, item_id, direction):
+    event, _role = event_for(request.user, event_id, Role.EDITOR)
+    item = _item(event, item_id)
+    try:
+        agenda_rules.move_item(item, direction, actor=request.user)
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+    return _to_agenda(event, f"item-{item.pk}")
+
+
+@login_required
+@require_POST
+def block_parallel(request, event_id, block_id):
+    """One click: another parallel session at the times of this one, to be named next."""
+    event, _role = event_for(request.user, event_id, Role.EDITOR)
+    block = _block(event, block_id)
+    try:
+        session = agenda_rules.add_parallel_session(block, actor=request.user)
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect("console:event_agenda", event_id=event.pk)
+    except ValidationError as error:  # the agenda changed under the click
+        messages.error(request, " ".join(error.messages))
+        return redirect("console:event_agenda", event_id=event.pk)
+    messages.success(request, _("A parallel session is added at the same times: name it."))
+    url = reverse("console:event_agenda", kwargs={"event_id": event.pk})
+    return redirect(f"{url}?edit={session.pk}#block-{session.pk}")
 
 
 @login_required
@@ -325,7 +397,7 @@ def item_new(request, event_id, block_id):
                 apply_errors(item_form, error)
             else:
                 messages.success(request, _("The item is added."))
-                return redirect("console:event_item", event_id=event.pk, item_id=item.pk)
+                return _to_agenda(event, f"item-{item.pk}")
         form = forms.BlockForm(instance=block, event=event, prefix="block")
         return _page(request, "block.html", event, role, agenda_block=block, form=form,
                      item_form=item_form, items=list(block.items.all()))
@@ -353,7 +425,7 @@ def item_edit(request, event_id, item_id, role_form=None, person_form=None):
                 apply_errors(form, error)
             else:
                 messages.success(request, _("The item is saved."))
-                return redirect("console:event_item", event_id=event.pk, item_id=item.pk)
+                return _to_agenda(event, f"item-{item.pk}")
         item = _item(event, item_id)
         people = list(Person.objects.filter(project=event.project).order_by("name", "id"))
         return _page(
@@ -378,7 +450,7 @@ def item_delete(request, event_id, item_id):
         return asked
     agenda_rules.delete_item(item, actor=request.user)
     messages.success(request, _("The item is deleted."))
-    return redirect("console:event_block", event_id=event.pk, block_id=item.block_id)
+    return _to_agenda(event, f"block-{item.block_id}")
 
 
 @login_required
@@ -395,7 +467,7 @@ def role_add(request, event_id, item_id):
             apply_errors(form, error)
         else:
             messages.success(request, _("The person is added."))
-            return redirect("console:event_item", event_id=event.pk, item_id=item.pk)
+            return _to_agenda(event, f"item-{item.pk}")
     return item_edit(request, event_id, item_id, role_form=form)
 
 
@@ -414,7 +486,7 @@ def person_new(request, event_id, item_id):
             apply_errors(form, error)
         else:
             messages.success(request, _("The person is added."))
-            return redirect("console:event_item", event_id=event.pk, item_id=item.pk)
+            return _to_agenda(event, f"item-{item.pk}")
     return item_edit(request, event_id, item_id, person_form=form)
 
 
@@ -434,7 +506,7 @@ def role_delete(request, event_id, item_id, role_id):
         return asked
     agenda_rules.remove_role(item_role, actor=request.user)
     messages.success(request, _("The person is removed from the item."))
-    return redirect("console:event_item", event_id=event.pk, item_id=item.pk)
+    return _to_agenda(event, f"item-{item.pk}")
 
 
 # --- Registration settings --------------------------------------------------------------------
