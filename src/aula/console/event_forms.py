@@ -188,8 +188,8 @@ class BlockForm(forms.ModelForm):
 
     class Meta:
         model = AgendaBlock
-        fields = ["kind", "day", "start_time", "end_time", "order", "title", "description",
-                  "capacity"]
+        # No order: the agenda page's up/down buttons set it.
+        fields = ["kind", "day", "start_time", "end_time", "title", "description", "capacity"]
 
     def __init__(self, *args, event: Event, chosen: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -254,7 +254,7 @@ class ItemForm(forms.ModelForm):
 
     class Meta:
         model = AgendaItem
-        fields = ["title", "start_time", "order", "presenters", "description"]
+        fields = ["title", "start_time", "presenters", "description"]  # order: up/down
 
     def __init__(self, *args, block: AgendaBlock, **kwargs):
         super().__init__(*args, **kwargs)

@@ -309,7 +309,7 @@ def block_edit(request, event_id, block_id):
                 messages.success(request, _("The block is saved."))
                 return _to_agenda(event, f"block-{block.pk}")
         block = _block(event, block_id)  # as stored, for the page's own texts
-        item_form = forms.ItemForm(block=block, prefix="item")
+        item_form = forms.QuickItemForm(block=block, prefix="item")
         items = list(block.items.all())
         return _page(request, "block.html", event, role, agenda_block=block, form=form,
                      item_form=item_form, items=items)
@@ -389,7 +389,7 @@ def item_new(request, event_id, block_id):
     event, role = event_for(request.user, event_id, Role.EDITOR)
     block = _block(event, block_id)
     with timezone.override(event.tz):
-        item_form = forms.ItemForm(request.POST, block=block, prefix="item")
+        item_form = forms.QuickItemForm(request.POST, block=block, prefix="item")
         if item_form.is_valid():
             try:
                 item = agenda_rules.save_item(item_form.instance, actor=request.user)

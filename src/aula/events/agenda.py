@@ -253,6 +253,10 @@ def save_block(block: AgendaBlock, *, actor) -> AgendaBlock:
     when the block no longer fits the agenda, when people chose it and its time or kind moved,
     or when registrations refuses its new capacity."""
     old = stored(block)
+    if old is None and not block.order:  # a new session goes after those of its slot
+        last = AgendaBlock.objects.filter(event=block.event, starts_at=block.starts_at).aggregate(
+            m=Max("order"))["m"]
+        block.order = 0 if last is None else last + 1
     block.full_clean()
     problems = block_problems(block.event, block)
     problem = chosen_block_problem(block, old)
@@ -297,7 +301,11 @@ def delete_block(block: AgendaBlock, *, actor) -> None:
 
 @transaction.atomic
 def save_item(item: AgendaItem, *, actor) -> AgendaItem:
+    """Add or change an item; a new one is placed after its block's items."""
     old = stored(item)
+    if old is None:
+        last = AgendaItem.objects.filter(block_id=item.block_id).aggregate(m=Max("order"))["m"]
+        item.order = 0 if last is None else last + 1
     item.full_clean()
     item.save()
     record_saved(actor, item, snapshot(old) if old is not None else None)
@@ -415,6 +423,7 @@ def organiser_agenda(event: Event) -> list[AgendaBlock]:
     blocks = list(
         AgendaBlock.objects.filter(event=event)
         .annotate(chosen=models.Count("session_choices"))
+        .order_by("starts_at", "order", "id")  # in their places (an aggregate drops Meta's)
         .prefetch_related(models.Prefetch("items", queryset=items))
     )
     for block in blocks:
