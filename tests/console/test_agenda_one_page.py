@@ -57,7 +57,8 @@ def test_a_event_of_several_days_offers_its_days(client):
     })
     assert response.status_code == 302
     block = AgendaBlock.objects.get(event=event)
-    assert (block.starts_at, block.ends_at) == (vilnius(2030, 3, 15, 9), vilnius(2030, 3, 15, 10, 30))
+    assert (block.starts_at, block.ends_at) == (vilnius(2030, 3, 15, 9),
+                                                vilnius(2030, 3, 15, 10, 30))
 
 
 def test_items_and_people_are_on_the_agenda_page_with_their_forms(editor, event):
