@@ -143,6 +143,9 @@ def test_moves_up_and_down_and_refusals_in_words(editor, event):
     assert (second.order, first.order) == (0, 1)
     body = editor.get(url("event_agenda", event)).content.decode()
     assert body.index("Workshop B") < body.index("Workshop A")
+    assert 'class="agenda-slot"' in body  # side by side
+    # Only a move with a neighbour of the same time is offered.
+    assert body.count("Move left") == 1 and body.count("Move right") == 1
     response = editor.post(url("event_block_down", event, block_id=first.pk), follow=True)
     assert "already at that end" in response.content.decode()
 

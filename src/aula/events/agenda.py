@@ -429,7 +429,33 @@ def organiser_agenda(event: Event) -> list[AgendaBlock]:
     for block in blocks:
         block.event = event
         block.sorted_items = sorted(block.items.all(), key=item_place)
+        _mark_moves(block.sorted_items, lambda i: i.starts_at)
+    _mark_moves(blocks, lambda b: b.starts_at)
     return blocks
+
+
+def _mark_moves(placed: list, time_of) -> None:
+    """``can_go_up`` / ``can_go_down`` on each of ``placed`` (in their places): whether a
+    neighbour of the same time is there to swap with (what ``move_block``/``move_item``
+    allow)."""
+    for index, one in enumerate(placed):
+        one.can_go_up = index > 0 and time_of(placed[index - 1]) == time_of(one)
+        one.can_go_down = (index + 1 < len(placed)
+                           and time_of(placed[index + 1]) == time_of(one))
+
+
+def slots_of(blocks: list[AgendaBlock]) -> list[list[AgendaBlock]]:
+    """``blocks`` (in their places) in rows: the parallel sessions of one slot together, any
+    other block alone."""
+    rows: list[list[AgendaBlock]] = []
+    for block in blocks:
+        previous = rows[-1][-1] if rows else None
+        if (previous is not None and block.is_parallel and previous.is_parallel
+                and (previous.starts_at, previous.ends_at) == (block.starts_at, block.ends_at)):
+            rows[-1].append(block)
+        else:
+            rows.append([block])
+    return rows
 
 
 def problems_of(event: Event, blocks: list[AgendaBlock]) -> list[str]:
