@@ -258,7 +258,8 @@ def agenda(request, event_id):
         if allows(role, Role.EDITOR):
             _inline_forms(event, blocks)
         return _page(request, "agenda.html", event, role, form=form, blocks=blocks,
-                     rows=agenda_rules.slots_of(blocks), several_days=len(agenda_rules.event_days(event)) > 1,
+                     rows=agenda_rules.slots_of(blocks),
+                     several_days=len(agenda_rules.event_days(event)) > 1,
                      editing=request.GET.get("edit", ""),
                      problems=agenda_rules.problems_of(event, blocks))
 
