@@ -96,8 +96,23 @@ def test_inline_forms_land_back_on_the_agenda(editor, event):
     response = editor.post(url("event_role_delete", event, item_id=item.pk, role_id=role.pk))
     assert response.status_code == 200 and "Ana" in response.content.decode()  # asked first
     assert ItemRole.objects.filter(pk=role.pk).exists()
-    editor.post(url("event_role_delete", event, item_id=item.pk, role_id=role.pk), CONFIRMED)
+    response = editor.post(url("event_role_delete", event, item_id=item.pk, role_id=role.pk),
+                           CONFIRMED)
     assert not ItemRole.objects.filter(pk=role.pk).exists()
+    # Undo, where it is cheap: the person goes back, on the record.
+    assert response["Location"] == (
+        f"{agenda_page}?removed={item.pk}-{known.pk}-speaker#item-{item.pk}")
+    body = editor.get(response["Location"]).content.decode()
+    assert "Undo: put Ana back" in body
+    editor.post(url("event_role_add", event, item_id=item.pk),
+                {"role-person": known.pk, "role-role": "speaker"})
+    assert ItemRole.objects.filter(item=item, person=known, role="speaker").exists()
+    assert list(AuditEntry.objects.filter(action__startswith="agenda.person").order_by(
+        "id").values_list("action", flat=True)) == [
+        "agenda.person_added", "agenda.person_removed", "agenda.person_added"]
+    # A forged or stale undo offers nothing.
+    body = editor.get(f"{agenda_page}?removed={item.pk}-999-speaker").content.decode()
+    assert "Undo:" not in body
 
 
 def test_a_person_of_another_project_is_not_offered_nor_taken(editor, event):

@@ -256,7 +256,7 @@ def agenda(request, event_id):
                 return redirect("console:event_agenda", event_id=event.pk)
         blocks = agenda_rules.organiser_agenda(event)
         if allows(role, Role.EDITOR):
-            _inline_forms(event, blocks)
+            _inline_forms(event, blocks, removed=request.GET.get("removed", ""))
         return _page(request, "agenda.html", event, role, form=form, blocks=blocks,
                      rows=agenda_rules.slots_of(blocks),
                      several_days=len(agenda_rules.event_days(event)) > 1,
@@ -264,11 +264,24 @@ def agenda(request, event_id):
                      problems=agenda_rules.problems_of(event, blocks))
 
 
-def _inline_forms(event, blocks) -> None:
+def _removed(value: str) -> tuple[int, int, str] | None:
+    """(item, person, role) of ``?removed=item-person-role``, the person just removed."""
+    parts = value.split("-")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts[:2]):
+        return None
+    if parts[2] not in ItemRole.Role.values:
+        return None
+    return int(parts[0]), int(parts[1]), parts[2]
+
+
+def _inline_forms(event, blocks, removed: str = "") -> None:
     """Each block and item of the agenda page gets its edit forms (ids unique on the page,
-    names those of the block's and item's own pages, which read them). No query per row:
-    the people are read once."""
+    names those of the block's and item's own pages, which read them), and the item a person
+    was just removed from an Undo (which adds them back). No query per row: the people are
+    read once."""
     people = list(Person.objects.filter(project=event.project).order_by("name", "id"))
+    by_pk = {person.pk: person for person in people}
+    undo = _removed(removed)
     for block in blocks:
         block.edit_form = forms.BlockForm(instance=block, event=event, chosen=block.chosen,
                                           prefix="block", auto_id=f"b{block.pk}-%s")
@@ -282,6 +295,8 @@ def _inline_forms(event, blocks) -> None:
             item.role_form = forms.RoleForm(project=event.project, people=people,
                                             prefix="role", auto_id=tag)
             item.person_form = forms.PersonForm(prefix="person", auto_id=tag)
+            if undo and undo[0] == item.pk and undo[1] in by_pk:
+                item.undo = (by_pk[undo[1]], undo[2])
 
 
 def _to_agenda(event, anchor=""):
@@ -507,7 +522,9 @@ def role_delete(request, event_id, item_id, role_id):
         return asked
     agenda_rules.remove_role(item_role, actor=request.user)
     messages.success(request, _("The person is removed from the item."))
-    return _to_agenda(event, f"item-{item.pk}")
+    url = reverse("console:event_agenda", kwargs={"event_id": event.pk})
+    removed = f"{item.pk}-{item_role.person_id}-{item_role.role}"  # what Undo puts back
+    return redirect(f"{url}?removed={removed}#item-{item.pk}")
 
 
 # --- Registration settings --------------------------------------------------------------------
