@@ -127,3 +127,16 @@ def test_items_move_among_those_of_their_time():
         agenda.move_item(b, agenda.UP, actor=user)  # the one above has a time
     with pytest.raises(ActionRefused):
         agenda.move_item(timed, agenda.UP, actor=user)
+
+
+def test_the_public_agenda_places_items_as_the_console_does():
+    from aula.events import queries
+
+    event = make_event()
+    block = make_block(event)
+    late = make_item(block, starts_at=block.starts_at + timedelta(minutes=30), order=0)
+    untimed = make_item(block, order=0)
+    early = make_item(block, starts_at=block.starts_at, order=9)
+    shown = [i.pk for i in queries.agenda(event)[0].blocks[0].items.all()]
+    assert shown == [early.pk, late.pk, untimed.pk]
+    assert shown == [i.pk for i in sorted(block.items.all(), key=agenda.item_place)]
