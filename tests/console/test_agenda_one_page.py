@@ -213,3 +213,21 @@ def test_a_new_session_typed_in_goes_after_those_of_its_slot(editor, event):
         "block-end_time": "12:00", "block-title_en": "Workshop C",
     })
     assert AgendaBlock.objects.get(title__en="Workshop C").order == 2
+
+
+def test_a_refused_inline_form_comes_back_open_in_its_place(editor, event):
+    block = make_block(event)
+    item = make_item(block)
+    response = editor.post(url("event_item", event, item_id=item.pk), {
+        "item-title_en": "Welcome", "item-start_time": "12:30"})
+    body = response.content.decode()
+    assert response.status_code == 200 and "outside its block" in body
+    assert "Nothing is saved: see the form opened below." in body
+    assert body.count('<details class="inline-edit" open>') == 1
+    assert f'id="i{item.pk}-item-title_0"' in body and 'id="id_item-title_0"' not in body
+    response = editor.post(url("event_item_new", event, block_id=block.pk), {
+        "item-title_en": "", "item-start_time": "10:15"})
+    body = response.content.decode()
+    assert body.count('<details class="inline-edit" open>') == 1
+    assert f'id="b{block.pk}-new-item-start_time"' in body
+    assert AgendaItem.objects.count() == 1 and not AuditEntry.objects.exists()
