@@ -9,8 +9,10 @@ from django.urls import reverse
 
 from aula.attendance import services
 from aula.attendance.models import AttendanceRecord, ImportBatch, ImportJob, Source
+from aula.audit.models import AuditEntry
 from aula.console.models import Role
 from tests.attendance.helpers import post_report, register, register_cast, sample
+from tests.console.confirming import CONFIRMED
 from tests.factories import make_event, make_project, organiser
 
 pytestmark = pytest.mark.django_db
@@ -186,9 +188,21 @@ def test_mark_and_unmark_by_hand(client, setup):
 def test_delete_an_import(client, setup):
     project, event, _cast, batch = setup
     client.force_login(organiser("ed", project, Role.EDITOR))
-    client.post(reverse("console:attendance_delete_import",
-                        kwargs={"event_id": event.pk, "batch_id": batch.pk}))
+    url = reverse("console:attendance_delete_import",
+                  kwargs={"event_id": event.pk, "batch_id": batch.pk})
+    records = batch.records.count()
+    # Asked first: the file, its date and its records; nothing goes yet.
+    page = client.post(url).content.decode()
+    assert "the import of “zoom.csv” of " in page
+    assert str(batch.imported_at.astimezone(event.tz).year) in page
+    assert f"Its {records} attendance records go with it." in page
+    assert 'name="confirmed" value="yes"' in page
+    assert ImportBatch.objects.exists() and AttendanceRecord.objects.count() == records
+    assert not AuditEntry.objects.filter(action="attendance.import_deleted").exists()
+    client.post(url, CONFIRMED)
     assert not ImportBatch.objects.exists() and not AttendanceRecord.objects.exists()
+    (deleted,) = AuditEntry.objects.filter(action="attendance.import_deleted")
+    assert deleted.actor.get_username() == "ed"
 
 
 def test_report_data_is_escaped(client, setup):

@@ -113,8 +113,8 @@ def test_entries_in_words_with_changes_before_and_after(client, event, owner):
 def test_times_are_shown_in_the_events_zone(client, event, owner):
     audit.record(owner, "event.published", event, at=utc(2026, 6, 10, 10, 0))
     client.force_login(owner)
-    assert "10 Jun 2026, 13:00:00" in client.get(event_log(event)).content.decode()
-    assert "10 Jun 2026, 10:00:00" in client.get(project_log(event)).content.decode()
+    assert "2026-06-10 13:00:00 (EEST, UTC+03:00)" in client.get(event_log(event)).content.decode()
+    assert "2026-06-10 10:00:00 (UTC)" in client.get(project_log(event)).content.decode()
 
 
 def test_the_event_log_holds_only_that_events_entries(client, event, owner):

@@ -5,6 +5,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from aula.attendance import services as attendance_services
+from aula.attendance.models import ImportBatch
 from aula.audit.models import AuditEntry
 from aula.console.models import Membership, Role
 from aula.events.models import AgendaBlock, AgendaItem, ItemRole
@@ -13,6 +15,7 @@ from aula.feedback.models import SurveyQuestion
 from aula.materials import services as material_services
 from aula.materials.models import Material
 from aula.registrations.models import Question
+from tests.attendance.helpers import sample
 from tests.certificates.factories import PDF_BYTES
 from tests.factories import add_role, make_block, make_event, make_item, make_person, organiser
 
@@ -31,6 +34,9 @@ def deletes(event, owner):
         upload=SimpleUploadedFile("s.pdf", PDF_BYTES))
     survey_question = feedback_services.add_question(event, actor=None,
                                                      text={"en": "Was it useful?"})
+    batch = attendance_services.import_report(
+        event, "zoom-day-one.csv", sample("zoom-meeting"), actor=None, override_times=True
+    )
     colleague = organiser("colleague", event.project, Role.VIEWER)
     membership = Membership.objects.get(user=colleague)
     e = {"event_id": event.pk}
@@ -49,6 +55,8 @@ def deletes(event, owner):
         (reverse("console:feedback_question_delete",
                  kwargs={**e, "question_id": survey_question.pk}),
          SurveyQuestion, survey_question.pk, "Was it useful?"),
+        (reverse("console:attendance_delete_import", kwargs={**e, "batch_id": batch.pk}),
+         ImportBatch, batch.pk, "zoom-day-one.csv"),
         (reverse("console:member_remove", kwargs={"project": event.project.slug,
                                                   "member_id": membership.pk}),
          Membership, membership.pk, "colleague"),

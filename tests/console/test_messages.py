@@ -37,8 +37,8 @@ def url(name, event, campaign=None):
     return reverse(f"console:{name}", kwargs=kwargs)
 
 
-def form_data(group="all", block="", **texts):
-    data = {"group": group, "block": block}
+def form_data(group="all", block="", chosen_ids="", **texts):
+    data = {"group": group, "block": block, "chosen_ids": chosen_ids}
     data.update(texts or {"subject_en": "Hello {first_name}", "body_en": "Dear {first_name}"})
     return data
 
@@ -269,3 +269,104 @@ def test_the_preview_frame_holds_the_whole_email_escaped_into_its_attribute(edit
     assert "<" not in srcdoc and '"' not in srcdoc
     assert "O&amp;quot;Brien" in srcdoc  # escaped in the e-mail, then for the attribute
     assert "&amp;lt;b&amp;gt;" in srcdoc
+
+
+# --- To the registrants chosen in the table --------------------------------------------------
+
+
+def test_bulk_message_opens_the_compose_page_for_the_chosen(editor, event):
+    ana = make_registration(event, first_name="Ana", family_name="Zamfir")
+    ion = make_registration(event, first_name="Ion", family_name="<b>Albu</b>")
+    make_registration(event, first_name="Not", family_name="Chosen")
+    theirs = make_registration(make_event())
+    page = editor.get(reverse("console:registrants", args=[event.pk])).content.decode()
+    assert 'value="message"' in page
+    response = editor.post(reverse("console:registrants_bulk", args=[event.pk]), {
+        "action": "message", "scope": "selected", "id": [ana.pk, ion.pk, theirs.pk],
+    })
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f'action="{url("message_new", event)}"' in page
+    assert f'value="{ana.pk},{ion.pk}"' in page  # another event's id is not carried
+    assert "the 2 registrants you chose" in page and 'value="chosen" selected' in page
+    assert not Campaign.objects.exists()
+    # Sent on with another event's id slipped in: it is dropped.
+    response = editor.post(url("message_new", event), form_data(
+        group="chosen", chosen_ids=f"{ana.pk},{ion.pk},{theirs.pk}",
+    ))
+    campaign = Campaign.objects.get()
+    assert response["Location"] == url("message", event, campaign)
+    assert campaign.group == Campaign.Group.CHOSEN and campaign.chosen_ids == [ana.pk, ion.pk]
+    preview = editor.get(response["Location"]).content.decode()
+    assert "2 chosen registrants" in preview and "Send to 2 recipients" in preview
+    assert "Zamfir, Ana" in preview and "&lt;b&gt;Albu&lt;/b&gt;, Ion" in preview
+    assert "Chosen" not in preview.split("chosen registrants")[1].split("</details>")[0]
+    (drafted,) = AuditEntry.objects.filter(action=services.DRAFTED)
+    assert drafted.data == {"group": "chosen", "chosen": 2}
+
+
+def test_bulk_message_on_the_filter_chooses_everyone_matching(editor, event):
+    from aula.registrations.models import Registration
+
+    waiting = [make_registration(event, status=Registration.Status.WAITING) for _ in range(3)]
+    make_registration(event)
+    response = editor.post(reverse("console:registrants_bulk", args=[event.pk]), {
+        "action": "message", "scope": "filter", "query": "status=waiting",
+    })
+    ids = ",".join(str(r.pk) for r in waiting)
+    assert f'value="{ids}"' in response.content.decode()
+
+
+def test_the_chosen_group_needs_chosen_people_of_the_event(editor, event):
+    theirs = make_registration(make_event())
+    # Not offered without a selection from the table.
+    assert 'value="chosen"' not in editor.get(url("message_new", event)).content.decode()
+    for data in (form_data(group="chosen"), form_data(group="chosen", chosen_ids="1,x"),
+                 form_data(group="chosen", chosen_ids=str(theirs.pk))):
+        response = editor.post(url("message_new", event), data)
+        assert response.status_code in (200, 400)
+    assert not Campaign.objects.exists()
+    assert not AuditEntry.objects.filter(action=services.DRAFTED).exists()
+    page = editor.post(url("message_new", event), form_data(
+        group="chosen", chosen_ids=str(theirs.pk))).content.decode()
+    assert "Choose at least one registrant of this event." in page
+
+
+def test_a_viewer_cannot_message_a_selection(client, event):
+    registration = make_registration(event)
+    client.force_login(organiser("viewer", event.project, Role.VIEWER))
+    response = client.post(reverse("console:registrants_bulk", args=[event.pk]), {
+        "action": "message", "scope": "selected", "id": [registration.pk],
+    })
+    assert response.status_code == 403
+
+
+# --- Markdown --------------------------------------------------------------------------------
+
+
+def test_the_preview_frame_shows_the_rendered_markdown(editor, event):
+    make_registration(event, first_name="**Ana**")
+    campaign = draft(event, body={"en": "Dear {first_name},\n\n- **bring** a laptop\n- "
+                                        "[the agenda](https://example.org/agenda)"})
+    page = editor.get(url("message", event, campaign)).content.decode()
+    start = page.index('srcdoc="') + len('srcdoc="')
+    srcdoc = page[start:page.index('"', start)]
+    assert "&lt;strong&gt;bring&lt;/strong&gt;" in srcdoc and "&lt;li&gt;" in srcdoc
+    assert "&lt;a href=&quot;https://example.org/agenda&quot;" in srcdoc
+    assert "Dear **Ana**," in srcdoc  # the name as typed, not bold
+    assert "the agenda (https://example.org/agenda)" in page  # the plain-text version
+
+
+def test_changing_a_chosen_message_to_nobody_of_the_event_is_refused(editor, event):
+    mine, theirs = make_registration(event), make_registration(make_event())
+    campaign = draft(event, group=Campaign.Group.CHOSEN, chosen_ids=[mine.pk])
+    page = editor.get(url("message_edit", event, campaign)).content.decode()
+    assert f'value="{mine.pk}"' in page and 'value="chosen" selected' in page
+    response = editor.post(url("message_edit", event, campaign), form_data(
+        group="chosen", chosen_ids=str(theirs.pk), subject_en="Changed", body_en="Changed",
+    ))
+    assert response.status_code == 400
+    assert "Choose at least one registrant of this event." in response.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.chosen_ids == [mine.pk] and campaign.subject == {"en": "News for {first_name}"}
+    assert not AuditEntry.objects.filter(action=services.CHANGED).exists()

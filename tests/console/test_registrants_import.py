@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from aula.audit.models import AuditEntry
 from aula.console import exports, import_uploads
@@ -19,7 +19,7 @@ from aula.registrations import services
 from aula.registrations.models import Question, Registration, RegistrationOptions
 from tests.console.test_registrants import bulk, url
 from tests.factories import make_event, organiser
-from tests.registrations.factories import make_question, make_slot, person
+from tests.registrations.factories import make_question, make_slot, person, xlsx
 
 Status = Registration.Status
 pytestmark = pytest.mark.django_db
@@ -194,13 +194,6 @@ def kept_files():
     return sorted(path.name for path in import_uploads._folder().iterdir())
 
 
-def xlsx(rows) -> bytes:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    data = io.BytesIO()
-    workbook.save(data)
-    return data.getvalue()
 
 
 def test_the_mapping_step_shows_the_columns_and_takes_the_organisers_choice(

@@ -70,3 +70,27 @@ def test_month_names_are_written_as_the_language_writes_them(language, month):
     text = format_range(start, start + timedelta(hours=3), "Europe/Vilnius", language)
     assert month in text
     assert month.capitalize() not in text
+
+
+@pytest.mark.parametrize(("language", "weekday"), [
+    ("ro", "joi"), ("it", "giovedì"), ("lt", "ketvirtadienis"), ("hr", "četvrtak"),
+    ("nl", "donderdag"),
+])
+def test_weekdays_are_lower_case_inside_a_sentence(language, weekday):
+    start = datetime(2021, 6, 10, 7, 0, tzinfo=UTC)
+    text = format_moment(start, "Europe/Vilnius", language)
+    assert text.startswith(weekday)  # "se închide pe joi, 10 iunie 2021, 10:00 …"
+
+
+@pytest.mark.django_db
+def test_a_date_that_starts_a_line_is_capitalised_where_it_is_shown(client):
+    from django.urls import reverse
+
+    from tests.factories import make_event
+
+    event = make_event(starts_at=datetime(2031, 6, 12, 7, 0, tzinfo=UTC), primary_language="ro")
+    page = client.get(reverse("events:event", kwargs={"project": event.project.slug,
+                                                      "event": event.slug}).replace("/en/", "/ro/"))
+    html = page.content.decode()
+    assert ">Joi, 12 iunie 2031" in html
+    assert "Joi, 12 Iunie" not in html

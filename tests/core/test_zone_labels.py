@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from aula.campaigns import queries as campaign_queries
 from aula.campaigns import services as campaigns
@@ -30,9 +30,11 @@ def test_a_zone_that_is_its_offset_is_named_once():
 
 def test_a_short_time_is_labelled_with_the_active_zone():
     with timezone.override("Europe/Bucharest"):
-        assert format_local(STARTS) == "6 Dec 2026, 10:00 (EET, UTC+02:00)"
+        assert format_local(STARTS) == "6 December 2026, 10:00 (EET, UTC+02:00)"
+        with translation.override("hr"):  # the language's own format: month in the genitive
+            assert format_local(STARTS) == "6. prosinca 2026. 10:00 (EET, UTC+02:00)"
     with timezone.override("UTC"):
-        assert format_local(STARTS) == "6 Dec 2026, 08:00 (UTC)"
+        assert format_local(STARTS) == "6 December 2026, 08:00 (UTC)"
 
 
 @pytest.mark.parametrize("zone", ["Europe/Vilnius", "Europe/Bucharest"])

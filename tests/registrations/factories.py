@@ -3,7 +3,10 @@
 Events and projects come from ``tests.factories`` (``make_event``, ``make_project``): the one
 factory of each, whose defaults already open the event for registration."""
 
+import io
 from datetime import timedelta
+
+from openpyxl import Workbook
 
 from aula.events.models import AgendaBlock
 from aula.registrations.models import Question
@@ -43,3 +46,13 @@ def person(n=1, **fields) -> dict:
     }
     data.update(fields)
     return data
+
+
+def xlsx(rows) -> bytes:
+    """An Excel workbook whose first sheet holds ``rows``."""
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    data = io.BytesIO()
+    workbook.save(data)
+    return data.getvalue()

@@ -153,3 +153,14 @@ def test_the_next_event_copied_from_this_one_keeps_the_texts(event):
     text = EmailText.objects.get(event=copy)
     assert (text.kind, text.language, text.subject) == ("reminder", "ro", "Curând: {event_title}")
     assert EmailText.objects.filter(event=event).count() == 1
+
+
+def test_the_organisers_text_is_markdown_with_the_values_escaped(event):
+    save(event, body="Hello {first_name},\n\n- **bring** a laptop\n- see {personal_link}")
+    registration = services.register(event, person(1, first_name="**Ana** & _Jo_")
+                                  ).registration
+    mail = OutboxMessage.objects.get(registration_id=registration.pk)
+    assert "<strong>bring</strong> a laptop</li>" in mail.html_body
+    assert "Hello **Ana** &amp; _Jo_," in mail.html_body and "<strong>Ana" not in mail.html_body
+    assert '<li>see <a href="http' in mail.html_body
+    assert mail.text_body.startswith("Hello **Ana** & _Jo_,\n\n- bring a laptop\n- see http")

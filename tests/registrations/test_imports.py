@@ -3,17 +3,15 @@ values by code or by label in any of the six languages; places counted row by ro
 preview as the import counts them."""
 
 import datetime
-import io
 
 import pytest
-from openpyxl import Workbook
 
 from aula.audit.models import AuditEntry
 from aula.registrations import imports, services
 from aula.registrations.models import Question, Registration
 from tests.factories import make_event, organiser
 from tests.registrations.conftest import NO_OPT_IN
-from tests.registrations.factories import make_question, make_slot, person
+from tests.registrations.factories import make_question, make_slot, person, xlsx
 
 Status = Registration.Status
 pytestmark = pytest.mark.django_db
@@ -21,13 +19,6 @@ pytestmark = pytest.mark.django_db
 HEADER = "email,first_name,family_name,organisation,organisation_type,country"
 
 
-def xlsx(rows) -> bytes:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    data = io.BytesIO()
-    workbook.save(data)
-    return data.getvalue()
 
 
 def outcomes(preview):

@@ -23,6 +23,7 @@ class Campaign(models.Model):
         SESSION = "session", _("One parallel session")
         ATTENDED = "attended", pgettext_lazy("number of people", "Attended")
         ABSENT = "absent", _("Confirmed but did not attend")
+        CHOSEN = "chosen", _("Chosen registrants")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -39,6 +40,9 @@ class Campaign(models.Model):
         "events.AgendaBlock", on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("session"),
     )
+    # The registrations chosen in the registrants table (group CHOSEN): ids, read again at
+    # sending time, when only those of this event, not cancelled and not erased, get it.
+    chosen_ids = models.JSONField(_("chosen registrants"), default=list, blank=True)
     subject = TranslatedTextField(_("subject"), max_length=200, blank=False)
     body = TranslatedTextField(_("message"), multiline=True, max_length=20000, blank=False)
     created_by = models.ForeignKey(

@@ -1,9 +1,9 @@
 """Reads of messages to registrants: who gets one (the groups), what it says to each of them
 (placeholders filled in, per language), the preview, the progress of sending and the log.
 
-The organiser's text is plain text with placeholders such as ``{first_name}``
-(``registrations.placeholders``); in the HTML e-mail it is escaped and its blank lines become
-paragraphs.
+The organiser's text is Markdown with placeholders such as ``{first_name}``
+(``registrations.placeholders.fill_body``: rendered by ``core.markdown``, values filled in after,
+escaped).
 """
 
 from dataclasses import dataclass
@@ -23,7 +23,7 @@ from aula.registrations.models import Registration
 from aula.registrations.placeholders import (  # noqa: F401 (the campaigns' placeholders)
     LINK_PLACEHOLDERS,
     PLACEHOLDERS,
-    fill_html,
+    fill_body,
     fill_plain,
     placeholder_values,
     unknown_placeholders,
@@ -63,10 +63,11 @@ def render(campaign: Campaign, registration) -> RenderedMessage:
     subject = localize(campaign.subject, language, event.primary_language).text
     body = localize(campaign.body, language, event.primary_language).text
     values = placeholder_values(registration, event, language)
+    filled = fill_body(body, values)
     rendered = render_email(TEMPLATE, {
         "subject": one_line(fill_plain(subject, values)),
-        "body_text": fill_plain(body, values),
-        "body_html": fill_html(body, values),
+        "body_text": filled.text,
+        "body_html": filled.html,
         "event_title": values["event_title"],
         "contact_name": event.contact_name,
         "contact_email": event.contact_email,
@@ -77,10 +78,15 @@ def render(campaign: Campaign, registration) -> RenderedMessage:
 # --- Recipients ------------------------------------------------------------------------------
 
 
-def recipients(event, group: str, block_id: int | None = None):
-    """The registrations of ``event`` in ``group``, by id; erased ones never."""
+def recipients(event, group: str, block_id: int | None = None, chosen_ids=()):
+    """The registrations of ``event`` in ``group``, by id; erased ones never. ``chosen_ids``
+    are the CHOSEN group's: those of another event are not the event's, so never in it."""
     Status = Registration.Status
     registrations = Registration.objects.filter(event=event, anonymised_at__isnull=True)
+    if group == Campaign.Group.CHOSEN:
+        return registrations.exclude(status=Status.CANCELLED).filter(
+            pk__in=list(chosen_ids)
+        ).order_by("id")
     if group == Campaign.Group.ALL:
         return registrations.exclude(status=Status.CANCELLED).order_by("id")
     if group == Campaign.Group.CONFIRMED:
@@ -104,7 +110,29 @@ def recipients(event, group: str, block_id: int | None = None):
 
 
 def campaign_recipients(campaign: Campaign):
-    return recipients(campaign.event, campaign.group, campaign.block_id)
+    return recipients(campaign.event, campaign.group, campaign.block_id, campaign.chosen_ids)
+
+
+def chosen_names(campaign: Campaign) -> list[str]:
+    """"Family, First" of the CHOSEN group's recipients as they stand now, by name: one
+    query, at most ``BULK_LIMIT`` of them."""
+    if campaign.group != Campaign.Group.CHOSEN:
+        return []
+    return [
+        f"{family}, {first}" for first, family in campaign_recipients(campaign).order_by(
+            "family_name", "first_name", "id"
+        ).values_list("first_name", "family_name")
+    ]
+
+
+def of_event(event, registration_ids) -> list[int]:
+    """Those of ``registration_ids`` that are registrations of ``event``, in order, once."""
+    ids = sorted({int(pk) for pk in registration_ids})
+    return list(
+        Registration.objects.filter(event=event, pk__in=ids).order_by("id").values_list(
+            "id", flat=True
+        )
+    )
 
 
 def parallel_blocks(event):

@@ -25,6 +25,7 @@ from aula.core.errors import ActionRefused
 from aula.events.models import Event
 from aula.messaging.models import OutboxMessage
 from aula.messaging.services import OutgoingEmail, queue_emails
+from aula.registrations.services.bulk import BULK_LIMIT
 
 KIND = "campaign"
 BATCH_SIZE = 200
@@ -41,7 +42,7 @@ RESUMED = audit.action("campaign.resumed", _("Resumed sending a message to regis
 # A message can be changed, scheduled or sent until sending starts.
 UNSENT = (Campaign.Status.DRAFT, Campaign.Status.SCHEDULED)
 # What the log keeps of a draft's changes; the texts only as "changed" (they can be long).
-TRACKED = ("group", "block", "subject", "body")
+TRACKED = ("group", "block", "chosen_ids", "subject", "body")
 TEXTS = ("subject", "body")
 
 
@@ -53,18 +54,38 @@ def _group_data(campaign: Campaign, count: int | None = None) -> dict:
     data = {"group": campaign.group}
     if campaign.group == Campaign.Group.SESSION:
         data["block"] = campaign.block_id
+    if campaign.group == Campaign.Group.CHOSEN:
+        data["chosen"] = len(campaign.chosen_ids)
     if count is not None:
         data["recipients"] = count
     return data
 
 
+def _chosen(event, group: str, chosen_ids) -> list[int]:
+    """The CHOSEN group's ids that are the event's registrations (another event's are dropped);
+    refused when none is left or there are more than a bulk action may take."""
+    if group != Campaign.Group.CHOSEN:
+        return []
+    ids = queries.of_event(event, chosen_ids or ())
+    if not ids:
+        raise CampaignError(gettext("Choose at least one registrant of this event."))
+    if len(ids) > BULK_LIMIT:
+        raise CampaignError(
+            gettext("At most %(limit)d registrants at once: narrow the filter.")
+            % {"limit": BULK_LIMIT}
+        )
+    return ids
+
+
 def compose(
     event, *, actor, group: str, subject: dict, body: dict, block=None,
-    campaign: Campaign | None = None,
+    campaign: Campaign | None = None, chosen_ids=(),
 ) -> Campaign:
     """Save a draft (a new one, or ``campaign`` changed; a scheduled one stays scheduled). The
-    form has checked the texts. Refused (``CampaignError``) once sending has started."""
+    form has checked the texts. Group CHOSEN writes to ``chosen_ids``, those of them that are
+    the event's registrations. Refused (``CampaignError``) once sending has started."""
     with transaction.atomic():
+        chosen = _chosen(event, group, chosen_ids)
         if campaign is not None:
             status = Campaign.objects.select_for_update().filter(pk=campaign.pk).values_list(
                 "status", flat=True
@@ -78,6 +99,7 @@ def compose(
             campaign, before = Campaign(event=event, created_by=actor), None
         campaign.group = group
         campaign.block = block if group == Campaign.Group.SESSION else None
+        campaign.chosen_ids = chosen
         campaign.subject = subject
         campaign.body = body
         campaign.save()

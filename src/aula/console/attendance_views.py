@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,8 +18,10 @@ from aula.attendance import jobs, queries, services
 from aula.attendance.forms import ImportForm, MatchForm
 from aula.attendance.models import ImportBatch
 from aula.attendance.parsers import ReportError
+from aula.console.confirm import ask_first
 from aula.console.models import Role
 from aula.console.permissions import allows, event_for
+from aula.core import timefmt
 from aula.core.errors import ActionRefused
 from aula.events.lifecycle import after_seminar_refusal
 
@@ -147,6 +151,21 @@ def attendance_delete_import(request, event_id, batch_id):
     event, _role = event_for(request.user, event_id, Role.EDITOR)
     batch = get_object_or_404(ImportBatch, event=event, pk=batch_id)
     batch.event = event
+    records = batch.records.count()
+    asked = ask_first(
+        request,
+        what=_("the import of “%(file)s” of %(when)s") % {
+            "file": batch.filename,
+            "when": timefmt.format_moment(batch.imported_at, event.time_zone, get_language()),
+        },
+        consequences=[ngettext(
+            "Its %(count)d attendance record goes with it.",
+            "Its %(count)d attendance records go with it.", records,
+        ) % {"count": records}],
+        back=reverse("console:attendance", kwargs={"event_id": event.pk}),
+    )
+    if asked:
+        return asked
     _run(request, lambda: services.delete_import(batch, actor=request.user),
          _("The import was deleted."))
     return _back(event.pk)

@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from aula.campaigns import queries as campaigns
 from aula.campaigns.models import Campaign
@@ -38,14 +39,16 @@ def placeholder_help() -> str:
 class CampaignForm(forms.Form):
     group = forms.ChoiceField(label=_("To"), choices=Campaign.Group.choices)
     block = forms.ModelChoiceField(queryset=None, required=False)  # replaced in __init__
+    # The registrants chosen in the registrants table (group CHOSEN), as "12,15,31".
+    chosen_ids = forms.CharField(required=False, widget=forms.HiddenInput)
     subject = TranslatedTextFormField(
         label=_("Subject"), max_length=SUBJECT_MAX_LENGTH, required=True
     )
     body = TranslatedTextFormField(
         label=_("Message"), multiline=True, max_length=BODY_MAX_LENGTH, required=True,
         help_text=_(
-            "Plain text: a blank line starts a new paragraph. Write it in every language you "
-            "can; registrants whose language has no text get the event's primary language."
+            "A blank line starts a new paragraph. Write it in every language you can; "
+            "registrants whose language has no text get the event's primary language."
         ),
     )
 
@@ -57,17 +60,39 @@ class CampaignForm(forms.Form):
             queryset=blocks, required=False, language=language, label=_("Session"),
             help_text=_("Only for the recipients “One parallel session”."),
         )
+        hidden_groups = set()
         if not blocks.exists():
             self.fields["block"].widget = forms.HiddenInput()
-            self.fields["group"].choices = [
-                choice for choice in Campaign.Group.choices
-                if choice[0] != Campaign.Group.SESSION
-            ]
+            hidden_groups.add(Campaign.Group.SESSION)
+        chosen = self.chosen_count()
+        if chosen:
+            self.fields["group"].help_text = ngettext(
+                "“Chosen registrants”: the %(count)d registrant you chose in the list.",
+                "“Chosen registrants”: the %(count)d registrants you chose in the list.", chosen,
+            ) % {"count": chosen}
+        else:  # only from a selection in the registrants table
+            hidden_groups.add(Campaign.Group.CHOSEN)
+        self.fields["group"].choices = [
+            choice for choice in Campaign.Group.choices if choice[0] not in hidden_groups
+        ]
+
+    def chosen_count(self) -> int:
+        raw = self.data.get("chosen_ids") if self.is_bound else self.initial.get("chosen_ids")
+        return len(_ids(raw or "") or [])
+
+    def clean_chosen_ids(self) -> list[int]:
+        ids = _ids(self.cleaned_data.get("chosen_ids") or "")
+        if ids is None:
+            raise ValidationError(_("The list of chosen registrants is damaged: choose them "
+                                    "again in the registrants table."), code="chosen")
+        return ids
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("group") == Campaign.Group.SESSION and not cleaned.get("block"):
             self.add_error("block", _("Choose the session whose registrants get the message."))
+        if cleaned.get("group") == Campaign.Group.CHOSEN and not cleaned.get("chosen_ids"):
+            self.add_error("group", _("Choose the registrants in the registrants table."))
         subject, body = cleaned.get("subject"), cleaned.get("body")
         for name, texts in (("subject", subject), ("body", body)):
             for lang, text in (texts or {}).items():
@@ -103,8 +128,21 @@ class CampaignForm(forms.Form):
     def initial_for(cls, campaign: Campaign) -> dict:
         return {
             "group": campaign.group, "block": campaign.block_id,
+            "chosen_ids": join_ids(campaign.chosen_ids),
             "subject": campaign.subject, "body": campaign.body,
         }
+
+
+def join_ids(ids) -> str:
+    return ",".join(str(pk) for pk in ids)
+
+
+def _ids(raw: str) -> list[int] | None:
+    """"12,15,31" as [12, 15, 31]; None when it is not such a list."""
+    try:
+        return [int(part) for part in raw.split(",") if part.strip()]
+    except ValueError:
+        return None
 
 
 class ScheduleForm(forms.Form):
@@ -127,8 +165,9 @@ class EmailTextForm(forms.Form):
         label=_("Opening"), max_length=text_services.BODY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8}), strip=True,
         help_text=_(
-            "Plain text: a blank line starts a new paragraph. The time, sessions, links and "
-            "calendar file follow it in every e-mail."
+            "Formatting: **bold**, *italic*, a line starting with “- ” for a list, "
+            "[text](https://…) for a link; a blank line starts a new paragraph. The time, "
+            "sessions, links and calendar file follow it in every e-mail."
         ),
     )
 

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 from aula.campaigns import queries as campaigns
 from aula.campaigns import services as campaign_services
 from aula.campaigns.models import Campaign
-from aula.console.message_forms import CampaignForm, ScheduleForm
+from aula.console.message_forms import CampaignForm, ScheduleForm, join_ids
 from aula.console.models import Role
 from aula.console.permissions import allows, event_for
 from aula.core import timefmt
@@ -65,6 +66,16 @@ def message_edit(request, event_id, campaign_id):
     return _compose(request, event, role, campaign)
 
 
+def compose_to_chosen(request, event, role, registration_ids):
+    """The page to write a message to the registrants chosen in the registrants table (its
+    bulk action "Message"), which posts to ``message_new``."""
+    form = CampaignForm(
+        initial={"group": Campaign.Group.CHOSEN, "chosen_ids": join_ids(registration_ids)},
+        event=event, language=get_language(),
+    )
+    return _render_compose(request, event, role, form, None)
+
+
 def _compose(request, event, role, campaign):
     initial = CampaignForm.initial_for(campaign) if campaign else {}
     form = CampaignForm(
@@ -75,13 +86,26 @@ def _compose(request, event, role, campaign):
             campaign = campaign_services.compose(
                 event, actor=request.user, campaign=campaign, **form.cleaned_data
             )
-        except ActionRefused as refusal:  # sent meanwhile (in another tab)
-            messages.info(request, str(refusal))
+        except ActionRefused as refusal:  # nobody of the event chosen; sent meanwhile
+            if campaign is not None:
+                campaign.refresh_from_db(fields=["status"])
+            if campaign is None or campaign.status in campaign_services.UNSENT:
+                form.add_error(None, str(refusal))
+                return _render_compose(request, event, role, form, campaign, status=400)
+            messages.info(request, str(refusal))  # sent in another tab: show its progress
         return redirect("console:message", event_id=event.pk, campaign_id=campaign.pk)
+    return _render_compose(request, event, role, form, campaign)
+
+
+def _render_compose(request, event, role, form, campaign, status=200):
+    action = (
+        reverse("console:message_edit", args=[event.pk, campaign.pk]) if campaign
+        else reverse("console:message_new", args=[event.pk])
+    )
     return render(request, "console/messages/compose.html", _context(
-        request, event, role, form=form, campaign=campaign,
+        request, event, role, form=form, campaign=campaign, action=action,
         placeholders=campaigns.PLACEHOLDERS.items(),
-    ))
+    ), status=status)
 
 
 @login_required
@@ -135,6 +159,7 @@ def _preview(request, event, role, campaign, schedule_form=None, status=200):
     with timezone.override(event.tz):  # the form shows the moment in the event's zone
         return render(request, "console/messages/preview.html", _context(
             request, event, role, campaign=campaign, preview=campaigns.preview(campaign),
+            chosen_names=campaigns.chosen_names(campaign),
             schedule_form=schedule_form, scheduled_for=scheduled_for,
         ), status=status)
 

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_countries import countries
 
 from aula.console import exports, import_uploads, registrant_queries
+from aula.console.message_views import compose_to_chosen
 from aula.console.models import Role
 from aula.console.permissions import allows, event_for, may_download_personal_data
 from aula.console.registrant_forms import (
@@ -508,7 +509,7 @@ def data(request, event_id, registration_id):
 
 # --- Bulk actions ------------------------------------------------------------------------------
 
-BULK_ACTIONS = {"cancel", "move", "resend"}
+BULK_ACTIONS = {"cancel", "move", "resend", "message"}
 REFUSALS_NAMED = 10  # in the message after a batch; the count covers the rest
 
 
@@ -552,6 +553,8 @@ def bulk(request, event_id):
             "At most %(limit)d registrants at once: narrow the filter."
         ) % {"limit": services.BULK_LIMIT})
         return back
+    if action == "message":  # write to them: the message's own preview confirms
+        return compose_to_chosen(request, event, role, chosen.ids)
     groups = session_groups(event) if action == "move" else []
     block = next((b for _slot, blocks in groups for b, _label in blocks
                   if str(b.pk) == request.POST.get("block")), None)

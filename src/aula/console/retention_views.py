@@ -15,7 +15,7 @@ from aula.attendance.retention import unmatched_days
 from aula.console.models import Role
 from aula.console.permissions import project_for
 from aula.core import housekeeping
-from aula.core.timefmt import format_date, format_moment
+from aula.core.timefmt import format_day, format_moment
 from aula.messaging.retention import outbox_days
 from aula.projects import services as projects
 from aula.registrations import retention
@@ -53,7 +53,7 @@ def _page(request, project, role, form=None, status=200):
         })
     return render(request, "console/retention/project.html", {
         "project": project, "role": role, "form": form, "period": period,
-        "period_end": format_date(period.ends_on, "j F Y") if period.ends_on else "",
+        "period_end": format_day(period.ends_on) if period.ends_on else "",
         "rows": [
             {"line": line,
              "due": format_moment(line.due, line.event.time_zone) if line.due else ""}

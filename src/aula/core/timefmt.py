@@ -47,17 +47,21 @@ def _formats() -> tuple[str, str]:
     return date_format, time_format
 
 
-# Languages that write month names in lower case; Django's catalogues for some of them
-# capitalise them ("10 Iunie 2021"), which reads wrong in a sentence ("din 10 iunie 2021").
-LOWER_CASE_MONTHS = frozenset({"ro", "it", "lt", "hr", "nl"})
+# Languages that write month and weekday names in lower case; Django's catalogues for some of
+# them capitalise them ("Joi, 10 Iunie 2021"), which reads wrong in a sentence ("se închide
+# pe joi, 10 iunie 2021"). A date that starts a line is capitalised where it is shown
+# (``|capfirst``), as a sentence would be.
+LOWER_CASE_NAMES = frozenset({"ro", "it", "lt", "hr", "nl"})
 
 
 def format_date(moment: datetime, date_format: str) -> str:
-    """The date in the active language, with month names as that language writes them."""
+    """The date in the active language, with month and weekday names as that language writes
+    them inside a sentence."""
     text = dateformat.format(moment, date_format)
-    if translation.get_language() in LOWER_CASE_MONTHS:
-        for month in {dateformat.format(moment, "F"), dateformat.format(moment, "E")}:
-            text = text.replace(month, month.lower())
+    if translation.get_language() in LOWER_CASE_NAMES:
+        names = {dateformat.format(moment, code) for code in ("F", "E", "l", "D")}
+        for name in sorted(names, key=len, reverse=True):
+            text = text.replace(name, name.lower())
     return text
 
 
@@ -125,12 +129,14 @@ def format_moment(moment: datetime, zone_name: str, language: str | None = None)
         return gettext("%(date)s, %(time)s (%(zone)s, %(offset)s)") % values
 
 
-def format_local(moment: datetime, date_format: str = "j M Y, H:i") -> str:
-    """'6 Dec 2026, 10:00 (EET, UTC+02:00)': a short time for tables, in the active zone (the
-    console activates the event's), with that zone's abbreviation and offset so a time is never
+def format_local(moment: datetime, date_format: str | None = None) -> str:
+    """'6 December 2026, 10:00 (EET, UTC+02:00)': a time in the active zone (the console
+    activates the event's), in the active language's own date-and-time format unless
+    ``date_format`` says otherwise, with that zone's abbreviation and offset so a time is never
     labelled with a zone it is not in."""
     local = timezone.localtime(moment)
-    return f"{format_date(local, date_format)} ({format_zone_label(local)})"
+    pattern = date_format or formats.get_format("DATETIME_FORMAT")
+    return f"{format_date(local, pattern)} ({format_zone_label(local)})"
 
 
 def format_day(value, language: str | None = None) -> str:

@@ -4,11 +4,12 @@ The meeting address is never written into the file: a registrant's personal join
 when the caller passes it as ``attendee_url``.
 """
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, vCalAddress
+from icalendar import Calendar, vCalAddress, vDuration
 from icalendar import Event as VEvent
 
 PRODID = "-//Aula//Aula//EN"
@@ -16,6 +17,7 @@ METHODS = frozenset({"PUBLISH", "REQUEST", "CANCEL"})
 # The VTIMEZONE describes the zone's rules from a year before the event to a year after it:
 # enough for every time in the file, and far shorter than the rules since 1970.
 ZONE_MARGIN = timedelta(days=366)
+FEED_REFRESH = timedelta(hours=6)
 
 
 def event_uid(event) -> str:
@@ -46,6 +48,30 @@ def event_calendar(
         calendar.add_component(_vevent(event, language, page_url, method, attendee_url))
     first, last = _zone_range(event)
     calendar.add_missing_timezones(first_date=first, last_date=last)
+    return calendar.to_ical()
+
+
+def feed_calendar(events: Iterable[tuple], language: str, name: str) -> bytes:
+    """A subscribed calendar: ``(event, page_url)`` pairs, each VEVENT exactly as in the
+    event's own file (the same function writes it), so one event never appears twice in a
+    calendar that has both. Always METHOD:PUBLISH: a cancelled event stays, marked CANCELLED."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    # How often a client should fetch the feed again (RFC 7986; X-PUBLISHED-TTL for Outlook).
+    calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(FEED_REFRESH))
+    ranges = []
+    with translation.override(language):
+        for event, page_url in events:
+            calendar.add_component(_vevent(event, language, page_url, "PUBLISH", None))
+            ranges.append(_zone_range(event))
+    if ranges:
+        first = min(start for start, _end in ranges)
+        last = max(end for _start, end in ranges)
+        calendar.add_missing_timezones(first_date=first, last_date=last)
     return calendar.to_ical()
 
 

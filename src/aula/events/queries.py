@@ -137,3 +137,23 @@ def speakers(slots: Iterable[Slot]) -> list[Person]:
                         seen.add(role.person_id)
                         people.append(role.person)
     return people
+
+
+def feed_events(project: Project, partner: Partner | None = None) -> list[Event]:
+    """The project's public events for a calendar feed or the JSON list, oldest first; only
+    those ``partner`` hosts when given (1 query)."""
+    events = public_events().filter(project=project).order_by("starts_at", "id")
+    if partner is not None:
+        events = events.filter(host_partner=partner)
+    events = list(events)
+    for event in events:
+        event.project = project  # spare a query wherever the event asks for its project
+    return events
+
+
+def public_partner(project: Project, partner_id: int) -> Partner:
+    """The project's partner with this id, or 404 (1 query)."""
+    try:
+        return project.partners.get(pk=partner_id)
+    except Partner.DoesNotExist:
+        raise Http404("No such partner") from None

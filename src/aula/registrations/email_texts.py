@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 
 from aula.messaging.services import one_line
 from aula.registrations.models import EmailText
-from aula.registrations.placeholders import fill_html, fill_plain, placeholder_values
+from aula.registrations.placeholders import fill_body, fill_plain, placeholder_values
 
 Kind = EmailText.Kind
 # The placeholders standing for the values the default sentences are written with.
@@ -75,10 +75,11 @@ def forget_texts(event) -> None:
 def filled(subject: str, body: str, registration, event) -> dict:
     """The template context of an e-mail whose subject and opening are ``subject``/``body``."""
     values = placeholder_values(registration, event, registration.language)
+    opening = fill_body(body, values)
     return {
         "custom_subject": one_line(fill_plain(subject, values)),
-        "custom_body_text": fill_plain(body, values),
-        "custom_body_html": fill_html(body, values),
+        "custom_body_text": opening.text,
+        "custom_body_html": opening.html,
     }
 
 

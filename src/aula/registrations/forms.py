@@ -11,7 +11,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.html import escape
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -295,7 +295,9 @@ def add_slot_fields(form, slots, session_left, *, current=None, disable_full=Tru
             if session_left.get(block.pk) == 0 and block.pk not in current
         ] if disable_full else []
         form.fields[slot.key] = forms.ChoiceField(
-            label=timefmt.format_range(slot.starts_at, slot.ends_at, event.time_zone, language),
+            label=capfirst(
+                timefmt.format_range(slot.starts_at, slot.ends_at, event.time_zone, language)
+            ),
             choices=[
                 (str(block.pk), format_lazy("{}{}", localize(
                     block.title, language, event.primary_language

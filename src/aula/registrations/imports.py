@@ -83,6 +83,12 @@ TRUE_WORDS = frozenset({"1", "yes", "y", "true", "x", "da", "ja", "oui", "si", "
 FALSE_WORDS = frozenset({"", "0", "no", "n", "false", "nu", "nein", "non", "ne", "nee"})
 
 
+def quoted(names) -> str:
+    """Names each in the language's own quotation marks, one after another: „A”, „B”."""
+    # Translators: a name quoted as your language quotes it, e.g. „%(name)s” in Romanian.
+    return ", ".join(_("“%(name)s”") % {"name": name} for name in names)
+
+
 def already_registered(event: Event, email: str) -> bool:
     """True when the address holds a registration of the event that is not cancelled."""
     return (
@@ -487,9 +493,8 @@ def _check_row(event, questions, slots, names, mapping, values, line) -> ImportR
                 row.errors.append(f"{label}: {message}")
     sessions, unknown = _several(cells.get("sessions", ""), names.sessions)
     if unknown:
-        row.errors.append(str(_("%(column)s: “%(names)s” is not a session of this event.")
-                              % {"column": FIELD_LABELS["sessions"],
-                                 "names": "”, “".join(unknown)}))
+        row.errors.append(str(_("%(column)s: %(names)s is not a session of this event.")
+                              % {"column": FIELD_LABELS["sessions"], "names": quoted(unknown)}))
     else:
         row.errors.extend(_session_errors(slots, sessions, names))
     if row.errors:
@@ -592,8 +597,8 @@ def _simulate_places(event: Event, setup, rows: list[ImportRow]) -> None:
         full = tuple(pk for pk in row.data.sessions if left.get(pk) is not None and left[pk] <= 0)
         result, _full = services.decide(event, setup.options, taken, full)
         if result == Result.SESSION_FULL:
-            row.errors.append(str(_("Not registered: the session “%(title)s” is full")
-                                  % {"title": "”, “".join(titles[pk] for pk in full)}))
+            row.errors.append(str(_("Not registered: the session %(title)s is full")
+                                  % {"title": quoted(titles[pk] for pk in full)}))
         elif result not in services.ACCEPTED:
             row.errors.append(str(OUTCOME_WORDS[result]))
         else:

@@ -1,17 +1,20 @@
 """Placeholders in texts the organiser writes to registrants (messages to registrants, the
 automatic e-mails they edit): ``{first_name}`` and the like, filled in per registrant. The text
-is plain text; in the HTML e-mail it is escaped and its blank lines become paragraphs.
+is Markdown (``core.markdown``): ``fill_body`` renders it, then fills in the values, escaped.
+A subject is one line of plain text (``fill_plain``).
 """
 
 import re
+from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.utils import translation
-from django.utils.html import escape, linebreaks
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from aula.core import timefmt
+from aula.core import markdown, timefmt
 from aula.events.models import Event
 from aula.registrations import display
 
@@ -28,7 +31,7 @@ LINK_PLACEHOLDERS = frozenset({"join_link", "personal_link"})
 PLACEHOLDER = re.compile(r"\{([^{}\s]*)\}")
 # Stand-ins for placeholder values while the text is escaped (private-use characters).
 _OPEN, _CLOSE = "\ue000", "\ue001"
-_MARKER = re.compile(f"{_OPEN}([a-z_]+){_CLOSE}")
+_MARKER = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
 
 
 def has_join_link(event: Event) -> bool:
@@ -57,25 +60,79 @@ def fill_plain(text: str, values: dict[str, str]) -> str:
     )
 
 
-def fill_html(text: str, values: dict[str, str]) -> SafeString:
-    """``text`` escaped, in paragraphs (blank lines) and lines (single breaks), with the
-    placeholders filled in: values escaped, links made links."""
-    text = text.replace(_OPEN, "").replace(_CLOSE, "")
-    marked = PLACEHOLDER.sub(
-        lambda m: f"{_OPEN}{m.group(1)}{_CLOSE}" if m.group(1) in PLACEHOLDERS else m.group(0),
+@dataclass(frozen=True)
+class FilledBody:
+    html: SafeString  # the e-mail's HTML part
+    text: str  # its plain-text part
+
+
+# The placeholders by number: a marker holds the number, never the name, so nothing in it (an
+# underscore) can read as Markdown.
+_NAMES = list(PLACEHOLDERS)
+# A link placeholder written as a link's address, ``[Join]({join_link})``: the marker is an
+# address the renderers keep as it is (an https one), replaced once rendered.
+_LINK_TARGET = re.compile(
+    r"\[([^\[\]]*)\]\(\s*\{(" + "|".join(sorted(LINK_PLACEHOLDERS)) + r")\}\s*\)"
+)
+_TARGET_MARKER = "https://placeholder.aula.invalid/"
+_TARGET = re.compile(re.escape(_TARGET_MARKER) + r"(\d+)")
+# A marker inside an address Markdown made of the text (percent-encoded).
+_ENCODED = re.compile(r"%EE%80%80(\d+)%EE%80%81")
+
+
+def _mark(text: str, values: dict[str, str]) -> str:
+    """The organiser's text with each known placeholder a marker (private-use characters); a
+    link to a link placeholder without a value (no join link: an event in person) its label."""
+    text = str(text or "").replace(_OPEN, "").replace(_CLOSE, "")
+    text = _LINK_TARGET.sub(
+        lambda m: f"[{m.group(1)}]({_TARGET_MARKER}{_NAMES.index(m.group(2))})"
+        if values.get(m.group(2)) else m.group(1),
         text,
     )
-    html = linebreaks(marked, autoescape=True)
+    return PLACEHOLDER.sub(
+        lambda m: f"{_OPEN}{_NAMES.index(m.group(1))}{_CLOSE}" if m.group(1) in PLACEHOLDERS
+        else m.group(0),
+        text,
+    )
 
+
+def _value(values: dict[str, str], number: str) -> tuple[str, str]:
+    name = _NAMES[int(number)]
+    return name, str(values.get(name, "") or "")
+
+
+def fill_body(text: str, values: dict[str, str]) -> FilledBody:
+    """An organiser's text (Markdown, with placeholders) as an e-mail's HTML and plain-text
+    parts: rendered by ``core.markdown`` first, the placeholders filled in after, so a value
+    (a registrant's name with ``**`` or ``<b>`` in it) is never read as Markdown or HTML:
+    escaped in the HTML, as it is in the text; the link placeholders become links."""
+    marked = _mark(text, values)
+    return FilledBody(_fill_html(markdown.to_html(marked), values),
+                      _fill_text(markdown.plain_text(marked), values))
+
+
+def _fill_html(html: str, values: dict[str, str]) -> SafeString:
+    def in_address(match):
+        name, value = _value(values, match.group(1))
+        # Only Aula's own links may be an address; any other value is inert there.
+        return escape(value) if name in LINK_PLACEHOLDERS else quote(value, safe="")
+
+    def in_text(match):
+        name, value = _value(values, match.group(1))
+        if name in LINK_PLACEHOLDERS and value:
+            return f'<a href="{escape(value)}">{escape(value)}</a>'
+        return escape(value)
+
+    html = _ENCODED.sub(in_address, _TARGET.sub(in_address, html))
+    # Safe: nh3 sanitised the rendered text, every value put in is escaped.
+    return mark_safe(_MARKER.sub(in_text, html))  # noqa: S308
+
+
+def _fill_text(text: str, values: dict[str, str]) -> str:
     def value(match):
-        name = match.group(1)
-        filled = values.get(name, "")
-        if name in LINK_PLACEHOLDERS and filled:
-            return f'<a href="{escape(filled)}">{escape(filled)}</a>'
-        return escape(filled)
+        return _value(values, match.group(1))[1]
 
-    # Safe: linebreaks() escaped the text, value() escapes every value it puts in.
-    return mark_safe(_MARKER.sub(value, html))  # noqa: S308
+    return _MARKER.sub(value, _ENCODED.sub(value, _TARGET.sub(value, text)))
 
 
 def placeholder_values(registration, event, language: str) -> dict[str, str]:

@@ -56,8 +56,9 @@ def utc_offset(value):
 
 
 @register.filter
-def local_time(value, date_format="j M Y, H:i"):
-    """'6 Dec 2026, 10:00 (EET, UTC+02:00)': a time in the active zone, labelled with it."""
+def local_time(value, date_format=None):
+    """'6 December 2026, 10:00 (EET, UTC+02:00)': a time in the active zone, in the language's
+    own format, labelled with the zone."""
     if not value:
         return ""
     return format_local(value, date_format)
