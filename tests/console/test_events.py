@@ -297,8 +297,8 @@ def test_project_events_page(editor, event):
 
 
 def block_data(**changes):
-    data = {"block-kind": "plenary", "block-starts_at": "2030-03-14T10:00",
-            "block-ends_at": "2030-03-14T11:00", "block-order": "0",
+    data = {"block-kind": "plenary", "block-day": "2030-03-14", "block-start_time": "10:00",
+            "block-end_time": "11:00", "block-order": "0",
             "block-title_en": "Opening", "block-description_en": "", "block-capacity": ""}
     data.update(changes)
     return data
@@ -313,15 +313,17 @@ def test_agenda_page_adds_a_block_in_the_events_zone(editor, event):
 
 
 @pytest.mark.parametrize("changes, words", [
-    ({"block-starts_at": "2030-03-14T08:00"}, "lies outside the event"),
-    ({"block-ends_at": "2030-03-14T09:00"}, "must end after it starts"),
+    ({"block-start_time": "08:00"}, "lies outside the event"),
+    # An end before the start is on the next day: here past the event's end.
+    ({"block-end_time": "09:00"}, "lies outside the event"),
+    ({"block-day": "2030-03-15"}, "Select a valid choice"),
     ({"block-capacity": "20"}, "Only parallel sessions have a capacity"),
-    ({"block-starts_at": "2030-03-14T10:30", "block-ends_at": "2030-03-14T11:30"}, "overlap"),
+    ({"block-start_time": "10:30", "block-end_time": "11:30"}, "overlap"),
 ])
 def test_bad_blocks_are_refused_in_words_and_nothing_stored(editor, event, changes, words):
     make_block(event, starts_at=vilnius(2030, 3, 14, 10), ends_at=vilnius(2030, 3, 14, 11))
     response = editor.post(url("event_agenda", event), block_data(**{
-        "block-starts_at": "2030-03-14T11:00", "block-ends_at": "2030-03-14T12:00", **changes,
+        "block-start_time": "11:00", "block-end_time": "12:00", **changes,
     }))
     assert response.status_code == 200
     assert words in response.content.decode()
@@ -331,9 +333,9 @@ def test_bad_blocks_are_refused_in_words_and_nothing_stored(editor, event, chang
 def test_block_page_edits_and_deletes(editor, event):
     block = make_block(event, starts_at=vilnius(2030, 3, 14, 10), ends_at=vilnius(2030, 3, 14, 11))
     page = url("event_block", event, block_id=block.pk)
-    assert b'value="2030-03-14T10:00"' in editor.get(page).content
+    assert b'value="10:00"' in editor.get(page).content
     response = editor.post(page, block_data(**{"block-title_en": "Welcome",
-                                               "block-ends_at": "2030-03-14T11:30"}))
+                                               "block-end_time": "11:30"}))
     assert response.status_code == 302
     block.refresh_from_db()
     assert block.title == {"en": "Welcome"} and block.ends_at == vilnius(2030, 3, 14, 11, 30)
@@ -346,8 +348,8 @@ def test_a_chosen_session_keeps_its_time_and_is_not_deleted(editor, event):
     registrations.register(event, person(1, sessions=[session.pk]))
     page = url("event_block", event, block_id=session.pk)
     response = editor.post(page, block_data(**{
-        "block-kind": "parallel", "block-starts_at": "2030-03-14T12:00",
-        "block-ends_at": "2030-03-14T13:00", "block-order": "0",
+        "block-kind": "parallel", "block-start_time": "12:00",
+        "block-end_time": "13:00", "block-order": "0",
     }))
     assert response.status_code == 200 and "Registrants chose this session" in (
         response.content.decode()

@@ -219,7 +219,7 @@ def test_agenda_actions_on_the_record(editor, user, event):
 
 def test_a_refused_block_change_leaves_no_entry(editor, event):
     response = editor.post(url("event_agenda", event),
-                           block_data(**{"block-starts_at": "2030-03-14T08:00"}))
+                           block_data(**{"block-start_time": "08:00"}))
     assert response.status_code == 200 and not AuditEntry.objects.exists()
 
 
@@ -241,8 +241,9 @@ def session_data(block, capacity):
     local = block.event.local
     return block_data(**{
         "block-kind": "parallel", "block-order": str(block.order),
-        "block-starts_at": local(block.starts_at).strftime("%Y-%m-%dT%H:%M"),
-        "block-ends_at": local(block.ends_at).strftime("%Y-%m-%dT%H:%M"),
+        "block-day": local(block.starts_at).date().isoformat(),
+        "block-start_time": local(block.starts_at).strftime("%H:%M"),
+        "block-end_time": local(block.ends_at).strftime("%H:%M"),
         "block-title_en": block.title["en"], "block-capacity": capacity,
     })
 
@@ -266,8 +267,9 @@ def test_a_sessions_capacity_set_or_lowered_asks_registrations(editor, event, he
     heard.clear()
     response = editor.post(url("event_agenda", event), block_data(**{
         "block-kind": "parallel", "block-order": "2", "block-title_en": "Workshop C",
-        "block-starts_at": event.local(session.starts_at).strftime("%Y-%m-%dT%H:%M"),
-        "block-ends_at": event.local(session.ends_at).strftime("%Y-%m-%dT%H:%M"),
+        "block-day": event.local(session.starts_at).date().isoformat(),
+        "block-start_time": event.local(session.starts_at).strftime("%H:%M"),
+        "block-end_time": event.local(session.ends_at).strftime("%H:%M"),
         "block-capacity": "8",
     }))
     assert response.status_code == 302

@@ -53,6 +53,11 @@ def pages(world):
         ("event_block", {**e, "block_id": block.pk}, "post", Role.EDITOR),
         ("event_block_delete", {**e, "block_id": block.pk}, "post", Role.EDITOR),
         ("event_item_new", {**e, "block_id": block.pk}, "post", Role.EDITOR),
+        ("event_block_up", {**e, "block_id": block.pk}, "post", Role.EDITOR),
+        ("event_block_down", {**e, "block_id": block.pk}, "post", Role.EDITOR),
+        ("event_block_parallel", {**e, "block_id": block.pk}, "post", Role.EDITOR),
+        ("event_item_up", {**e, "item_id": item.pk}, "post", Role.EDITOR),
+        ("event_item_down", {**e, "item_id": item.pk}, "post", Role.EDITOR),
         ("event_item", {**e, "item_id": item.pk}, "get", Role.EDITOR),
         ("event_item", {**e, "item_id": item.pk}, "post", Role.EDITOR),
         ("event_item_delete", {**e, "item_id": item.pk}, "post", Role.EDITOR),
@@ -116,7 +121,8 @@ def test_viewers_read_but_do_not_change(client, world):
     assert unchanged(world)
     # The viewer's agenda page offers no form and no links to editing pages.
     body = client.get(reverse("console:event_agenda", kwargs={"event_id": event.pk})).content
-    assert b"<form method=\"post\" class=\"form\"" not in body
+    assert b"/agenda/blocks/" not in body and b"/agenda/items/" not in body
+    assert b"<details class=\"inline-edit\"" not in body
     hub = client.get(reverse("console:event", kwargs={"event_id": event.pk})).content.decode()
     assert reverse("console:event_edit", kwargs={"event_id": event.pk}) not in hub
 

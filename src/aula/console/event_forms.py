@@ -1,12 +1,12 @@
 """Forms of the console's event pages. Date-and-time fields are read and shown in the time zone
 active while the form is used: the views activate the event's zone (as the admin does)."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from aula.core.fields import TranslatedTextFormField
@@ -174,31 +174,67 @@ class RegistrationOptionsForm(forms.ModelForm):
         return offsets
 
 
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
 class BlockForm(forms.ModelForm):
+    """A block's times are clock times in the event's zone; its day is the event's (a day
+    select appears only when the event spans several days). An end at or before the start
+    is on the next day (a block across midnight)."""
+
+    day = forms.ChoiceField(label=_("Day"))
+    start_time = forms.TimeField(label=_("Starts at"), widget=TIME_INPUT)
+    end_time = forms.TimeField(label=_("Ends at"), widget=TIME_INPUT)
+
     class Meta:
         model = AgendaBlock
-        fields = ["kind", "starts_at", "ends_at", "order", "title", "description", "capacity"]
-        widgets = {"starts_at": DateTimeInput(), "ends_at": DateTimeInput()}
+        # No order: the agenda page's up/down buttons set it.
+        fields = ["kind", "day", "start_time", "end_time", "title", "description", "capacity"]
 
-    def __init__(self, *args, event: Event, **kwargs):
+    def __init__(self, *args, event: Event, chosen: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
         self.instance.event = event
-        self.chosen = agenda.chosen_by(self.instance)
-        zone_help(self)
+        # ``chosen`` given by a page that counted it already (no query per block).
+        self.chosen = agenda.chosen_by(self.instance) if chosen is None else chosen
+        days = agenda.event_days(event)
+        self.fields["day"].choices = [(d.isoformat(), formats.date_format(d, "l j F Y"))
+                                      for d in days]
+        if len(days) == 1:
+            self.fields["day"].widget = forms.HiddenInput()
+        self.fields["day"].initial = days[0].isoformat()
+        note = _("In %(zone)s time.") % {"zone": event.time_zone}
+        self.fields["start_time"].help_text = note
+        self.fields["end_time"].help_text = _(
+            "In %(zone)s time; an end before the start is on the next day."
+        ) % {"zone": event.time_zone}
+        if self.instance.starts_at and self.instance.ends_at:
+            start = timezone.localtime(self.instance.starts_at, event.tz)
+            self.fields["day"].initial = start.date().isoformat()
+            self.fields["start_time"].initial = start.time()
+            self.fields["end_time"].initial = timezone.localtime(
+                self.instance.ends_at, event.tz).time()
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("starts_at"), cleaned.get("ends_at")
+        day, start_time, end_time = (cleaned.get(name) for name in
+                                     ("day", "start_time", "end_time"))
         kind = cleaned.get("kind")
-        if self.chosen and any(
-            name in self.changed_data for name in ("starts_at", "ends_at", "kind")
-        ):
+        if day is None or start_time is None or end_time is None:
+            return cleaned
+        try:
+            start, end = agenda.block_times(self.event, date.fromisoformat(day), start_time,
+                                            end_time)
+        except ValidationError as error:
+            raise ValidationError(error.messages, code="time") from None
+        old = (self.instance.starts_at, self.instance.ends_at, self.instance.kind)
+        if self.chosen and old != (start, end, kind):
             raise ValidationError(
                 _("Registrants chose this session: its time and kind stay as they are. Move "
                   "the whole event instead, or ask them to choose again."), code="chosen",
             )
-        if start is None or end is None or end <= start or not kind:
+        self.instance.starts_at, self.instance.ends_at = start, end
+        if not kind:
             return cleaned
         block = AgendaBlock(
             pk=self.instance.pk, event=self.event, kind=kind, starts_at=start, ends_at=end,
@@ -218,7 +254,7 @@ class ItemForm(forms.ModelForm):
 
     class Meta:
         model = AgendaItem
-        fields = ["title", "start_time", "order", "presenters", "description"]
+        fields = ["title", "start_time", "presenters", "description"]  # order: up/down
 
     def __init__(self, *args, block: AgendaBlock, **kwargs):
         super().__init__(*args, **kwargs)
@@ -250,6 +286,13 @@ class ItemForm(forms.ModelForm):
         if hasattr(errors, "error_dict") and "starts_at" in errors.error_dict:
             errors.error_dict["start_time"] = errors.error_dict.pop("starts_at")
         super()._update_errors(errors)
+
+
+class QuickItemForm(ItemForm):
+    """The agenda page's own form for a new item of a block: title, time, presenters."""
+
+    class Meta(ItemForm.Meta):
+        fields = ["title", "start_time", "presenters"]
 
 
 class RoleForm(forms.Form):

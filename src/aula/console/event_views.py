@@ -255,9 +255,84 @@ def agenda(request, event_id):
             else:
                 messages.success(request, _("The block is added."))
                 return redirect("console:event_agenda", event_id=event.pk)
+        return _agenda_page(request, event, role, form=form)
+
+
+def _agenda_page(request, event, role, *, form=None, failed=None):
+    """The agenda page; ``failed`` = (what, pk, form): an inline form the rules refused, shown
+    in its place, open, with its errors."""
+    if failed is not None:
+        messages.error(request, _("Nothing is saved: see the form opened below."))
+    with timezone.override(event.tz):
+        form = form if form is not None else forms.BlockForm(event=event, prefix="block")
         blocks = agenda_rules.organiser_agenda(event)
+        if allows(role, Role.EDITOR):
+            _inline_forms(event, blocks, removed=request.GET.get("removed", ""), failed=failed)
         return _page(request, "agenda.html", event, role, form=form, blocks=blocks,
+                     rows=agenda_rules.slots_of(blocks),
+                     several_days=len(agenda_rules.event_days(event)) > 1,
+                     editing=request.GET.get("edit", ""),
                      problems=agenda_rules.problems_of(event, blocks))
+
+
+def _removed(value: str) -> tuple[int, int, str] | None:
+    """(item, person, role) of ``?removed=item-person-role``, the person just removed."""
+    parts = value.split("-")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts[:2]):
+        return None
+    if parts[2] not in ItemRole.Role.values:
+        return None
+    return int(parts[0]), int(parts[1]), parts[2]
+
+
+def _put_back(failed, what: str, pk: int, tag: str):
+    """The refused form of ``what`` ``pk``, with the page's ids, if it is that one."""
+    if failed is None or failed[:2] != (what, pk):
+        return None
+    failed[2].auto_id = tag
+    return failed[2]
+
+
+def _inline_forms(event, blocks, removed: str = "", failed=None) -> None:
+    """Each block and item of the agenda page gets its edit forms (ids unique on the page,
+    names those of the block's and item's own pages, which read them), and the item a person
+    was just removed from an Undo (which adds them back). No query per row: the people are
+    read once."""
+    people = list(Person.objects.filter(project=event.project).order_by("name", "id"))
+    by_pk = {person.pk: person for person in people}
+    undo = _removed(removed)
+    for block in blocks:
+        block.edit_form = forms.BlockForm(instance=block, event=event, chosen=block.chosen,
+                                          prefix="block", auto_id=f"b{block.pk}-%s")
+        block.item_form = forms.QuickItemForm(block=block, prefix="item",
+                                              auto_id=f"b{block.pk}-new-%s")
+        for what, name in (("block", "edit_form"), ("new_item", "item_form")):
+            tag = f"b{block.pk}-%s" if what == "block" else f"b{block.pk}-new-%s"
+            refused = _put_back(failed, what, block.pk, tag)
+            if refused is not None:
+                setattr(block, name, refused)
+                block.opened = what
+        for item in block.sorted_items:
+            item.block = block
+            tag = f"i{item.pk}-%s"
+            item.edit_form = forms.ItemForm(instance=item, block=block, prefix="item",
+                                            auto_id=tag)
+            item.role_form = forms.RoleForm(project=event.project, people=people,
+                                            prefix="role", auto_id=tag)
+            item.person_form = forms.PersonForm(prefix="person", auto_id=tag)
+            for what, name in (("item", "edit_form"), ("role", "role_form"),
+                               ("person", "person_form")):
+                refused = _put_back(failed, what, item.pk, tag)
+                if refused is not None:
+                    setattr(item, name, refused)
+                    item.opened = "item" if what == "item" else "people"
+            if undo and undo[0] == item.pk and undo[1] in by_pk:
+                item.undo = (by_pk[undo[1]], undo[2])
+
+
+def _to_agenda(event, anchor=""):
+    url = reverse("console:event_agenda", kwargs={"event_id": event.pk})
+    return redirect(f"{url}#{anchor}" if anchor else url)
 
 
 def _block(event, block_id) -> AgendaBlock:
@@ -279,9 +354,11 @@ def block_edit(request, event_id, block_id):
                 apply_errors(form, error)
             else:
                 messages.success(request, _("The block is saved."))
-                return redirect("console:event_block", event_id=event.pk, block_id=block.pk)
+                return _to_agenda(event, f"block-{block.pk}")
+        if request.method == "POST":
+            return _agenda_page(request, event, role, failed=("block", block.pk, form))
         block = _block(event, block_id)  # as stored, for the page's own texts
-        item_form = forms.ItemForm(block=block, prefix="item")
+        item_form = forms.QuickItemForm(block=block, prefix="item")
         items = list(block.items.all())
         return _page(request, "block.html", event, role, agenda_block=block, form=form,
                      item_form=item_form, items=items)
@@ -307,9 +384,52 @@ def block_delete(request, event_id, block_id):
         agenda_rules.delete_block(block, actor=request.user)
     except ActionRefused as refusal:
         messages.error(request, refusal.message)
-        return redirect("console:event_block", event_id=event.pk, block_id=block.pk)
+        return _to_agenda(event, f"block-{block.pk}")
     messages.success(request, _("The block is deleted."))
     return redirect("console:event_agenda", event_id=event.pk)
+
+
+@login_required
+@require_POST
+def block_move(request, event_id, block_id, direction):
+    event, _role = event_for(request.user, event_id, Role.EDITOR)
+    block = _block(event, block_id)
+    try:
+        agenda_rules.move_block(block, direction, actor=request.user)
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+    return _to_agenda(event, f"block-{block.pk}")
+
+
+@login_required
+@require_POST
+def item_move(request, event_id, item_id, direction):
+    event, _role = event_for(request.user, event_id, Role.EDITOR)
+    item = _item(event, item_id)
+    try:
+        agenda_rules.move_item(item, direction, actor=request.user)
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+    return _to_agenda(event, f"item-{item.pk}")
+
+
+@login_required
+@require_POST
+def block_parallel(request, event_id, block_id):
+    """One click: another parallel session at the times of this one, to be named next."""
+    event, _role = event_for(request.user, event_id, Role.EDITOR)
+    block = _block(event, block_id)
+    try:
+        session = agenda_rules.add_parallel_session(block, actor=request.user)
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect("console:event_agenda", event_id=event.pk)
+    except ValidationError as error:  # the agenda changed under the click
+        messages.error(request, " ".join(error.messages))
+        return redirect("console:event_agenda", event_id=event.pk)
+    messages.success(request, _("A parallel session is added at the same times: name it."))
+    url = reverse("console:event_agenda", kwargs={"event_id": event.pk})
+    return redirect(f"{url}?edit={session.pk}#block-{session.pk}")
 
 
 @login_required
@@ -318,7 +438,7 @@ def item_new(request, event_id, block_id):
     event, role = event_for(request.user, event_id, Role.EDITOR)
     block = _block(event, block_id)
     with timezone.override(event.tz):
-        item_form = forms.ItemForm(request.POST, block=block, prefix="item")
+        item_form = forms.QuickItemForm(request.POST, block=block, prefix="item")
         if item_form.is_valid():
             try:
                 item = agenda_rules.save_item(item_form.instance, actor=request.user)
@@ -326,10 +446,8 @@ def item_new(request, event_id, block_id):
                 apply_errors(item_form, error)
             else:
                 messages.success(request, _("The item is added."))
-                return redirect("console:event_item", event_id=event.pk, item_id=item.pk)
-        form = forms.BlockForm(instance=block, event=event, prefix="block")
-        return _page(request, "block.html", event, role, agenda_block=block, form=form,
-                     item_form=item_form, items=list(block.items.all()))
+                return _to_agenda(event, f"item-{item.pk}")
+        return _agenda_page(request, event, role, failed=("new_item", block.pk, item_form))
 
 
 def _item(event, item_id) -> AgendaItem:
@@ -340,11 +458,11 @@ def _item(event, item_id) -> AgendaItem:
 
 
 @login_required
-def item_edit(request, event_id, item_id, role_form=None, person_form=None):
+def item_edit(request, event_id, item_id):
     event, role = event_for(request.user, event_id, Role.EDITOR)
     item = _item(event, item_id)
     with timezone.override(event.tz):
-        posted = request.method == "POST" and role_form is None and person_form is None
+        posted = request.method == "POST"
         form = forms.ItemForm(request.POST if posted else None, instance=item, block=item.block,
                               prefix="item")
         if posted and form.is_valid():
@@ -354,15 +472,16 @@ def item_edit(request, event_id, item_id, role_form=None, person_form=None):
                 apply_errors(form, error)
             else:
                 messages.success(request, _("The item is saved."))
-                return redirect("console:event_item", event_id=event.pk, item_id=item.pk)
+                return _to_agenda(event, f"item-{item.pk}")
+        if posted:
+            return _agenda_page(request, event, role, failed=("item", item.pk, form))
         item = _item(event, item_id)
         people = list(Person.objects.filter(project=event.project).order_by("name", "id"))
         return _page(
             request, "item.html", event, role, item=item, agenda_block=item.block, form=form,
             roles=list(item.roles.select_related("person")),
-            role_form=role_form or forms.RoleForm(project=event.project, people=people,
-                                                  prefix="role"),
-            person_form=person_form or forms.PersonForm(prefix="person"),
+            role_form=forms.RoleForm(project=event.project, people=people, prefix="role"),
+            person_form=forms.PersonForm(prefix="person"),
         )
 
 
@@ -379,13 +498,13 @@ def item_delete(request, event_id, item_id):
         return asked
     agenda_rules.delete_item(item, actor=request.user)
     messages.success(request, _("The item is deleted."))
-    return redirect("console:event_block", event_id=event.pk, block_id=item.block_id)
+    return _to_agenda(event, f"block-{item.block_id}")
 
 
 @login_required
 @require_POST
 def role_add(request, event_id, item_id):
-    event, _role = event_for(request.user, event_id, Role.EDITOR)
+    event, role = event_for(request.user, event_id, Role.EDITOR)
     item = _item(event, item_id)
     form = forms.RoleForm(request.POST, project=event.project, prefix="role")
     if form.is_valid():
@@ -396,14 +515,14 @@ def role_add(request, event_id, item_id):
             apply_errors(form, error)
         else:
             messages.success(request, _("The person is added."))
-            return redirect("console:event_item", event_id=event.pk, item_id=item.pk)
-    return item_edit(request, event_id, item_id, role_form=form)
+            return _to_agenda(event, f"item-{item.pk}")
+    return _agenda_page(request, event, role, failed=("role", item.pk, form))
 
 
 @login_required
 @require_POST
 def person_new(request, event_id, item_id):
-    event, _role = event_for(request.user, event_id, Role.EDITOR)
+    event, role = event_for(request.user, event_id, Role.EDITOR)
     item = _item(event, item_id)
     form = forms.PersonForm(request.POST, prefix="person")
     form.instance.project = event.project
@@ -415,8 +534,8 @@ def person_new(request, event_id, item_id):
             apply_errors(form, error)
         else:
             messages.success(request, _("The person is added."))
-            return redirect("console:event_item", event_id=event.pk, item_id=item.pk)
-    return item_edit(request, event_id, item_id, person_form=form)
+            return _to_agenda(event, f"item-{item.pk}")
+    return _agenda_page(request, event, role, failed=("person", item.pk, form))
 
 
 @login_required
@@ -435,7 +554,9 @@ def role_delete(request, event_id, item_id, role_id):
         return asked
     agenda_rules.remove_role(item_role, actor=request.user)
     messages.success(request, _("The person is removed from the item."))
-    return redirect("console:event_item", event_id=event.pk, item_id=item.pk)
+    url = reverse("console:event_agenda", kwargs={"event_id": event.pk})
+    removed = f"{item.pk}-{item_role.person_id}-{item_role.role}"  # what Undo puts back
+    return redirect(f"{url}?removed={removed}#item-{item.pk}")
 
 
 # --- Registration settings --------------------------------------------------------------------

@@ -13,7 +13,7 @@ the agenda moves. A parallel session's capacity change is announced with
 ``events.services.session_capacity_changing`` so registrations can refuse it.
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -159,6 +159,38 @@ def shift_agenda(event: Event, old_tz, delta: timedelta = timedelta(0), *,
         item.save(update_fields=["starts_at"])
 
 
+# --- Blocks' times: clock times on the event's days ----------------------------------------
+
+
+def event_days(event: Event) -> list[date]:
+    """The days (in the event's zone) the event runs on, first to last."""
+    first = timezone.localtime(event.starts_at, event.tz).date()
+    last = timezone.localtime(event.ends_at, event.tz).date()
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def wall_clock(day: date, clock: time, tz) -> datetime:
+    """``clock`` on ``day`` in ``tz``; refused (ValidationError) for a time the clocks skip
+    (a spring-forward gap). A time met twice (autumn) is its first occurrence."""
+    moment = datetime.combine(day, clock, tzinfo=tz)
+    if moment.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != moment.replace(tzinfo=None):
+        raise ValidationError(
+            _("%(time)s does not exist on %(day)s in %(zone)s: the clocks move forward then.")
+            % {"time": clock.strftime("%H:%M"), "day": day.isoformat(), "zone": str(tz)},
+            code="skipped_time",
+        )
+    return moment
+
+
+def block_times(event: Event, day: date, start: time, end: time) -> tuple[datetime, datetime]:
+    """A block's start and end from clock times on ``day`` (one of the event's days) in the
+    event's zone; an end at or before the start falls on the next day."""
+    if day not in event_days(event):
+        raise ValidationError(_("Choose one of the event's days."), code="day")
+    end_day = day if end > start else day + timedelta(days=1)
+    return wall_clock(day, start, event.tz), wall_clock(end_day, end, event.tz)
+
+
 # --- Blocks ------------------------------------------------------------------------------------
 
 
@@ -221,6 +253,10 @@ def save_block(block: AgendaBlock, *, actor) -> AgendaBlock:
     when the block no longer fits the agenda, when people chose it and its time or kind moved,
     or when registrations refuses its new capacity."""
     old = stored(block)
+    if old is None and not block.order:  # a new session goes after those of its slot
+        last = AgendaBlock.objects.filter(event=block.event, starts_at=block.starts_at).aggregate(
+            m=Max("order"))["m"]
+        block.order = 0 if last is None else last + 1
     block.full_clean()
     problems = block_problems(block.event, block)
     problem = chosen_block_problem(block, old)
@@ -232,6 +268,22 @@ def save_block(block: AgendaBlock, *, actor) -> AgendaBlock:
     block.save()
     record_saved(actor, block, snapshot(old) if old is not None else None)
     return block
+
+
+@transaction.atomic
+def add_parallel_session(block: AgendaBlock, *, actor) -> AgendaBlock:
+    """A new, untitled parallel session in the slot of ``block`` (a parallel session): the
+    same start and end, placed after the slot's sessions. Refused (ActionRefused) for a block
+    that is not a parallel session."""
+    if block.kind != AgendaBlock.Kind.PARALLEL:
+        raise ActionRefused(_("Only a parallel session can have others at its times."))
+    last = AgendaBlock.objects.filter(
+        event=block.event, kind=AgendaBlock.Kind.PARALLEL, starts_at=block.starts_at,
+        ends_at=block.ends_at,
+    ).aggregate(m=Max("order"))["m"] or 0
+    session = AgendaBlock(event=block.event, kind=AgendaBlock.Kind.PARALLEL,
+                          starts_at=block.starts_at, ends_at=block.ends_at, order=last + 1)
+    return save_block(session, actor=actor)
 
 
 @transaction.atomic
@@ -249,7 +301,11 @@ def delete_block(block: AgendaBlock, *, actor) -> None:
 
 @transaction.atomic
 def save_item(item: AgendaItem, *, actor) -> AgendaItem:
+    """Add or change an item; a new one is placed after its block's items."""
     old = stored(item)
+    if old is None:
+        last = AgendaItem.objects.filter(block_id=item.block_id).aggregate(m=Max("order"))["m"]
+        item.order = 0 if last is None else last + 1
     item.full_clean()
     item.save()
     record_saved(actor, item, snapshot(old) if old is not None else None)
@@ -260,6 +316,60 @@ def save_item(item: AgendaItem, *, actor) -> AgendaItem:
 def delete_item(item: AgendaItem, *, actor) -> None:
     record_deleted(actor, item)
     item.delete()
+
+
+# --- Order -------------------------------------------------------------------------------------
+
+UP, DOWN = "up", "down"
+
+
+def block_place(block: AgendaBlock) -> tuple:
+    """Where a block stands: by start; ``order`` only among blocks starting together."""
+    return (block.starts_at, block.order, block.pk)
+
+
+def item_place(item: AgendaItem) -> tuple:
+    """Where an item stands in its block: timed items by time, then the untimed ones;
+    ``order`` only among items of the same time (or none)."""
+    return (item.starts_at is None, item.starts_at or datetime.min.replace(tzinfo=UTC),
+            item.order, item.pk)
+
+
+def _move(siblings: list, instance, direction: str, time_of, actor) -> None:
+    """Swap ``instance`` with its neighbour in ``direction`` among ``siblings`` (in place
+    order), numbering again only those of its time; refused when there is no neighbour of
+    the same time (times set the order of the rest)."""
+    index = [s.pk for s in siblings].index(instance.pk)
+    other = index - 1 if direction == UP else index + 1
+    if direction not in (UP, DOWN) or not 0 <= other < len(siblings):
+        raise ActionRefused(_("It is already at that end."))
+    if time_of(siblings[other]) != time_of(siblings[index]):
+        raise ActionRefused(_("Its time sets its place: change its time to move it."))
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    same_time = [s for s in siblings if time_of(s) == time_of(siblings[index])]
+    for number, sibling in enumerate(same_time):
+        if sibling.order != number:
+            before = snapshot(sibling)
+            sibling.order = number
+            sibling.save(update_fields=["order"])
+            record_saved(actor, sibling, before)
+
+
+@transaction.atomic
+def move_block(block: AgendaBlock, direction: str, *, actor) -> None:
+    """Move ``block`` up or down among the blocks starting when it starts (parallel sessions
+    left to right); blocks at other times keep their place by time (ActionRefused)."""
+    siblings = sorted(AgendaBlock.objects.select_for_update().filter(event_id=block.event_id),
+                      key=block_place)
+    _move(siblings, block, direction, lambda b: b.starts_at, actor)
+
+
+@transaction.atomic
+def move_item(item: AgendaItem, direction: str, *, actor) -> None:
+    """Move ``item`` up or down among its block's items of the same time (or none)."""
+    siblings = sorted(AgendaItem.objects.select_for_update().filter(block_id=item.block_id),
+                      key=item_place)
+    _move(siblings, item, direction, lambda i: i.starts_at, actor)
 
 
 # --- People ------------------------------------------------------------------------------------
@@ -313,11 +423,39 @@ def organiser_agenda(event: Event) -> list[AgendaBlock]:
     blocks = list(
         AgendaBlock.objects.filter(event=event)
         .annotate(chosen=models.Count("session_choices"))
+        .order_by("starts_at", "order", "id")  # in their places (an aggregate drops Meta's)
         .prefetch_related(models.Prefetch("items", queryset=items))
     )
     for block in blocks:
         block.event = event
+        block.sorted_items = sorted(block.items.all(), key=item_place)
+        _mark_moves(block.sorted_items, lambda i: i.starts_at)
+    _mark_moves(blocks, lambda b: b.starts_at)
     return blocks
+
+
+def _mark_moves(placed: list, time_of) -> None:
+    """``can_go_up`` / ``can_go_down`` on each of ``placed`` (in their places): whether a
+    neighbour of the same time is there to swap with (what ``move_block``/``move_item``
+    allow)."""
+    for index, one in enumerate(placed):
+        one.can_go_up = index > 0 and time_of(placed[index - 1]) == time_of(one)
+        one.can_go_down = (index + 1 < len(placed)
+                           and time_of(placed[index + 1]) == time_of(one))
+
+
+def slots_of(blocks: list[AgendaBlock]) -> list[list[AgendaBlock]]:
+    """``blocks`` (in their places) in rows: the parallel sessions of one slot together, any
+    other block alone."""
+    rows: list[list[AgendaBlock]] = []
+    for block in blocks:
+        previous = rows[-1][-1] if rows else None
+        if (previous is not None and block.is_parallel and previous.is_parallel
+                and (previous.starts_at, previous.ends_at) == (block.starts_at, block.ends_at)):
+            rows[-1].append(block)
+        else:
+            rows.append([block])
+    return rows
 
 
 def problems_of(event: Event, blocks: list[AgendaBlock]) -> list[str]:

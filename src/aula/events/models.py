@@ -355,7 +355,9 @@ class AgendaItem(Translatable, models.Model):
     class Meta:
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
-        ordering = ["order", "id"]
+        # Timed items by time, then the untimed ones; ``order`` among items of one time (the
+        # console's up/down). As ``events.agenda.item_place`` sorts them.
+        ordering = [models.F("starts_at").asc(nulls_last=True), "order", "id"]
 
     def __str__(self) -> str:
         return self.text("title", settings.LANGUAGE_CODE).text
