@@ -1,6 +1,7 @@
 """The certificate as a PDF, in the registrant's language, with a QR code of its verification
 address. WeasyPrint renders HTML from a template; every text in it is autoescaped, and the
-renderer may fetch nothing (the QR code is inline SVG), so a name cannot pull in a resource."""
+renderer may fetch nothing (the QR code is inline SVG, the logo set a data: URI), so a name
+cannot pull in a resource."""
 
 import segno
 import weasyprint
@@ -11,6 +12,7 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from aula.certificates.models import Certificate
+from aula.core import images
 from aula.core.timefmt import format_day_time, format_range
 
 
@@ -57,6 +59,8 @@ def context(certificate: Certificate, language: str) -> dict:
         "verification_url": url,
         "qr_code": mark_safe(qr_svg(url)),  # noqa: S308  (segno's SVG of our own address)
         "language": language,
+        # The logo set as at issue (frozen with the record), inline: the renderer fetches nothing.
+        "logo_set": images.data_uri(certificate.logo_set),
     }
 
 
@@ -68,6 +72,9 @@ def certificate_html(certificate: Certificate) -> str:
 
 
 def _refuse(url, *args, **kwargs):
+    # Only the inline logo set (a data: URI Aula wrote) is read: nothing from the network or disk.
+    if url.startswith("data:image/"):
+        return weasyprint.default_url_fetcher(url)
     raise ValueError(f"Certificates load no resources ({url!r})")
 
 

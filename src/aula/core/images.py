@@ -5,11 +5,14 @@ JPEG and WebP. SVG is refused because it can carry scripts. Each is at most
 ``AULA_IMAGE_MAX_BYTES`` and is stored under a random name with the extension of what it is.
 """
 
+import base64
+import io
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
@@ -79,3 +82,31 @@ def project_logo_path(instance, filename: str) -> str:
 
 def event_image_path(instance, filename: str) -> str:
     return random_path("event-images", filename)
+
+
+MIME_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
+
+
+def data_uri(name: str) -> str:
+    """A stored picture as a ``data:`` URI, for documents that fetch nothing (WeasyPrint with
+    no fetcher); '' when there is none or it is gone or not one of ours."""
+    mime = MIME_TYPES.get(name.rsplit(".", 1)[-1].lower()) if name else None
+    if mime is None or not default_storage.exists(name):
+        return ""
+    with default_storage.open(name, "rb") as file:
+        return f"data:{mime};base64,{base64.b64encode(file.read()).decode('ascii')}"
+
+
+def for_word(name: str) -> bytes | None:
+    """The stored picture as PNG or JPEG bytes (Word documents take no WebP), None when there
+    is none."""
+    if not name or not default_storage.exists(name):
+        return None
+    with default_storage.open(name, "rb") as file:
+        content = file.read()
+    if not name.lower().endswith(".webp"):
+        return content
+    out = io.BytesIO()
+    with Image.open(io.BytesIO(content)) as image:
+        image.save(out, format="PNG")
+    return out.getvalue()
