@@ -5,6 +5,7 @@ cannot pull in a resource."""
 
 import segno
 import weasyprint
+from weasyprint.urls import URLFetcher
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -71,11 +72,17 @@ def certificate_html(certificate: Certificate) -> str:
         return render_to_string("certificates/certificate.html", context(certificate, language))
 
 
-def _refuse(url, *args, **kwargs):
-    # Only the inline logo set (a data: URI Aula wrote) is read: nothing from the network or disk.
-    if url.startswith("data:image/"):
-        return weasyprint.default_url_fetcher(url)
-    raise ValueError(f"Certificates load no resources ({url!r})")
+class _InlinePicturesOnly(URLFetcher):
+    """Reads only the inline logo set (a data: URI Aula wrote): nothing from the network or
+    the disk."""
+
+    def fetch(self, url, headers=None):
+        if not url.startswith("data:image/"):
+            raise ValueError(f"Certificates load no resources ({url[:80]!r})")
+        return super().fetch(url, headers)
+
+
+_refuse = _InlinePicturesOnly(allowed_protocols={"data"})
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
