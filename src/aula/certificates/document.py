@@ -5,12 +5,12 @@ cannot pull in a resource."""
 
 import segno
 import weasyprint
-from weasyprint.urls import URLFetcher
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
+from weasyprint.urls import URLFetcher
 
 from aula.certificates.models import Certificate
 from aula.core import images

@@ -93,7 +93,7 @@ def content_warnings(event: Event) -> list[str]:
     if not AgendaBlock.objects.filter(event=event).exists():
         warnings.append(_("The agenda is empty."))
     if not event.project.logo_set:
-        warnings.append(NO_LOGO_SET)
+        warnings.append(str(NO_LOGO_SET))
     written = [(name, label) for name, label in TRANSLATED_FIELDS
                if (getattr(event, name) or {}).get(event.primary_language)]
     for language in audience_languages(event.project):
