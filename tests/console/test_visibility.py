@@ -186,3 +186,16 @@ def test_a_copied_event_does_not_share_the_image_file(client, project):
         year=event.starts_at.year + 1))
     assert not copy.image and copy.image_alt == {}
     assert Event.objects.get(pk=event.pk).image  # the source keeps its own
+
+
+def test_removing_what_is_not_there_is_refused_and_leaves_no_entry(project):
+    from aula.core.errors import ActionRefused
+    from aula.events import services as events
+    from aula.projects import services as projects
+
+    with pytest.raises(ActionRefused):
+        projects.remove_logo_set(project, actor=None)
+    with pytest.raises(ActionRefused):
+        events.remove_image(make_event(project), actor=None)
+    assert not AuditEntry.objects.filter(
+        action__in=["project.logo_set_removed", "event.image_removed"]).exists()
