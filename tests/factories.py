@@ -344,3 +344,29 @@ def clear_audit_log() -> None:
     from aula.audit.models import AuditEntry
 
     AuditEntry.objects.expire_before(timezone.now() + timedelta(days=1))
+
+
+def make_image_upload(kind: str = "PNG", *, name: str | None = None, size=(40, 20)):
+    """An uploaded picture of ``kind`` (a Pillow format: PNG, JPEG, WEBP, GIF…) as a browser
+    sends it; ``name`` is the uploader's file name (any: Aula goes by the bytes)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, "#003399").save(out, format=kind)
+    extension = {"JPEG": "jpg"}.get(kind, kind.lower())
+    return SimpleUploadedFile(name or f"logo.{extension}", out.getvalue(), "image/png")
+
+
+def give_logo_set(project: Project, kind: str = "PNG") -> Project:
+    """The project with a logo set picture (stored as an upload would be) and its alt text."""
+    from django.core.files.base import ContentFile
+
+    upload = make_image_upload(kind)
+    project.logo_set.save(f"upload.{upload.name.rsplit('.', 1)[-1]}",
+                          ContentFile(upload.read()), save=False)
+    project.logo_set_alt = {"en": "Interreg logo set, co-funded by the European Union"}
+    project.save(update_fields=["logo_set", "logo_set_alt"])
+    return project

@@ -186,6 +186,7 @@ for _name, _cast in [
     ("AULA_REGISTRATION_MIN_FILL_SECONDS", float),
     ("AULA_TRUSTED_PROXIES", int),
     ("AULA_MATERIAL_MAX_BYTES", int),
+    ("AULA_IMAGE_MAX_BYTES", int),
     ("AULA_PAGE_CACHE_SECONDS", int),
     ("AULA_PAGE_BROWSER_SECONDS", int),
     ("AULA_FASTLANE_SECONDS", float),

@@ -151,7 +151,7 @@ def test_downloads_have_names_and_types(client, event):
     document = Document(io.BytesIO(response.content))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "http://testserver/ro/p/ecoc-sme/resilience-seminar/register/" in text
-    assert len(document.inline_shapes) == 1
+    assert len(document.inline_shapes) == 2  # the demo's logo set and the QR code
     md = client.get(reverse("console:announcement_download", kwargs={
         "event_id": event.pk, "kind": "social", "lang": "nl", "fmt": "md"}))
     assert md["Content-Type"].startswith("text/markdown")
@@ -185,3 +185,31 @@ def test_the_console_puts_edits_and_downloads_on_the_record(client, event):
     assert {e.actor_id for e in entries} == {editor.pk}
     assert entries[2].data == {"kind": "invitation", "language": "en", "format": "md"}
     assert entries[3].data == {"kind": "qr", "language": "en", "format": "svg"}
+
+
+def test_the_press_release_opens_with_the_logo_set_in_word_and_html(client, event):
+    from tests.factories import give_logo_set
+
+    give_logo_set(event.project, kind="WEBP")  # Word takes no WebP: converted to PNG
+    client.force_login(organiser("viewer", event.project, Role.VIEWER))
+    kwargs = {"event_id": event.pk, "kind": "press_release", "lang": "en"}
+    docx = client.get(reverse("console:announcement_download", kwargs={**kwargs, "fmt": "docx"}))
+    document = Document(io.BytesIO(docx.content))
+    assert len(document.inline_shapes) == 2  # the logo set, then the QR code at the end
+    first = document.paragraphs[0]._p.xml
+    assert "pic:pic" in first  # the first paragraph is the logo set's picture
+    html = client.get(reverse("console:announcement_download", kwargs={**kwargs, "fmt": "html"}))
+    body = html.content.decode().split("<body>", 1)[1]
+    assert body.lstrip().startswith('<p><img src="data:image/webp;base64,')
+
+
+def test_without_a_logo_set_the_press_release_is_as_before(client, event):
+    from aula.projects.models import Project
+
+    Project.objects.filter(pk=event.project_id).update(logo_set="", logo_set_alt={})
+    client.force_login(organiser("viewer", event.project, Role.VIEWER))
+    kwargs = {"event_id": event.pk, "kind": "press_release", "lang": "en"}
+    docx = client.get(reverse("console:announcement_download", kwargs={**kwargs, "fmt": "docx"}))
+    assert len(Document(io.BytesIO(docx.content)).inline_shapes) == 1  # the QR code only
+    html = client.get(reverse("console:announcement_download", kwargs={**kwargs, "fmt": "html"}))
+    assert "<img" not in html.content.decode()

@@ -104,3 +104,51 @@ def test_any_other_file_and_path_tricks_are_404(client, settings, tmp_path):
     for path in ["/media/secret.txt", "/media/people/../secret.txt", "/media/people/none.png",
                  "/media/materials/1/none.pdf"]:
         assert client.get(path).status_code == 404, path
+
+
+def test_a_projects_logo_set_is_public(client):
+    from tests.factories import give_logo_set
+
+    project = give_logo_set(make_project())
+    response = client.get(project.logo_set.url)
+    assert response.status_code == 200
+    assert "public" in response["Cache-Control"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_logo_set_no_project_has_any_more_is_not_served(client):
+    from aula.projects import services
+    from tests.factories import give_logo_set
+
+    project = give_logo_set(make_project())
+    name = project.logo_set.name
+    services.remove_logo_set(project, actor=None)
+    assert client.get(f"/media/{name}").status_code == 404
+
+
+def test_an_event_image_is_public_once_published_and_private_before(client):
+    from django.core.files.base import ContentFile
+
+    from aula.console.models import Role
+
+    event = make_event(status=Event.Status.DRAFT)
+    event.image.save("upload.png", ContentFile(b"\x89PNG room"))
+    url = event.image.url
+    assert client.get(url).status_code == 404
+    client.force_login(organiser(project=make_project()))  # another project's editor
+    assert client.get(url).status_code == 404
+    client.force_login(organiser(project=event.project, role=Role.VIEWER))
+    private = client.get(url)
+    assert private.status_code == 200 and "private" in private["Cache-Control"]
+    client.logout()
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.PUBLISHED)
+    public = client.get(url)
+    assert public.status_code == 200 and "public" in public["Cache-Control"]
+
+
+def test_an_image_in_the_folders_but_of_nothing_is_never_served(client):
+    from django.core.files.storage import default_storage
+
+    for name in ("logos/stray.png", "event-images/stray.png"):
+        default_storage.save(name, ContentFile(b"\x89PNG"))
+        assert client.get(f"/media/{name}").status_code == 404

@@ -378,3 +378,19 @@ def test_the_partners_languages_are_stored_and_read_back():
     notice = PrivacyNotice.objects.get(project=event.project)
     assert set(notice.text) == LANGUAGES
     assert "AVG" in notice.text["nl"] and "BDAR" in notice.text["lt"]
+
+
+def test_the_demo_project_gets_a_placeholder_logo_set_once():
+    from PIL import Image
+
+    from aula.projects.models import Project
+
+    load()
+    project = Project.objects.get(code=seminar.PROJECT["code"])
+    name = project.logo_set.name
+    assert name.startswith("logos/") and name.endswith(".png")
+    assert "placeholder" in project.logo_set_alt["en"]
+    with project.logo_set.open("rb") as file, Image.open(file) as image:
+        assert image.format == "PNG" and image.width > image.height
+    load()
+    assert Project.objects.get(pk=project.pk).logo_set.name == name  # kept, not redrawn

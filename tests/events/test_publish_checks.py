@@ -13,6 +13,7 @@ from aula.projects.queries import audience_languages
 from aula.registrations import setup
 from tests.factories import (
     clear_audit_log,
+    give_logo_set,
     make_block,
     make_event,
     make_partner,
@@ -28,8 +29,8 @@ ALL = {"en": "x", "ro": "x", "lt": "x", "nl": "x", "it": "x", "hr": "x"}
 
 def complete_draft(**fields):
     """A draft with nothing to warn about: contact, agenda, every partner language, double
-    opt-in, a notice naming the host as controller."""
-    project = make_project(primary_language="ro")
+    opt-in, a notice naming the host as controller, the project's logo set."""
+    project = give_logo_set(make_project(primary_language="ro"))
     host = make_partner(project, country="RO", city="Timișoara")
     make_partner(project, country="LT")
     values = {"status": S.DRAFT, "host_partner": host, "title": ALL, "summary": ALL,
@@ -58,6 +59,8 @@ def test_each_gap_is_named():
     event = complete_draft(contact_name="", title={"ro": "Seminar", "en": "Seminar"},
                            summary={"ro": "Rezumat"}, options={"double_opt_in": False})
     event.blocks.all().delete()
+    event.project.logo_set = ""
+    event.project.save()
     other = make_partner(event.project, country="NL", organisation="Kaunas University")
     setup.new_privacy_notice(event, {"en": "We process..."}, controller=other, actor=None)
     warnings = "\n".join(lifecycle.publish_warnings(event))
@@ -67,6 +70,7 @@ def test_each_gap_is_named():
     assert "Not translated into Lithuanian: title, summary." in warnings
     assert "Not translated into Dutch: title, summary." in warnings
     assert "Double opt-in is off" in warnings
+    assert "No logo set: Interreg visibility rules require it." in warnings
     assert "names Kaunas University as controller, but the event is hosted by" in warnings
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from aula.announcements import queries
 from aula.announcements.models import Announcement
 from aula.audit import services as audit
+from aula.core import images
 from aula.core.markdown import blocks, text_to_html, to_html, unescape
 from aula.events.models import Event
 from aula.projects.models import Partner
@@ -130,6 +131,21 @@ def record_download(event: Event, kind: str, language: str, fmt: str, *, actor) 
                      data={"kind": kind, "language": language, "format": fmt})
 
 
+def logo_set_for_word(event: Event) -> bytes | None:
+    """The project's logo set for a Word document (Interreg visibility), None without one."""
+    return images.for_word(event.project.logo_set.name)
+
+
+def logo_set_for_html(event: Event, language: str) -> dict:
+    """The project's logo set for a downloaded HTML file, which must show it wherever it is
+    opened: a data: URI ('' without one) and its description."""
+    project = event.project
+    return {
+        "data_uri": images.data_uri(project.logo_set.name),
+        "alt": project.text("logo_set_alt", language).text or project.name,
+    }
+
+
 def html(kind: str, body: str) -> str:
     """The announcement as HTML: Markdown rendered, or a social-media post as plain text."""
     return text_to_html(body) if kind == Announcement.Kind.SOCIAL else to_html(body)
@@ -147,14 +163,17 @@ def qr_svg(url: str) -> bytes:
     return out.getvalue()
 
 
-def docx(body: str, url: str, language: str) -> bytes:
-    """The announcement as a Word document: headings, paragraphs, bullet lists, links as text,
-    and the registration link's QR code at the end."""
+def docx(body: str, url: str, language: str, logo_set: bytes | None = None) -> bytes:
+    """The announcement as a Word document: the project's logo set at the top (Interreg
+    visibility, when there is one), headings, paragraphs, bullet lists, links as text, and the
+    registration link's QR code at the end."""
     from docx import Document
     from docx.shared import Cm
 
     document = Document()
     document.core_properties.language = language
+    if logo_set:
+        document.add_picture(io.BytesIO(logo_set), height=Cm(2))
     for block in blocks(body):
         if block.kind == "heading":
             paragraph = document.add_heading(level=min(block.level, 4))

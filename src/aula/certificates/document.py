@@ -1,6 +1,7 @@
 """The certificate as a PDF, in the registrant's language, with a QR code of its verification
 address. WeasyPrint renders HTML from a template; every text in it is autoescaped, and the
-renderer may fetch nothing (the QR code is inline SVG), so a name cannot pull in a resource."""
+renderer may fetch nothing (the QR code is inline SVG, the logo set a data: URI), so a name
+cannot pull in a resource."""
 
 import segno
 import weasyprint
@@ -9,8 +10,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
+from weasyprint.urls import URLFetcher
 
 from aula.certificates.models import Certificate
+from aula.core import images
 from aula.core.timefmt import format_day_time, format_range
 
 
@@ -57,6 +60,8 @@ def context(certificate: Certificate, language: str) -> dict:
         "verification_url": url,
         "qr_code": mark_safe(qr_svg(url)),  # noqa: S308  (segno's SVG of our own address)
         "language": language,
+        # The logo set as at issue (frozen with the record), inline: the renderer fetches nothing.
+        "logo_set": images.data_uri(certificate.logo_set),
     }
 
 
@@ -67,8 +72,17 @@ def certificate_html(certificate: Certificate) -> str:
         return render_to_string("certificates/certificate.html", context(certificate, language))
 
 
-def _refuse(url, *args, **kwargs):
-    raise ValueError(f"Certificates load no resources ({url!r})")
+class _InlinePicturesOnly(URLFetcher):
+    """Reads only the inline logo set (a data: URI Aula wrote): nothing from the network or
+    the disk."""
+
+    def fetch(self, url, headers=None):
+        if not url.startswith("data:image/"):
+            raise ValueError(f"Certificates load no resources ({url[:80]!r})")
+        return super().fetch(url, headers)
+
+
+_refuse = _InlinePicturesOnly(allowed_protocols={"data"})
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:

@@ -94,6 +94,9 @@ class Certificate(models.Model):
     programme = models.CharField(_("funding programme"), max_length=200, blank=True)
     project_title = models.CharField(_("project's full title"), max_length=500, blank=True)
     project_title_language = models.CharField(max_length=8, blank=True)
+    # The project's logo set file (its stored name) as at issue: a new logo set shows only on
+    # reissued certificates.
+    logo_set = models.CharField(_("logo set file"), max_length=200, blank=True)
     host = models.CharField(_("hosting partner"), max_length=300, blank=True)
     reissued_at = models.DateTimeField(_("reissued at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)

@@ -49,6 +49,7 @@ RECORD_FIELDS = (
     "holder_name", "language", "event_title", "event_title_language", "event_starts_at",
     "event_ends_at", "event_time_zone", "event_format", "event_location", "project_name",
     "project_code", "programme", "project_title", "project_title_language", "host", "minutes",
+    "logo_set",
 )
 PERSONAL_FIELDS = ("holder_name",)
 
@@ -97,6 +98,7 @@ def freeze(certificate: Certificate, registration: Registration, event: Event,
     certificate.project_title = (project_title.text or "")[:500]
     certificate.project_title_language = project_title.lang or ""
     certificate.host = f"{host.organisation}, {host.city}"[:300] if host else ""
+    certificate.logo_set = project.logo_set.name or ""
     certificate.minutes = minutes
     return certificate
 

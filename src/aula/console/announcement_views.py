@@ -96,11 +96,13 @@ def download(request, event_id, kind, lang, fmt):
     elif fmt == "html":
         page = render_to_string("console/announcements/document.html", {
             "lang": lang, "title": str(event), "content": services.html(kind, body),
+            "logo_set": services.logo_set_for_html(event, lang),
         })
         response = _attachment(page, "text/html; charset=utf-8", name)
     elif fmt == "docx":
         url = queries.registration_url(event, lang)
-        response = _attachment(services.docx(body, url, lang), DOCX, name)
+        logo = services.logo_set_for_word(event)
+        response = _attachment(services.docx(body, url, lang, logo), DOCX, name)
     else:
         raise Http404
     services.record_download(event, kind, lang, fmt, actor=request.user)

@@ -1,7 +1,8 @@
 """Uploaded files under /media/, each answered only to whoever may see it.
 
 A file is public when what it belongs to is public: a speaker's photo once the person is on the
-programme of a published event, a document once it and its event are published. Anyone else gets
+programme of a published event, a document once it and its event are published, a project's
+logo set always, an event's image once its event is published. Anyone else gets
 404 unless they are a member of a project the file belongs to (the organisers preparing it).
 A file of a kind not listed here is never served (fail closed). Lives in the console because it
 needs the permissions of every app; a production proxy must pass /media/ through to Aula.
@@ -17,6 +18,7 @@ from aula.console.models import Role
 from aula.console.permissions import allows, role_in, visible_projects
 from aula.events.models import Event, Person
 from aula.materials.models import Material
+from aula.projects.models import Project
 
 # How long browsers may keep a public file (names never change: a new upload is a new name).
 PUBLIC_SECONDS = 3600
@@ -55,7 +57,27 @@ def _material_access(user, name: str) -> str | None:
     return None
 
 
-ACCESS = {"people/": _photo_access, "materials/": _material_access}
+def _logo_set_access(user, name: str) -> str | None:
+    # The programme's logo set is meant for everyone (only a current one: an old file kept for
+    # the certificates that print it is not served).
+    return "public" if Project.objects.filter(logo_set=name).exists() else None
+
+
+def _event_image_access(user, name: str) -> str | None:
+    event = Event.objects.select_related("project").filter(image=name).first()
+    if event is None:
+        return None
+    if event.status != Event.Status.DRAFT:
+        return "public"
+    if allows(role_in(user, event.project), Role.VIEWER):
+        return "private"
+    return None
+
+
+ACCESS = {
+    "people/": _photo_access, "materials/": _material_access,
+    "logos/": _logo_set_access, "event-images/": _event_image_access,
+}
 # Files a browser must save, never open in a tab (slides and documents from outside).
 DOWNLOAD_ONLY = ("materials/",)
 

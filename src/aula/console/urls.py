@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("aula.console.urls_announcements")),
     path("", include("aula.console.urls_audit")),
     path("", include("aula.console.urls_retention")),
+    path("", include("aula.console.urls_visibility")),
 ]

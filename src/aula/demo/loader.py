@@ -10,18 +10,39 @@ back to the original date (10 June 2021) or to be redated ahead again.
 """
 
 import enum
+import io
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw, ImageFont
 
 from aula.demo import seminar
 from aula.events.models import AgendaBlock, AgendaItem, Event, ItemRole, Person, check_agenda
 from aula.events.services import record_event_change
 from aula.projects.models import Partner, Project
 from aula.registrations.models import PrivacyNotice, RegistrationOptions
+
+
+def placeholder_logo_set(name: str) -> bytes:
+    """A PNG that plainly is a stand-in: a blue flag-like rectangle (no emblem), the project's
+    name and the funding statement, marked "placeholder"."""
+    image = Image.new("RGB", (720, 160), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((16, 16, 208, 144), fill="#003399")
+    draw.text((112, 80), "EU", fill="#ffcc00", anchor="mm", font=ImageFont.load_default(48))
+    draw.text((232, 28), f"Interreg · {name}", fill="#003399",
+              font=ImageFont.load_default(34))
+    draw.text((232, 78), "Co-funded by the European Union", fill="#1a1a1a",
+              font=ImageFont.load_default(26))
+    draw.text((232, 118), "Demo placeholder, not the official logo", fill="#b00020",
+              font=ImageFont.load_default(18))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
 
 
 class DateMode(enum.Enum):
@@ -128,6 +149,7 @@ class Loader:
     def run(self) -> Result:
         with transaction.atomic():
             project = self.load_project()
+            self.load_logo_set(project)
             partners = self.load_partners(project)
             people = self.load_people(project)
             event, event_changes = self.load_event(project, partners)
@@ -145,6 +167,20 @@ class Loader:
         project = Project.objects.filter(code=data["code"]).first() or Project()
         self.sync(project, data, f"project {data['code']}")
         return project
+
+    def load_logo_set(self, project: Project) -> None:
+        """A placeholder logo set, drawn here, so the demo shows where the programme's real one
+        goes; a logo set someone uploaded is kept."""
+        if project.logo_set:
+            self.result.unchanged += 1
+            return
+        project.logo_set.save("demo.png", ContentFile(placeholder_logo_set(project.name)),
+                              save=False)
+        project.logo_set_alt = {"en": f"{project.name}: demo placeholder for the Interreg logo "
+                                      "set, co-funded by the European Union"}
+        project.save(update_fields=["logo_set", "logo_set_alt"])
+        self.result.created += 1
+        self.result.changes.append("created the placeholder logo set")
 
     def load_partners(self, project: Project) -> dict[str, Partner]:
         partners = {}

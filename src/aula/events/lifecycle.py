@@ -74,6 +74,9 @@ def agenda_problems(event: Event) -> list[str]:
     return [str(problem) for problem in check_agenda(event, blocks)]
 
 
+# Interreg visibility: the logo set on every page and document of the project.
+NO_LOGO_SET = gettext_lazy("No logo set: Interreg visibility rules require it.")
+
 TRANSLATED_FIELDS = (
     ("title", gettext_lazy("title")),
     ("summary", gettext_lazy("summary")),
@@ -89,6 +92,8 @@ def content_warnings(event: Event) -> list[str]:
         warnings.append(_("Nobody is named as the contact person, with an e-mail or a phone."))
     if not AgendaBlock.objects.filter(event=event).exists():
         warnings.append(_("The agenda is empty."))
+    if not event.project.logo_set:
+        warnings.append(str(NO_LOGO_SET))
     written = [(name, label) for name, label in TRANSLATED_FIELDS
                if (getattr(event, name) or {}).get(event.primary_language)]
     for language in audience_languages(event.project):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aula.core.fields import Translatable, TranslatedTextField
+from aula.core.images import event_image_path
 from aula.core.text import single_line
 from aula.projects.models import Partner, Project
 
@@ -109,6 +110,11 @@ class Event(Translatable, models.Model):
     title = TranslatedTextField(_("title"), max_length=300, blank=False)
     summary = TranslatedTextField(_("summary"), multiline=True, max_length=1000)
     description = TranslatedTextField(_("description"), multiline=True, max_length=20000)
+    # An optional illustration shown under the title (``core.images``: raster only, random name).
+    image = models.ImageField(
+        _("image"), upload_to=event_image_path, blank=True, max_length=200, editable=False
+    )
+    image_alt = TranslatedTextField(_("image description (alt text)"), max_length=300)
     format = models.CharField(
         _("format"), max_length=16, choices=Format.choices, default=Format.ONLINE
     )

@@ -22,10 +22,13 @@ from django.db import transaction
 from django.db.models import F
 from django.dispatch import Signal
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aula.audit import services as audit
+from aula.core import images
 from aula.core.copying import unsaved_copy as _copy
+from aula.core.errors import ActionRefused
 from aula.events.agenda import clock_delta, shift, shift_agenda
 from aula.events.models import AgendaBlock, Event, ItemRole, check_agenda
 
@@ -205,6 +208,8 @@ def clone_event(source: Event, *, actor, starts_on: date, slug: str = "") -> Eve
         registration_opens_at=moved(source.registration_opens_at),
         registration_closes_at=moved(source.registration_closes_at),
         cancelled_at=None, cancellation_reason="",
+        # Not the image: two events sharing one file would lose it when one replaces it.
+        image="", image_alt={},
     )
     event.full_clean()
     event.save()
@@ -235,3 +240,49 @@ def record_deleted(actor, event: Event, *, via: str = ""):
     return audit.record(actor, DELETED, event,
                         changes=audit.changes_between(snapshot(event), {},
                                                       personal=PERSONAL_FIELDS), via=via)
+
+
+IMAGE_SET = audit.action("event.image_set", gettext_lazy("Set the event's image"))
+IMAGE_REMOVED = audit.action("event.image_removed", gettext_lazy("Removed the event's image"))
+IMAGE_FIELDS = ("image", "image_alt")
+
+
+def set_image(event: Event, *, actor, upload=None, alt: dict) -> Event:
+    """A new illustration (``upload``, checked by its bytes: ``core.images``) and/or its
+    description. Raises ``ValidationError`` (nothing stored) on a file that is not accepted or
+    an event with no picture at all. A replaced file is deleted once the change is saved."""
+    picture = images.check(upload) if upload is not None else None
+    with transaction.atomic():
+        current = Event.objects.select_for_update().get(pk=event.pk)
+        if picture is None and not current.image:
+            raise ValidationError({"image": _("Choose the image.")})
+        before = audit.snapshot(current, IMAGE_FIELDS)
+        old = current.image.name if picture is not None else ""
+        current.image_alt = alt
+        current.full_clean(exclude=[f.name for f in Event._meta.fields if f.name != "image_alt"],
+                           validate_unique=False, validate_constraints=False)
+        if picture is not None:
+            current.image.save(f"upload.{picture.extension}", upload, save=False)
+        current.save(update_fields=[*IMAGE_FIELDS, "updated_at"])
+        audit.record(actor, IMAGE_SET, current, event=current,
+                     changes=audit.changes_between(before, audit.snapshot(current, IMAGE_FIELDS)))
+        if old:
+            transaction.on_commit(lambda: current.image.storage.delete(old))
+    event.image, event.image_alt = current.image, current.image_alt
+    return event
+
+
+def remove_image(event: Event, *, actor) -> Event:
+    with transaction.atomic():
+        current = Event.objects.select_for_update().get(pk=event.pk)
+        if not current.image:
+            raise ActionRefused(_("The event has no image to remove."))
+        before = audit.snapshot(current, IMAGE_FIELDS)
+        old = current.image.name
+        current.image, current.image_alt = "", {}
+        current.save(update_fields=[*IMAGE_FIELDS, "updated_at"])
+        audit.record(actor, IMAGE_REMOVED, current, event=current,
+                     changes=audit.changes_between(before, audit.snapshot(current, IMAGE_FIELDS)))
+        transaction.on_commit(lambda: current.image.storage.delete(old))
+    event.image, event.image_alt = current.image, current.image_alt
+    return event

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from aula.core.fields import Translatable, TranslatedTextField
+from aula.core.images import project_logo_path
 from aula.core.text import single_line
 
 
@@ -33,6 +34,12 @@ class Project(Translatable, models.Model):
     )
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    # The programme's logo set with the EU emblem (Interreg visibility rules): placed at the top
+    # of public pages, e-mails and documents. Raster only (``core.images``), random name.
+    logo_set = models.ImageField(
+        _("logo set"), upload_to=project_logo_path, blank=True, max_length=200, editable=False
+    )
+    logo_set_alt = TranslatedTextField(_("logo set description (alt text)"), max_length=300)
     # Retention of registrants' personal data (registrations.retention decides the dates): the
     # programme's audit period by default, which the owner states as they know it; a shorter
     # period only by the owner's explicit choice (projects.services.set_retention).

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aula.audit import services as audit
+from aula.core import images
 from aula.core.errors import ActionRefused
 from aula.projects.models import Partner, Project
 
@@ -60,6 +61,7 @@ def record_deleted(actor, instance, *, via: str = ""):
                         via=via)
 
 
+LOGO_FIELDS = ("logo_set", "logo_set_alt")
 RETENTION_FIELDS = ("last_payment_year", "audit_period_ends_on", "retention_months")
 
 
@@ -207,3 +209,47 @@ def remove_partner(partner: Partner, *, actor, via: str = "console") -> None:
         )
     record_deleted(actor, partner, via=via)
     partner.delete()
+LOGO_SET_SET = audit.action("project.logo_set_set", gettext_lazy("Set the project's logo set"))
+LOGO_SET_REMOVED = audit.action(
+    "project.logo_set_removed", gettext_lazy("Removed the project's logo set")
+)
+
+
+def set_logo_set(project: Project, *, actor, upload=None, alt: dict, via: str = "") -> Project:
+    """A new logo set picture (``upload``, checked by its bytes: ``core.images``) and/or its
+    description. Raises ``ValidationError`` (nothing stored) on a file that is not accepted or
+    a project with no picture at all. The previous file is kept: certificates issued with it
+    still print it (they are frozen records)."""
+    picture = images.check(upload) if upload is not None else None
+    with transaction.atomic():
+        current = Project.objects.select_for_update().get(pk=project.pk)
+        if picture is None and not current.logo_set:
+            raise ValidationError({"logo_set": _("Choose the logo set's picture.")})
+        before = audit.snapshot(current, LOGO_FIELDS)
+        current.logo_set_alt = alt
+        current.full_clean(exclude=[f.name for f in Project._meta.fields
+                                    if f.name != "logo_set_alt"],
+                           validate_unique=False, validate_constraints=False)
+        if picture is not None:
+            current.logo_set.save(f"upload.{picture.extension}", upload, save=False)
+        current.save(update_fields=list(LOGO_FIELDS))
+        changes = audit.changes_between(before, audit.snapshot(current, LOGO_FIELDS))
+        audit.record(actor, LOGO_SET_SET, current, changes=changes, via=via,
+                     data={"width": picture.width, "height": picture.height} if picture else None)
+    project.logo_set, project.logo_set_alt = current.logo_set, current.logo_set_alt
+    return current
+
+
+def remove_logo_set(project: Project, *, actor, via: str = "") -> Project:
+    """No logo set any more (the file stays for the certificates that print it)."""
+    with transaction.atomic():
+        current = Project.objects.select_for_update().get(pk=project.pk)
+        if not current.logo_set:
+            raise ActionRefused(_("The project has no logo set to remove."))
+        before = audit.snapshot(current, LOGO_FIELDS)
+        current.logo_set, current.logo_set_alt = "", {}
+        current.save(update_fields=list(LOGO_FIELDS))
+        audit.record(actor, LOGO_SET_REMOVED, current, via=via,
+                     changes=audit.changes_between(before, audit.snapshot(current, LOGO_FIELDS)))
+    project.logo_set, project.logo_set_alt = current.logo_set, current.logo_set_alt
+    return current

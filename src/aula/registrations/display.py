@@ -29,6 +29,16 @@ def absolute(path: str) -> str:
     return settings.AULA_BASE_URL + path
 
 
+def logo_set(project, language: str) -> dict:
+    """The project's logo set as an e-mail shows it: its absolute address and description."""
+    if not project.logo_set:
+        return {"logo_set_url": "", "logo_set_alt": ""}
+    return {
+        "logo_set_url": absolute(project.logo_set.url),
+        "logo_set_alt": project.text("logo_set_alt", language).text or project.name,
+    }
+
+
 def personal_url(registration, language: str | None = None) -> str:
     with translation.override(language or registration.language):
         return absolute(reverse("registrations:personal", kwargs={"token": registration.token}))

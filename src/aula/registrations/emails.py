@@ -73,6 +73,8 @@ def context(registration: Registration, event: Event, blocks=()) -> dict:
         ) if registration.hold_expires_at else "",
         "contact_name": event.contact_name,
         "contact_email": event.contact_email,
+        # Interreg visibility: the project's logo set heads the HTML part (not the text part).
+        **display.logo_set(event.project, language),
         # Written by the organiser when cancelling (events.lifecycle.cancel).
         "cancellation_reason": event.cancellation_reason,
     }

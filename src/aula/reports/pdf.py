@@ -4,6 +4,7 @@ WeasyPrint."""
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from aula.core import images
 from aula.core.timefmt import format_day
 from aula.reports.queries import ReportDocument
 
@@ -25,7 +26,15 @@ def _context(document: ReportDocument) -> dict:
         "title": document.title,
         "provisional": document.provisional,
         "generated_at": format_day(timezone.localdate(), document.language),
+        # Interreg visibility: the project's logo set heads the report (inline: fetches nothing).
+        "logo_set": images.data_uri(document.report.event.project.logo_set.name),
+        "logo_set_alt": _logo_alt(document),
     }
+
+
+def _logo_alt(document: ReportDocument) -> str:
+    project = document.report.event.project
+    return project.text("logo_set_alt", document.language).text or project.name
 
 
 def report_pdf(document: ReportDocument) -> bytes:
