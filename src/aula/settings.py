@@ -142,6 +142,9 @@ LANGUAGES = [
     ("it", _("Italian")),
     ("hr", _("Croatian")),
 ]
+# A form sent without a valid CSRF token gets the site's page, not Django's bare one.
+CSRF_FAILURE_VIEW = "aula.core.errorpages.csrf_failure"
+
 LOCALE_PATHS = [BASE_DIR / "src" / "aula" / "locale"]
 # "6 December 2026" in English, as European public bodies write it (aula/formats/en).
 FORMAT_MODULE_PATH = ["aula.formats"]

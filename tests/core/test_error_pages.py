@@ -109,3 +109,22 @@ def test_the_503_page_is_in_each_language(client, urls, language):
     page = response.content.decode()
     assert f"<h1>{expected}</h1>" in page and f'<html lang="{language}">' in page
     assert 'class="site-header"' in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "ro", "hr"])
+def test_a_form_without_its_token_gets_the_sites_own_page(language):
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.factories import make_event
+
+    event = make_event()
+    with translation.override(language):
+        url = reverse("registrations:register",
+                      kwargs={"project": event.project.slug, "event": event.slug})
+    response = Client(enforce_csrf_checks=True).post(url, {"email": "a@example.org"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert f'<html lang="{language}"' in html and "CSRF verification failed" not in html
+    assert 'class="site-header"' in html or "<header" in html
