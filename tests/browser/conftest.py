@@ -34,7 +34,10 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, settings):
+    # The site's own address, as in production: e-mails shown in the mail viewer link to it
+    # (their logo set is an image under /media/, allowed by the CSP only from the same origin).
+    settings.AULA_BASE_URL = live_server.url
     context = browser.new_context(locale="en-GB", timezone_id="Europe/Amsterdam")
     page = context.new_page()
     page.set_default_timeout(15_000)

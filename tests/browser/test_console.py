@@ -52,7 +52,7 @@ def test_organiser_runs_the_seminar_from_the_console(page, live_server):
     expect(page.get_by_role("heading", level=1)).to_have_text("Your projects")
 
     # The next seminar, as a draft.
-    page.get_by_role("link", name="ECoC-SME").click()
+    page.get_by_role("link", name="ECoC-SME", exact=True).click()
     page.get_by_role("link", name="Resilience of regions", exact=False).first.click()
     page.get_by_role("link", name="New event").click()
     page.locator('[name="title_en"]').fill("Legacy of the Capitals of Culture")

@@ -55,7 +55,7 @@ def test_owner_runs_an_event_through_its_life_on_the_record(page, live_server):
     expect(page.get_by_role("heading", level=1)).to_have_text("Your projects")
 
     # The seminar took place: published, started and ended; the owner marks it held.
-    page.get_by_role("link", name="ECoC-SME").click()
+    page.get_by_role("link", name="ECoC-SME", exact=True).click()
     page.get_by_role("link", name=re.compile("Resilience of regions")).first.click()
     state = page.get_by_text("State:")
     expect(state).to_contain_text("Published")
