@@ -263,7 +263,8 @@ def test_an_organiser_runs_an_event_from_an_empty_site(page, live_server, settin
     page.locator('input[type="file"]').set_input_files(
         {"name": "people.xlsx", "mimeType": XLSX_TYPE, "buffer": content})
     page.get_by_role("button", name="Next: match the columns").click()
-    expect(page.get_by_role("status")).to_contain_text("2 rows can be imported; 0 rows are rejected.")
+    expect(page.get_by_role("status")).to_contain_text(
+        "2 rows can be imported; 0 rows are rejected.")
     shot("import-preview")
     page.get_by_role("button", name="Import the valid rows").click()
     expect(page.get_by_text("2 registrants imported")).to_be_visible()
@@ -281,6 +282,11 @@ def test_an_organiser_runs_an_event_from_an_empty_site(page, live_server, settin
     frame = page.frame_locator("iframe").first
     expect(frame.locator("body")).to_contain_text("see you on 14 March.")
     expect(frame.locator("body")).to_contain_text("Resilience of creative regions")
+    # The project's logo set heads the message, as every e-mail of the event (and it loads).
+    logo = frame.locator("img")
+    expect(logo).to_have_attribute("alt", "Interreg Europe ECoC-SME, co-funded by the EU")
+    expect(logo).to_be_visible()
+    assert logo.evaluate("img => img.complete && img.naturalWidth > 0")
     expect(page.get_by_text("In Europe/Vilnius time, the event's zone.")).to_be_visible()
     shot("message-preview")
     page.get_by_label("Send at").fill("2030-03-01T09:30")

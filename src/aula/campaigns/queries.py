@@ -19,6 +19,7 @@ from aula.core.translation import localize
 from aula.events.models import AgendaBlock
 from aula.messaging.models import OutboxMessage
 from aula.messaging.services import one_line, render_email
+from aula.registrations import display
 from aula.registrations.models import Registration
 from aula.registrations.placeholders import (  # noqa: F401 (the campaigns' placeholders)
     LINK_PLACEHOLDERS,
@@ -71,6 +72,9 @@ def render(campaign: Campaign, registration) -> RenderedMessage:
         "event_title": values["event_title"],
         "contact_name": event.contact_name,
         "contact_email": event.contact_email,
+        # Interreg visibility: the project's logo set heads the HTML part, as in the
+        # automatic e-mails (registrations.emails).
+        **display.logo_set(event.project, language),
     }, language)
     return RenderedMessage(language, rendered.subject, rendered.text, rendered.html)
 
