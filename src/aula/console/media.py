@@ -18,7 +18,7 @@ from aula.console.models import Role
 from aula.console.permissions import allows, role_in, visible_projects
 from aula.events.models import Event, Person
 from aula.materials.models import Material
-from aula.projects.models import Project
+from aula.projects.models import Partner, Project
 
 # How long browsers may keep a public file (names never change: a new upload is a new name).
 PUBLIC_SECONDS = 3600
@@ -63,6 +63,11 @@ def _logo_set_access(user, name: str) -> str | None:
     return "public" if Project.objects.filter(logo_set=name).exists() else None
 
 
+def _partner_logo_access(user, name: str) -> str | None:
+    # A partner's logo stands beside its name on the public pages.
+    return "public" if Partner.objects.filter(logo=name).exists() else None
+
+
 def _event_image_access(user, name: str) -> str | None:
     event = Event.objects.select_related("project").filter(image=name).first()
     if event is None:
@@ -77,6 +82,7 @@ def _event_image_access(user, name: str) -> str | None:
 ACCESS = {
     "people/": _photo_access, "materials/": _material_access,
     "logos/": _logo_set_access, "event-images/": _event_image_access,
+    "partner-logos/": _partner_logo_access,
 }
 # Files a browser must save, never open in a tab (slides and documents from outside).
 DOWNLOAD_ONLY = ("materials/",)

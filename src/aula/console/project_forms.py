@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aula.console.event_forms import https_urls
+from aula.core import images
 from aula.projects.models import Partner, Project
 from aula.registrations.models import PrivacyNotice
 
@@ -41,9 +42,24 @@ class PartnerForm(forms.ModelForm):
         fields = ["organisation", "local_names", "role", "city", "country", "website",
                   "ecoc_year", "ecoc_note"]
 
+    logo = forms.FileField(
+        label=_("Logo"), required=False,
+        help_text=images.accepted_text,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.project = project
+        if not self.instance.logo:
+            del self.fields["remove_logo"]
+
+    def clean_logo(self):
+        upload = self.cleaned_data.get("logo")
+        if upload:
+            images.check(upload)
+        return upload or None
 
 
 class ProjectNoticeForm(forms.ModelForm):

@@ -88,10 +88,11 @@ def partners(request, project):
 @login_required
 def partner_new(request, project):
     project, role = project_for(request.user, project, Role.OWNER)
-    form = forms.PartnerForm(request.POST or None, project=project)
+    form = forms.PartnerForm(request.POST or None, request.FILES or None, project=project)
     if request.method == "POST" and form.is_valid():
         try:
-            partner = projects.add_partner(form.instance, actor=request.user)
+            partner = projects.add_partner(form.instance, actor=request.user,
+                                           logo=form.cleaned_data["logo"])
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -105,10 +106,13 @@ def partner_new(request, project):
 def partner_edit(request, project, partner_id):
     project, role = project_for(request.user, project, Role.OWNER)
     partner = _partner(project, partner_id)
-    form = forms.PartnerForm(request.POST or None, instance=partner, project=project)
+    form = forms.PartnerForm(request.POST or None, request.FILES or None, instance=partner,
+                             project=project)
     if request.method == "POST" and form.is_valid():
         try:
-            projects.change_partner(form.instance, actor=request.user)
+            projects.change_partner(form.instance, actor=request.user,
+                                    logo=form.cleaned_data["logo"],
+                                    remove_logo=form.cleaned_data.get("remove_logo", False))
         except ValidationError as error:
             apply_errors(form, error)
         else:

@@ -80,6 +80,10 @@ def project_logo_path(instance, filename: str) -> str:
     return random_path("logos", filename)
 
 
+def partner_logo_path(instance, filename: str) -> str:
+    return random_path("partner-logos", filename)
+
+
 def event_image_path(instance, filename: str) -> str:
     return random_path("event-images", filename)
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from aula.core.fields import Translatable, TranslatedTextField
-from aula.core.images import project_logo_path
+from aula.core.images import partner_logo_path, project_logo_path
 from aula.core.text import single_line
 
 
@@ -106,6 +106,10 @@ class Partner(Translatable, models.Model):
         help_text=_("e.g. originally 2021"),
     )
     website = models.URLField(_("website"), blank=True)
+    # The partner's own logo, beside its name on the public pages (raster only: core.images).
+    logo = models.ImageField(
+        _("logo"), upload_to=partner_logo_path, blank=True, max_length=200, editable=False
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

@@ -30,7 +30,7 @@ PROJECT_FIELDS = ("name", "code", "slug", "full_title", "programme", "website",
                   "primary_language", "starts_on", "ends_on", "description",
                   "last_payment_year", "audit_period_ends_on", "retention_months")
 PARTNER_FIELDS = ("project", "organisation", "local_names", "role", "order", "city", "country",
-                  "website", "ecoc_year", "ecoc_note")
+                  "website", "ecoc_year", "ecoc_note", "logo")
 
 _AUDIT = {
     Project: (PROJECT_FIELDS, PROJECT_CREATED, PROJECT_CHANGED, PROJECT_DELETED),
@@ -130,24 +130,40 @@ def change_project(project: Project, *, actor, via: str = "console") -> Project:
     return project
 
 
+def _attach_logo(partner: Partner, upload) -> None:
+    """Store ``upload`` as the partner's logo (under a random name) or refuse it in words."""
+    if upload is None:
+        return
+    picture = images.check(upload)
+    partner.logo.save(f"upload.{picture.extension}", upload, save=False)
+
+
 @transaction.atomic
-def add_partner(partner: Partner, *, actor, via: str = "console") -> Partner:
-    """A new partner, last in the project's list unless given its place."""
+def add_partner(partner: Partner, *, actor, logo=None, via: str = "console") -> Partner:
+    """A new partner, last in the project's list unless given its place; ``logo``: an upload
+    of its logo (checked by its bytes: ``core.images``)."""
     Project.objects.select_for_update().filter(pk=partner.project_id).first()
     if not partner.order:
         last = partner.project.partners.order_by("-order").values_list("order", flat=True).first()
         partner.order = (last or 0) + 1
     partner.full_clean()
+    _attach_logo(partner, logo)
     _save_unique(partner)
     record_saved(actor, partner, None, via=via)
     return partner
 
 
 @transaction.atomic
-def change_partner(partner: Partner, *, actor, via: str = "console") -> Partner:
+def change_partner(partner: Partner, *, actor, logo=None, remove_logo: bool = False,
+                   via: str = "console") -> Partner:
+    """Save the edited ``partner``; a new ``logo`` upload replaces its logo, ``remove_logo``
+    takes it away."""
     stored = Partner.objects.select_for_update().get(pk=partner.pk)
     before = snapshot(stored)
     partner.full_clean()
+    if remove_logo and logo is None:
+        partner.logo = ""
+    _attach_logo(partner, logo)
     _save_unique(partner)
     record_saved(actor, partner, before, via=via)
     return partner
