@@ -28,7 +28,7 @@ from aula.registrations.models import OrganisationType, Question, Registration, 
 
 Status = Registration.Status
 PAGE_SIZE = 50
-MAX_SEARCH_TERMS = 5
+MAX_SEARCH_TERMS = registration_queries.MAX_SEARCH_TERMS
 
 # Column key → the fields it orders by (the primary key always ends the order, so that paging
 # is stable).
@@ -100,12 +100,9 @@ class Filters:
 
 def filtered(event: Event, filters: Filters):
     """The event's registrations that match ``filters`` (unordered)."""
-    registrations = Registration.objects.filter(event_id=event.pk)
-    for term in filters.q.split()[:MAX_SEARCH_TERMS]:
-        registrations = registrations.filter(
-            Q(first_name__icontains=term) | Q(family_name__icontains=term)
-            | Q(email__icontains=term) | Q(organisation__icontains=term)
-        )
+    registrations = registration_queries.search(
+        Registration.objects.filter(event_id=event.pk), filters.q
+    )
     if filters.status:
         registrations = registrations.filter(status=filters.status)
     if filters.organisation_type:
@@ -113,10 +110,7 @@ def filtered(event: Event, filters: Filters):
     if filters.country:
         registrations = registrations.filter(country=filters.country)
     if filters.session:
-        # A subquery, not a join: one row per registrant, and a cheap count.
-        registrations = registrations.filter(Exists(SessionChoice.objects.filter(
-            registration=OuterRef("pk"), block_id=filters.session
-        )))
+        registrations = registration_queries.in_session(registrations, filters.session)
     if filters.attended:
         present = present_filter(event)
         registrations = registrations.filter(

@@ -295,6 +295,9 @@ class Registration(models.Model):
     # whose held place was released goes to the back of the line.
     waiting_since = models.DateTimeField(_("waiting since"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    # Any change of the row (status, details, sessions…) moves it: what an API client syncing
+    # registrations asks for (``updated_since``). ``save`` keeps it, see below.
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     first_joined_at = models.DateTimeField(_("first joined at"), null=True, blank=True)
@@ -339,12 +342,21 @@ class Registration(models.Model):
             models.Index(
                 fields=["event", "family_name", "first_name", "id"], name="registration_by_name"
             ),
+            # The API's "changed since" reads.
+            models.Index(fields=["event", "updated_at", "id"], name="registration_by_change"),
         ]
 
     def __str__(self) -> str:
         if self.anonymised_at:
             return _("Erased registration %(id)s") % {"id": self.pk}
         return f"{self.first_name} {self.family_name} <{self.email}>"
+
+    def save(self, *args, update_fields=None, **kwargs):
+        """Every save moves ``updated_at``, also a save of some fields only."""
+        self.updated_at = timezone.now()
+        if update_fields is not None:
+            update_fields = {*update_fields, "updated_at"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     @property
     def takes_place(self) -> bool:

@@ -755,6 +755,7 @@ def switch_session(
             SessionChoice.objects.create(
                 registration=current, block=target, slot_starts_at=target.starts_at
             )
+        current.save(update_fields=["updated_at"])  # a change of the registration too
         left_a_place = old is not None and current.takes_place
         if (
             (left_a_place or current.status == Status.WAITING)
