@@ -46,11 +46,14 @@ INSTALLED_APPS = [
     "aula.reports",
     "aula.announcements",
     "aula.campaigns",
+    "aula.api",
 ]
 
 MIDDLEWARE = [
     # First: public pages replayed from memory before the rest runs (aula.core.fastlane).
     "aula.core.fastlane.FastLaneMiddleware",
+    # Errors under /api/ made outside its routes (unknown address, 405, NUL) as problem details.
+    "aula.api.middleware.ProblemMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # CSP, Permissions-Policy, no-store on personal pages; then 400 for a NUL in a parameter.
     "aula.core.security.SecurityHeadersMiddleware",
@@ -186,6 +189,7 @@ AULA_MAIL_VIEWER = config.env_flag("AULA_MAIL_VIEWER")
 # Optional tuning, each from the environment only when set (the apps hold the defaults).
 for _name, _cast in [
     ("AULA_REGISTRATION_RATE_LIMIT", str),
+    ("AULA_API_RATE_LIMIT", str),
     ("AULA_REGISTRATION_MIN_FILL_SECONDS", float),
     ("AULA_TRUSTED_PROXIES", int),
     ("AULA_MATERIAL_MAX_BYTES", int),

@@ -9,6 +9,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("mail/", include("aula.messaging.urls")),
     path("", include("aula.registrations.join_urls")),
+    # The REST API (aula.api), outside the language prefixes: /api/v1/, its schema openapi.json.
+    path("", include("aula.api.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("aula.events.urls")),
