@@ -57,3 +57,20 @@ def page_url(request, offset: int, limit: int) -> str:
 def paginate(func: Any) -> Any:
     """Paginate a list route (see the module's doc)."""
     return ninja_paginate(PageNumbers)(func)
+
+
+class Mapped:
+    """A queryset whose page is turned into dicts (or schemas) by ``convert``: the paginator
+    counts and slices the queryset, then only the page's rows are converted::
+
+        return Mapped(events, lambda event: event_out(event, language))
+    """
+
+    def __init__(self, queryset, convert):
+        self.queryset, self.convert = queryset, convert
+
+    def all(self):
+        return self.queryset.all()
+
+    def __getitem__(self, page: slice):
+        return [self.convert(item) for item in self.queryset[page]]
