@@ -71,3 +71,16 @@ def test_every_change_moves_updated_at(event):
     services.update_details(registration, {"job_title": "Mayor"})
     registration.refresh_from_db()
     assert registration.updated_at > timezone.now() - timedelta(minutes=1)
+
+
+def test_cancelling_a_place_in_a_session_without_a_counter_yet(event):
+    """A registration from before the session's counter existed: the counter made while
+    cancelling counts its place, then gives it back (it went below zero)."""
+    from aula.registrations.models import CapacityCounter
+
+    a, _b = make_slot(event, 5, None)
+    registration = make_registration(event, sessions=[a])
+    assert not CapacityCounter.objects.filter(block=a).exists()
+    services.cancel(registration)
+    assert CapacityCounter.objects.get(block=a).taken == 0
+    assert CapacityCounter.objects.get(event=event, block=None).taken == 0

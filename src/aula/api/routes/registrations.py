@@ -25,7 +25,7 @@ from ninja import Status as HttpStatus
 from aula.api.auth import TokenAuth, require_scope, token_of, token_project_event, via_of
 from aula.api.errors import ApiProblem
 from aula.api.models import PERSONAL, READ, WRITE
-from aula.api.pagination import paginate
+from aula.api.pagination import Mapped, paginate
 from aula.events.models import AgendaBlock
 from aula.registrations import queries, services
 from aula.registrations.models import (
@@ -48,7 +48,7 @@ Answer = str | bool | list[str] | None
 # --- Schemas -----------------------------------------------------------------------------------
 
 
-class SessionOut(Schema):
+class ChosenSessionOut(Schema):
     session: int = Field(description="The parallel session's id (an agenda block).")
     slot_starts_at: datetime
 
@@ -74,7 +74,7 @@ class RegistrationOut(Schema):
     id: int
     event: int
     status: Status
-    sessions: list[SessionOut]
+    sessions: list[ChosenSessionOut]
     organisation_type: str
     country: str
     created_at: datetime
@@ -147,19 +147,19 @@ class RegistrationFilters(Schema):
     updated_since: datetime | None = Field(None, description="Changed at or after (ISO 8601).")
 
 
-class ChoiceOut(Schema):
+class QuestionChoiceOut(Schema):
     key: str
     label: dict[str, str]
 
 
-class QuestionOut(Schema):
+class FormQuestionOut(Schema):
     id: int
     kind: Literal["short_text", "long_text", "single_choice", "multiple_choice", "checkbox",
                   "country"]
     label: dict[str, str]
     help: dict[str, str]
     required: bool
-    choices: list[ChoiceOut]
+    choices: list[QuestionChoiceOut]
 
 
 class FormSessionOut(Schema):
@@ -169,13 +169,13 @@ class FormSessionOut(Schema):
     places_left: int | None
 
 
-class SlotOut(Schema):
+class FormSlotOut(Schema):
     starts_at: datetime
     ends_at: datetime
     sessions: list[FormSessionOut]
 
 
-class NoticeOut(Schema):
+class PrivacyNoticeOut(Schema):
     id: int
     version: int
     text: dict[str, str]
@@ -190,9 +190,9 @@ class RegistrationFormOut(Schema):
     places_left: int | None
     waiting_list: bool
     double_opt_in: bool
-    privacy_notice: NoticeOut | None
-    questions: list[QuestionOut]
-    slots: list[SlotOut]
+    privacy_notice: PrivacyNoticeOut | None
+    questions: list[FormQuestionOut]
+    slots: list[FormSlotOut]
 
 
 # --- Reading -----------------------------------------------------------------------------------
@@ -242,27 +242,6 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment
 
 
-class _Rows:
-    """A page of registrations turned into their answers as ninja slices it (the query's
-    prefetch still runs once per page)."""
-
-    def __init__(self, registrations, personal: bool):
-        self.registrations = registrations
-        self.personal = personal
-
-    def count(self) -> int:
-        return self.registrations.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index):
-        rows = self.registrations[index]
-        if isinstance(index, slice):
-            return [registration_out(r, self.personal) for r in rows]
-        return registration_out(rows, self.personal)
-
-
 @router.get("/events/{event_id}/registrations", response=list[RegistrationOut],
             summary="The event's registrations", operation_id="list_registrations")
 @paginate
@@ -280,7 +259,8 @@ def list_registrations(request, event_id: int, filters: Query[RegistrationFilter
         created_since=_aware(filters.created_since),
         updated_since=_aware(filters.updated_since),
     ))
-    return _Rows(registrations, token.has_scope(PERSONAL))
+    personal = token.has_scope(PERSONAL)
+    return Mapped(registrations, lambda registration: registration_out(registration, personal))
 
 
 def _registration_or_404(request, registration_id: int) -> Registration:

@@ -15,7 +15,7 @@ from ninja import Field, Router, Schema
 
 from aula.api.auth import TokenAuth, require_scope, token_of, token_project_event
 from aula.api.models import PERSONAL, READ
-from aula.api.pagination import paginate
+from aula.api.pagination import Mapped, paginate
 from aula.attendance.queries import event_attendance
 from aula.events.models import Event
 from aula.feedback import queries as feedback
@@ -58,16 +58,17 @@ def project_events(request):
     events = Event.objects.filter(project_id=token_of(request).project_id).order_by(
         "starts_at", "id"
     )
-    return [
-        {
-            "id": e.pk, "slug": e.slug, "title": _texts(e.title), "status": e.status,
-            "format": e.format, "starts_at": e.starts_at, "ends_at": e.ends_at,
-            "time_zone": e.time_zone, "primary_language": e.primary_language,
-            "capacity": e.capacity, "registration_opens_at": e.registration_opens_at,
-            "registration_closes_at": e.registration_closes_at, "updated_at": e.updated_at,
-        }
-        for e in events
-    ]
+    return Mapped(events, project_event_out)
+
+
+def project_event_out(e: Event) -> dict:
+    return {
+        "id": e.pk, "slug": e.slug, "title": _texts(e.title), "status": e.status,
+        "format": e.format, "starts_at": e.starts_at, "ends_at": e.ends_at,
+        "time_zone": e.time_zone, "primary_language": e.primary_language,
+        "capacity": e.capacity, "registration_opens_at": e.registration_opens_at,
+        "registration_closes_at": e.registration_closes_at, "updated_at": e.updated_at,
+    }
 
 
 # --- Attendance ------------------------------------------------------------------------------

@@ -659,14 +659,18 @@ def cancel(
 def _withdraw(registration: Registration, counter: CapacityCounter, now) -> None:
     """Mark cancelled and give back the places it held (the caller holds the lock)."""
     had_place = registration.takes_place
+    sessions = {}
+    if had_place:
+        # Before the status changes: a session counter made now (for a registration from
+        # before counters) counts this place among those taken.
+        block_ids = registration.session_choices.values_list("block_id", flat=True)
+        sessions = _session_counters(registration.event_id, block_ids)
     registration.status = Status.CANCELLED
     registration.cancelled_at = now
     registration.hold_expires_at = None
     registration.waiting_since = None
     registration.save(update_fields=["status", "cancelled_at", "hold_expires_at", "waiting_since"])
     if had_place:
-        block_ids = registration.session_choices.values_list("block_id", flat=True)
-        sessions = _session_counters(registration.event_id, block_ids)
         _adjust(counter, sessions.values(), -1)
 
 
