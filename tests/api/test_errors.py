@@ -95,3 +95,12 @@ def test_the_api_needs_no_csrf_token(api_event):
     # Refused for its method, not for a missing CSRF token (403).
     assert client.post("/api/v1/projects").status_code == 405
     assert public.router is not None
+
+
+def test_anonymous_answers_allow_any_origin_token_answers_are_not_stored(api_client, api_token):
+    _token, header = api_token()
+    public = api_client.get("/api/v1/projects", HTTP_ORIGIN="https://partner.example")
+    assert public["Access-Control-Allow-Origin"] == "*"
+    private = api_client.get("/api/v1/token", headers=header)
+    assert "Access-Control-Allow-Origin" not in private
+    assert "no-store" in private["Cache-Control"]
