@@ -99,7 +99,7 @@ OWNER_PAGES = {
     "members", "member_add", "member_invite", "member_role", "member_remove", "member_two_factor",
     "audit_project", "audit_project_export", "audit_event", "audit_event_export", "retention",
     "project_edit", "partner_new", "partner_edit", "partner_up", "partner_down",
-    "partner_delete", "project_privacy",
+    "partner_delete", "project_privacy", "api_tokens", "api_token_revoke",
 }
 
 
@@ -115,7 +115,7 @@ def test_owner_pages_are_refused_to_editors_and_viewers(client, project_pages):
     client.force_login(organiser("owner", event.project, Role.OWNER))
     for name, url in owner_pages:
         if name.startswith("audit_") or name in ("retention", "project_edit", "partner_new",
-                                                     "project_privacy"):
+                                                     "project_privacy", "api_tokens"):
             assert client.get(url).status_code == 200, name
 
 

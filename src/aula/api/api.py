@@ -10,7 +10,7 @@ from ninja import NinjaAPI
 
 from aula.api import errors
 from aula.api.ratelimit import ApiRateLimit
-from aula.api.routes import public, registrations, results
+from aula.api.routes import public, registrations, results, token
 
 DESCRIPTION = """\
 Aula's REST API: public projects and published events with their agenda and partners, and, with
@@ -66,5 +66,6 @@ api = AulaAPI(
 errors.install(api)
 
 api.add_router("", public.router)
+api.add_router("", token.router)
 api.add_router("", registrations.router)
 api.add_router("", results.router)

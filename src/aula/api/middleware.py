@@ -4,7 +4,7 @@ An unknown address under ``/api/``, a method the address does not take (ninja an
 405), a request refused before the API (a NUL byte: ``core.security``): each answered as the
 routes answer, ``application/problem+json`` (``api.errors``). Placed right inside the fast
 lane, so it sees every response to ``/api/``. API answers are never stored by browsers or
-proxies when a token made them.
+proxies when a token made them; anonymous ones may be read from any origin (CORS ``*``).
 """
 
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -34,4 +34,8 @@ class ProblemMiddleware:
         if "HTTP_AUTHORIZATION" in request.META:
             add_never_cache_headers(response)
             patch_cache_control(response, private=True, no_store=True)
+        else:
+            # Anonymous answers are public: a partner's website may read them from the browser
+            # (no credentials are ever accepted from another origin).
+            response.headers.setdefault("Access-Control-Allow-Origin", "*")
         return response

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.http import Http404
 from django.utils import translation
 
+from aula.api.models import ApiToken, token_id_of_via
 from aula.events import queries as event_queries
 from aula.events.models import Event
 from aula.projects.models import Project
@@ -50,3 +51,14 @@ def project_event(project_slug: str, event: str) -> Event:
     if found is None:
         raise Http404("No such event")
     return found
+
+
+def token_names(vias) -> dict[str, str]:
+    """``{"api-token:<id>": token name}`` for the audit entries' ``via`` values that name a
+    token (one query; a token that no longer exists is named by its number)."""
+    ids = {via: token_id_of_via(via) for via in set(vias) if via}
+    ids = {via: pk for via, pk in ids.items() if pk is not None}
+    if not ids:
+        return {}
+    found = dict(ApiToken.objects.filter(pk__in=ids.values()).values_list("pk", "name"))
+    return {via: found.get(pk, f"#{pk}") for via, pk in ids.items()}

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET
 
+from aula.api import queries as api_queries
 from aula.audit import exports, queries
 from aula.audit import services as audit
 from aula.audit.models import AuditEntry
@@ -75,6 +76,8 @@ def _log_page(request, *, project, role, event=None):
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     # A deleted event (or an id of another project's) is shown by its number, without a link.
     names = _event_names(project, page.object_list) if event is None else {}
+    # Actions through the API show as their token ("API token «CRM sync»"), in one query.
+    tokens = api_queries.token_names([entry.via for entry in page.object_list])
     rows = [
         {
             "entry": entry, "what": queries.describe(entry),
@@ -82,6 +85,7 @@ def _log_page(request, *, project, role, event=None):
             "details": queries.readable_details(entry),
             "event_name": names.get(entry.event_id),
             "kind": queries.object_kind(entry),
+            "token": tokens.get(entry.via),
         }
         for entry in page.object_list
     ]

@@ -56,6 +56,25 @@ def require_personal_data(user, project: Project) -> None:
         raise PermissionDenied
 
 
+def may_manage_api_tokens(user, project: Project) -> bool:
+    """May ``user`` list, create and revoke ``project``'s API tokens? Its owners only: a token
+    acts on the whole project, personal data included when its scopes say so."""
+    if project is None:
+        return False
+    return allows(role_in(user, project), Role.OWNER)
+
+
+def api_tokens_project_for(user, slug: str) -> Project:
+    """The project whose API tokens ``user`` manages: 404 to a stranger, 403 to a member who is
+    not an owner."""
+    project = Project.objects.filter(slug=slug).first()
+    if project is None or role_in(user, project) is None:
+        raise Http404
+    if not may_manage_api_tokens(user, project):
+        raise PermissionDenied
+    return project
+
+
 def may_create_project(user) -> bool:
     """May ``user`` create a new project (and so become its owner)?"""
     if not user.is_authenticated or not user.is_active:
