@@ -50,6 +50,8 @@ def test_invalid_parameters_list_their_errors(api_client, api_event):
 
 def test_a_nul_byte_is_400_problem(api_client, api_event):
     assert_problem(api_client.get("/api/v1/projects?lang=%00"), 400)
+    assert_problem(api_client.get("/api/v1/projects/ecoc%00sme"), 400)
+    assert_problem(api_client.get("/api/v1/projects/ecoc-sme/events/x%00"), 400)
 
 
 def _handled(rf, exc):
