@@ -50,6 +50,8 @@ def test_invalid_parameters_list_their_errors(api_client, api_event):
 
 def test_a_nul_byte_is_400_problem(api_client, api_event):
     assert_problem(api_client.get("/api/v1/projects?lang=%00"), 400)
+    assert_problem(api_client.get("/api/v1/projects/ecoc%00sme"), 400)
+    assert_problem(api_client.get("/api/v1/projects/ecoc-sme/events/x%00"), 400)
 
 
 def _handled(rf, exc):
@@ -104,3 +106,17 @@ def test_anonymous_answers_allow_any_origin_token_answers_are_not_stored(api_cli
     private = api_client.get("/api/v1/token", headers=header)
     assert "Access-Control-Allow-Origin" not in private
     assert "no-store" in private["Cache-Control"]
+
+
+def test_a_lost_database_is_503_problem_not_500(api_client, api_event, monkeypatch):
+    from django.db import InterfaceError
+
+    from aula.api import queries
+
+    def lost(*args, **kwargs):
+        raise InterfaceError("connection already closed")
+
+    monkeypatch.setattr(queries, "projects", lost)
+    response = api_client.get("/api/v1/projects")
+    assert_problem(response, 503)
+    assert int(response["Retry-After"]) > 0

@@ -36,6 +36,7 @@ def test_the_largest_page(api_client, api_event):
     assert api_client.get(f"/api/v1/projects?limit={MAX_LIMIT}").status_code == 200
     assert api_client.get(f"/api/v1/projects?limit={MAX_LIMIT + 1}").status_code == 422
     assert api_client.get("/api/v1/projects?limit=0").status_code == 422
+    assert api_client.get(f"/api/v1/projects?offset={10**30}").status_code == 422
     beyond = api_client.get("/api/v1/projects?offset=50").json()
     assert (beyond["count"], beyond["results"], beyond["next"]) == (1, [], None)
 

@@ -97,6 +97,8 @@ def test_drafts_are_never_shown(api_client, api_event):
     for address in ("/api/v1/projects/ecoc-sme/events/draft-one",
                     f"/api/v1/projects/ecoc-sme/events/{draft.pk}"):
         assert api_client.get(address).status_code == 404
+    for odd in ("99999999999999999999999", "²"):
+        assert api_client.get(f"/api/v1/projects/ecoc-sme/events/{odd}").status_code == 404
     # Nor through another project's address.
     other = make_project(slug="other")
     assert api_client.get(f"/api/v1/projects/{other.slug}/events/{api_event.pk}").status_code \

@@ -59,7 +59,7 @@ def _seeded(api_event, settings):
 
 
 @schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, deadline=None,
+@settings(max_examples=MAX_EXAMPLES, deadline=None, database=None,
           suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case, schema_headers):
     case.call_and_validate(headers=schema_headers)

@@ -28,8 +28,8 @@ def test_groups_offer_known_and_declared_prefixes_but_not_account_actions():
 
 def test_every_group_holds_the_actions_declared_under_its_prefix():
     # Every module that declares actions, so that the groups are checked against all of them.
-    for module in ("announcements.services", "attendance.jobs", "attendance.services",
-                   "campaigns.services",
+    for module in ("announcements.services", "api.services", "attendance.jobs",
+                   "attendance.services", "campaigns.services",
                    "certificates.services", "console.services", "events.agenda",
                    "events.lifecycle", "events.services", "feedback.services",
                    "materials.services", "projects.services", "registrations.imports",

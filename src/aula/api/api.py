@@ -47,12 +47,13 @@ def document_problems(schema) -> None:
                 operation["responses"].setdefault(
                     str(status), {"description": description, "content": content}
                 )
-            retry = operation["responses"].get("429")
-            if retry is not None:
-                retry.setdefault("headers", {})["Retry-After"] = {
-                    "description": "Seconds to wait before calling again.",
-                    "schema": {"type": "integer"},
-                }
+            for status in ("429", "503"):
+                retry = operation["responses"].get(status)
+                if retry is not None:
+                    retry.setdefault("headers", {})["Retry-After"] = {
+                        "description": "Seconds to wait before calling again.",
+                        "schema": {"type": "integer"},
+                    }
 
 
 api = AulaAPI(

@@ -14,11 +14,13 @@ import math
 from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.http import Http404, HttpResponse
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from aula.core.errors import ActionRefused
+from aula.core.unavailable import connection_lost
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +61,7 @@ class ApiProblem(Exception):
 KINDS = {
     400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-found",
     405: "method-not-allowed", 409: "conflict", 422: "invalid", 429: "too-many-requests",
-    500: "server-error",
+    500: "server-error", 503: "unavailable",
 }
 
 
@@ -156,6 +158,9 @@ def install(api) -> None:
 
     @api.exception_handler(Exception)
     def _unexpected(request, exc: Exception):
+        if connection_lost(exc, connection):
+            # core.unavailable answers 503 with Retry-After (api.middleware makes it a problem).
+            raise exc
         logger.exception("API error at %s", request.path)
         return problem_response(request, 500, "Something went wrong on our side.")
 
@@ -168,6 +173,7 @@ COMMON_RESPONSES = {
     422: "Invalid parameters or body (problem details with `errors`)",
     429: "Rate limit reached (problem details; Retry-After header)",
     500: "Server error (problem details)",
+    503: "The database is unavailable for a moment (problem details; Retry-After header)",
 }
 TOKEN_RESPONSES = {
     401: "No valid token (problem details)",

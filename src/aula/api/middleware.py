@@ -1,10 +1,11 @@
 """Problem details for the API's errors made outside its routes.
 
 An unknown address under ``/api/``, a method the address does not take (ninja answers a bare
-405), a request refused before the API (a NUL byte: ``core.security``): each answered as the
-routes answer, ``application/problem+json`` (``api.errors``). Placed right inside the fast
-lane, so it sees every response to ``/api/``. API answers are never stored by browsers or
-proxies when a token made them; anonymous ones may be read from any origin (CORS ``*``).
+405), a request refused before the API (a NUL byte in a parameter: ``core.security``; in the
+path: here): each answered as the routes answer, ``application/problem+json``
+(``api.errors``). Placed right inside the fast lane, so it sees every response to ``/api/``.
+API answers are never stored by browsers or proxies when a token made them; anonymous ones may
+be read from any origin (CORS ``*``).
 """
 
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -21,7 +22,11 @@ class ProblemMiddleware:
     def __call__(self, request):
         if not request.path.startswith(API_PREFIX):
             return self.get_response(request)
-        response = self.get_response(request)
+        if "\x00" in request.path:  # no database stores it (PostgreSQL refuses it)
+            response = problem_response(
+                request, 400, "The address contains a character that is not allowed (NUL).")
+        else:
+            response = self.get_response(request)
         if response.status_code >= 400 and not is_problem(response):
             headers = {}
             if response.status_code == 405 and response.has_header("Allow"):

@@ -19,13 +19,14 @@ from ninja.pagination import paginate as ninja_paginate
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
+MAX_OFFSET = 10**9  # beyond any list; bigger numbers overflow the databases' integers
 
 
 class PageNumbers(PaginationBase):
     class Input(Schema):
         limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT,
                            description=f"Items per page, at most {MAX_LIMIT}.")
-        offset: int = Field(0, ge=0, description="How many items to skip.")
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many items to skip.")
 
     class Output(Schema):
         count: int = Field(description="How many items the whole list has.")

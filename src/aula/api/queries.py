@@ -1,6 +1,8 @@
 """The API's public reads: only what the public pages show (never a draft, never a registrant),
 each in a fixed number of queries (events.queries does the agenda)."""
 
+import re
+
 from django.conf import settings
 from django.http import Http404
 from django.utils import translation
@@ -11,6 +13,7 @@ from aula.events.models import Event
 from aula.projects.models import Project
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
+ID = re.compile(r"[0-9]{1,18}")  # ASCII digits that fit a 64-bit key
 
 
 def language_of(request, lang: str | None = None) -> str:
@@ -46,7 +49,7 @@ def project_event(project_slug: str, event: str) -> Event:
         "project", "host_partner", "contact_organisation"
     ).filter(project__slug=project_slug)
     found = events.filter(slug=event).first()
-    if found is None and event.isdigit():
+    if found is None and ID.fullmatch(event):
         found = events.filter(pk=int(event)).first()
     if found is None:
         raise Http404("No such event")
