@@ -335,3 +335,17 @@ def test_move_to_another_session(api_client, api_token, api_project):
     assert entry.via == f"api-token:{token.pk}"
     assert not AuditEntry.objects.filter(action="registration.session_switched",
                                          data__over_capacity__isnull=False).exists()
+
+
+def test_out_of_range_ids_and_moments_are_invalid_not_errors(api_client, api_token, event):
+    _token, header = api_token(ALL_SCOPES)
+    huge = 2**64
+    assert get(api_client, f"/registrations/{huge}", header).status_code == 422
+    assert get(api_client, f"/events/{huge}/registrations", header).status_code == 422
+    path = f"/events/{event.pk}/registrations"
+    assert get(api_client, path, header, session=huge).status_code == 422
+    # An offset PostgreSQL refuses (beyond ±15:59) is taken in UTC; year 1 less a day is not.
+    response = get(api_client, path, header, created_since="7723-06-19T22:37:16+16:57")
+    assert response.status_code == 200
+    response = get(api_client, path, header, updated_since="0001-01-01T00:00:00+01:00")
+    assert response.status_code == 422

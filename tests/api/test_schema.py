@@ -89,7 +89,7 @@ def token_world(api_project):
 
 
 @token_schema.parametrize()
-@settings(max_examples=TOKEN_EXAMPLES, deadline=None,
+@settings(max_examples=TOKEN_EXAMPLES, deadline=None, database=None,
           suppress_health_check=list(HealthCheck))
 def test_token_endpoints_conform(case, schema_headers, token_world):
     if case.path_parameters:

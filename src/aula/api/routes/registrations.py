@@ -14,12 +14,12 @@ organisation type, country and times), and registering someone needs ``write`` a
 """
 
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from ninja import Status as HttpStatus
 
 from aula.api.auth import TokenAuth, require_scope, token_of, token_project_event, via_of
@@ -43,6 +43,11 @@ Status = Literal["held", "confirmed", "waiting", "cancelled"]
 OrganisationTypeKey = Literal[tuple(OrganisationType.values)]  # type: ignore[valid-type]
 LanguageCode = Literal[tuple(code for code, _name in settings.LANGUAGES)]  # type: ignore[valid-type]
 Answer = str | bool | list[str] | None
+# Ids the databases' 64-bit keys can hold: a bigger number is 422, never an overflow.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+EventId = Annotated[int, Path(ge=1, le=MAX_ID)]
+RegistrationId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 # --- Schemas -----------------------------------------------------------------------------------
@@ -134,13 +139,13 @@ class OutcomeOut(Schema):
 
 
 class MoveIn(Schema):
-    session: int = Field(description="The parallel session (agenda block) to move to: it "
-                         "replaces the registrant's choice in the same slot.")
+    session: Id = Field(description="The parallel session (agenda block) to move to: it "
+                        "replaces the registrant's choice in the same slot.")
 
 
 class RegistrationFilters(Schema):
     status: Status | None = None
-    session: int | None = Field(None, description="Those who chose this parallel session.")
+    session: Id | None = Field(None, description="Those who chose this parallel session.")
     q: str | None = Field(None, max_length=200, description="Words in the name, e-mail address "
                           "or organisation (needs the `personal` scope).")
     created_since: datetime | None = Field(None, description="Registered at or after (ISO 8601).")
@@ -236,16 +241,25 @@ def _personal(registration: Registration) -> dict:
     }
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is not None and timezone.is_naive(moment):
-        return moment.replace(tzinfo=UTC)
-    return moment
+def _utc(moment: datetime | None, name: str) -> datetime | None:
+    """``moment`` in UTC (naive: taken as UTC); 422 when it cannot be (an offset the database
+    refuses, or beyond the calendar once in UTC)."""
+    if moment is None:
+        return None
+    try:
+        if timezone.is_naive(moment):
+            return moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise ApiProblem(422, "This moment is out of range.", errors=[
+            {"location": "query", "field": name, "message": "Out of range."}
+        ]) from None
 
 
 @router.get("/events/{event_id}/registrations", response=list[RegistrationOut],
             summary="The event's registrations", operation_id="list_registrations")
 @paginate
-def list_registrations(request, event_id: int, filters: Query[RegistrationFilters]):
+def list_registrations(request, event_id: EventId, filters: Query[RegistrationFilters]):
     """The event's registrations in a stable order (by id), filtered. Needs `read`; `q` and
     the `personal` part need `personal`."""
     token = require_scope(request, READ)
@@ -256,8 +270,8 @@ def list_registrations(request, event_id: int, filters: Query[RegistrationFilter
         status=filters.status or "",
         session=filters.session,
         q=(filters.q or "").strip(),
-        created_since=_aware(filters.created_since),
-        updated_since=_aware(filters.updated_since),
+        created_since=_utc(filters.created_since, "created_since"),
+        updated_since=_utc(filters.updated_since, "updated_since"),
     ))
     personal = token.has_scope(PERSONAL)
     return Mapped(registrations, lambda registration: registration_out(registration, personal))
@@ -273,7 +287,7 @@ def _registration_or_404(request, registration_id: int) -> Registration:
 
 @router.get("/registrations/{registration_id}", response=RegistrationOut,
             summary="One registration", operation_id="get_registration")
-def get_registration(request, registration_id: int):
+def get_registration(request, registration_id: RegistrationId):
     token = require_scope(request, READ)
     return registration_out(_registration_or_404(request, registration_id),
                             token.has_scope(PERSONAL))
@@ -286,7 +300,7 @@ def _texts(value) -> dict[str, str]:
 @router.get("/events/{event_id}/registration-form", response=RegistrationFormOut,
             summary="What a registration for the event needs",
             operation_id="get_registration_form")
-def registration_form(request, event_id: int):
+def registration_form(request, event_id: EventId):
     """The privacy notice to show (its id goes into the registration), the questions and the
     parallel sessions with their places left, and whether registration is open now."""
     require_scope(request, READ)
@@ -372,7 +386,7 @@ def _invalid(error: ValidationError, slot_keys) -> ApiProblem:
 
 @router.post("/events/{event_id}/registrations", response={201: OutcomeOut},
              summary="Register someone", operation_id="create_registration")
-def create_registration(request, event_id: int, body: RegistrationIn):
+def create_registration(request, event_id: EventId, body: RegistrationIn):
     """Registers as the public form does: a place while there is one (held until the person
     confirms their address when the event asks for it), else the waiting list (also a full
     session's own), else a refusal (409: `full`, `session-full`, `not-open`, `closed`,
@@ -396,7 +410,7 @@ def create_registration(request, event_id: int, body: RegistrationIn):
 
 @router.post("/registrations/{registration_id}/cancel", response=RegistrationOut,
              summary="Cancel a registration", operation_id="cancel_registration")
-def cancel_registration(request, registration_id: int):
+def cancel_registration(request, registration_id: RegistrationId):
     """Cancels as the registrant's own page does: the place goes to the next in line (when
     promotion is automatic) and the person is told by e-mail. Cancelling a cancelled
     registration changes nothing. Needs `write`."""
@@ -413,7 +427,7 @@ def cancel_registration(request, registration_id: int):
 @router.post("/registrations/{registration_id}/move", response=RegistrationOut,
              summary="Move a registrant to another parallel session",
              operation_id="move_registration")
-def move_registration(request, registration_id: int, body: MoveIn):
+def move_registration(request, registration_id: RegistrationId, body: MoveIn):
     """Moves the registrant to another parallel session of the same slot, as their own page
     does: with a place, only where the session has room (409 `session-full`; never over a
     capacity through the API). Needs `write`."""

@@ -16,6 +16,7 @@ from ninja import Field, Router, Schema
 from aula.api.auth import TokenAuth, require_scope, token_of, token_project_event
 from aula.api.models import PERSONAL, READ
 from aula.api.pagination import Mapped, paginate
+from aula.api.routes.registrations import EventId
 from aula.attendance.queries import event_attendance
 from aula.events.models import Event
 from aula.feedback import queries as feedback
@@ -99,7 +100,7 @@ class AttendanceOut(Schema):
 
 @router.get("/events/{event_id}/attendance", response=AttendanceOut,
             summary="Attendance of the event", operation_id="get_attendance")
-def attendance(request, event_id: int):
+def attendance(request, event_id: EventId):
     token = require_scope(request, READ)
     event = token_project_event(request, event_id)
     figures = event_attendance(event)
@@ -169,7 +170,7 @@ def _counts(result) -> list[dict]:
 
 @router.get("/events/{event_id}/feedback", response=FeedbackOut,
             summary="Results of the event's feedback survey", operation_id="get_feedback")
-def feedback_results(request, event_id: int):
+def feedback_results(request, event_id: EventId):
     token = require_scope(request, READ)
     personal = token.has_scope(PERSONAL)
     event = token_project_event(request, event_id)
@@ -237,7 +238,7 @@ def _rows(rows) -> list[dict]:
 
 @router.get("/events/{event_id}/report", response=ReportOut,
             summary="The funder's report figures", operation_id="get_report")
-def report(request, event_id: int):
+def report(request, event_id: EventId):
     """The figures of the participation report the console shows (no names)."""
     require_scope(request, READ)
     event = token_project_event(request, event_id, Event.objects.select_related("project"))
