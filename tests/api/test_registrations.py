@@ -114,7 +114,7 @@ def test_a_page_of_registrations_costs_a_bounded_number_of_queries(
         make_registration(event, sessions=[a if n % 2 else b], status=Status.WAITING)
     _token, header = api_token(ALL_SCOPES)
     path = f"/events/{event.pk}/registrations"
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         response = get(api_client, path, header, limit=40)
     assert len(response.json()["results"]) == 40
 
@@ -349,3 +349,22 @@ def test_out_of_range_ids_and_moments_are_invalid_not_errors(api_client, api_tok
     assert response.status_code == 200
     response = get(api_client, path, header, updated_since="0001-01-01T00:00:00+01:00")
     assert response.status_code == 422
+
+
+def test_reading_personal_data_is_on_the_record(api_client, api_token, event):
+    registration = make_registration(event)
+    _token, read = api_token((READ,))
+    get(api_client, f"/events/{event.pk}/registrations", read)
+    get(api_client, f"/registrations/{registration.pk}", read)
+    assert not AuditEntry.objects.filter(action="download").exists()
+    token, personal = api_token((READ, PERSONAL))
+    get(api_client, f"/events/{event.pk}/registrations", personal)
+    get(api_client, f"/registrations/{registration.pk}", personal)
+    get(api_client, f"/events/{event.pk}/attendance", personal)
+    entries = AuditEntry.objects.filter(via=f"api-token:{token.pk}").order_by("id")
+    assert [(e.action, e.data["what"], e.data["registrations"]) for e in entries] == [
+        ("download", "api.registrations", [registration.pk]),
+        ("download", "api.registration", [registration.pk]),
+        ("download", "api.attendance", [registration.pk]),
+    ]
+    assert all(e.event_id == event.pk and e.actor_id is None for e in entries)

@@ -46,7 +46,7 @@ def test_attendance_totals_without_personal_rows_with(api_client, api_token, hel
     assert response.json() == {"event": held.pk, "registered": 2, "attended": 2,
                                "minutes": 60, "registrants": None}
     _token, personal = api_token((READ, PERSONAL))
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         response = api_client.get(url(f"/events/{held.pk}/attendance"), headers=personal)
     rows = {row["registration"]: row for row in response.json()["registrants"]}
     assert rows[held.ana.pk]["minutes"] == 60 and rows[held.ana.pk]["attended"] is True

@@ -165,9 +165,12 @@ def _target_label(target) -> str:
 DOWNLOADED = action("download", _("Downloaded personal data"))
 
 
-def record_download(actor, what: str, *, project=None, event=None, data=None) -> AuditEntry:
-    """A download of personal data (an export, certificates, a report with names)."""
+def record_download(actor, what: str, *, project=None, event=None, data=None,
+                    via: str = "") -> AuditEntry:
+    """A download of personal data (an export, certificates, a report with names, a read
+    through an API token with the personal scope: ``via``)."""
     with transaction.atomic():
         return record(
-            actor, DOWNLOADED, project=project, event=event, data={"what": what, **(data or {})}
+            actor, DOWNLOADED, project=project, event=event, via=via,
+            data={"what": what, **(data or {})},
         )

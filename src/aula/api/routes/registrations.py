@@ -26,6 +26,7 @@ from aula.api.auth import TokenAuth, require_scope, token_of, token_project_even
 from aula.api.errors import ApiProblem
 from aula.api.models import PERSONAL, READ, WRITE
 from aula.api.pagination import Mapped, paginate
+from aula.audit import services as audit
 from aula.events.models import AgendaBlock
 from aula.registrations import queries, services
 from aula.registrations.models import (
@@ -274,7 +275,34 @@ def list_registrations(request, event_id: EventId, filters: Query[RegistrationFi
         updated_since=_utc(filters.updated_since, "updated_since"),
     ))
     personal = token.has_scope(PERSONAL)
-    return Mapped(registrations, lambda registration: registration_out(registration, personal))
+
+    def out(registration):
+        return registration_out(registration, personal)
+
+    if not personal:
+        return Mapped(registrations, out)
+    return RecordedPage(registrations, out, request, event)
+
+
+class RecordedPage(Mapped):
+    """A page of registrations with their personal data: its reading is on the audit log as a
+    download by the token (which ids), as the console's exports are."""
+
+    def __init__(self, queryset, convert, request, event):
+        super().__init__(queryset, convert)
+        self.request, self.event = request, event
+
+    def __getitem__(self, page: slice):
+        rows = super().__getitem__(page)
+        if rows:
+            record_personal_read(self.request, "api.registrations", self.event.pk,
+                                 self.event.project_id, [row["id"] for row in rows])
+        return rows
+
+
+def record_personal_read(request, what: str, event_id: int, project_id: int, ids) -> None:
+    audit.record_download(None, what, event=event_id, project=project_id, via=via_of(request),
+                          data={"registrations": list(ids)})
 
 
 def _registration_or_404(request, registration_id: int) -> Registration:
@@ -289,8 +317,12 @@ def _registration_or_404(request, registration_id: int) -> Registration:
             summary="One registration", operation_id="get_registration")
 def get_registration(request, registration_id: RegistrationId):
     token = require_scope(request, READ)
-    return registration_out(_registration_or_404(request, registration_id),
-                            token.has_scope(PERSONAL))
+    registration = _registration_or_404(request, registration_id)
+    answer = registration_out(registration, token.has_scope(PERSONAL))
+    if answer["personal"] is not None:
+        record_personal_read(request, "api.registration", registration.event_id,
+                             registration.event.project_id, [registration.pk])
+    return answer
 
 
 def _texts(value) -> dict[str, str]:

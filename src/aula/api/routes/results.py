@@ -16,7 +16,7 @@ from ninja import Field, Router, Schema
 from aula.api.auth import TokenAuth, require_scope, token_of, token_project_event
 from aula.api.models import PERSONAL, READ
 from aula.api.pagination import Mapped, paginate
-from aula.api.routes.registrations import EventId
+from aula.api.routes.registrations import EventId, record_personal_read
 from aula.attendance.queries import event_attendance
 from aula.events.models import Event
 from aula.feedback import queries as feedback
@@ -106,6 +106,9 @@ def attendance(request, event_id: EventId):
     figures = event_attendance(event)
     rows = None
     if token.has_scope(PERSONAL):
+        if figures.rows:
+            record_personal_read(request, "api.attendance", event.pk, event.project_id,
+                                 [row.registration_id for row in figures.rows])
         rows = [
             {"registration": row.registration_id, "status": row.status,
              "first_name": row.first_name, "family_name": row.family_name, "email": row.email,
