@@ -8,6 +8,8 @@ data through a token (registrations, attendance, feedback, report) is fuzzed by
 ``test_token_endpoints_conform`` on an event with registrants (``token_world``).
 """
 
+import os
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
@@ -26,7 +28,8 @@ from tests.api.conftest import ALL_SCOPES
 from tests.factories import make_event, make_registration
 from tests.registrations.factories import make_question, make_slot
 
-MAX_EXAMPLES = 25
+# Bounded for make test; AULA_SCHEMATHESIS_EXAMPLES=300 fuzzes deeper by hand.
+MAX_EXAMPLES = int(os.environ.get("AULA_SCHEMATHESIS_EXAMPLES") or 25)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 Only what the public pages show: drafts are never listed or found, registrants never appear.
 """
 
-from ninja import Query, Router
+from ninja import Path, Query, Router
 
 from aula.api import queries, schemas
 from aula.api.pagination import Mapped, paginate
@@ -11,8 +11,14 @@ from aula.events import queries as event_queries
 
 router = Router(tags=["public"])
 
-LANG = Query(None, description="Language of the `localized` texts (en, ro, lt, nl, it, hr); "
-                               "else Accept-Language.")
+# Patterns: a NUL or any other control character never reaches the database (core.security,
+# api.middleware answer 400); the schema says so, so no valid request is refused.
+LANG = Query(None, pattern=r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$",
+             description="Language of the `localized` texts (en, ro, lt, nl, it, hr); "
+                         "else Accept-Language. Any other language is ignored.")
+SLUG = Path(..., pattern=r"^[-a-zA-Z0-9_]{1,80}$", description="The project's address name.")
+EVENT = Path(..., pattern=r"^[-a-zA-Z0-9_]{1,80}$",
+             description="The event's address name (slug) or its id.")
 
 
 @router.get("/projects", response=list[schemas.ProjectOut], url_name="projects",
@@ -25,7 +31,7 @@ def projects(request, lang: str | None = LANG):
 
 @router.get("/projects/{slug}", response=schemas.ProjectDetail, url_name="project",
             summary="A project with its partners")
-def project(request, slug: str, lang: str | None = LANG):
+def project(request, slug: str = SLUG, lang: str | None = LANG):
     language = queries.language_of(request, lang)
     found = queries.project(slug)
     return schemas.project_detail(found, event_queries.partners(found), language)
@@ -34,7 +40,7 @@ def project(request, slug: str, lang: str | None = LANG):
 @router.get("/projects/{slug}/partners", response=list[schemas.PartnerOut],
             url_name="project_partners", summary="A project's partners")
 @paginate
-def partners(request, slug: str, lang: str | None = LANG):
+def partners(request, slug: str = SLUG, lang: str | None = LANG):
     language = queries.language_of(request, lang)
     found = queries.project(slug)
     return Mapped(found.partners.all(), lambda partner: schemas.partner_out(partner, language))
@@ -43,7 +49,7 @@ def partners(request, slug: str, lang: str | None = LANG):
 @router.get("/projects/{slug}/events", response=list[schemas.EventOut],
             url_name="project_events", summary="A project's published events")
 @paginate
-def events(request, slug: str, upcoming: bool | None = Query(
+def events(request, slug: str = SLUG, upcoming: bool | None = Query(
         None, description="true: only events not yet over; false: only those over."),
         lang: str | None = LANG):
     language = queries.language_of(request, lang)
@@ -54,7 +60,7 @@ def events(request, slug: str, upcoming: bool | None = Query(
 
 @router.get("/projects/{slug}/events/{event}", response=schemas.EventDetail,
             url_name="project_event", summary="A published event with its agenda and speakers")
-def event(request, slug: str, event: str, lang: str | None = LANG):
+def event(request, slug: str = SLUG, event: str = EVENT, lang: str | None = LANG):
     """``event`` is the event's address name (slug) or its id."""
     language = queries.language_of(request, lang)
     found = queries.project_event(slug, event)
