@@ -368,3 +368,22 @@ def test_reading_personal_data_is_on_the_record(api_client, api_token, event):
         ("download", "api.attendance", [registration.pk]),
     ]
     assert all(e.event_id == event.pk and e.actor_id is None for e in entries)
+
+
+def test_registration_not_open_yet_or_closed(api_client, api_token, api_project):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    _token, header = api_token(ALL_SCOPES)
+    now = timezone.now()
+    early = make_event(api_project, options=NO_OPT_IN,
+                       registration_opens_at=now + timedelta(days=1))
+    late = make_event(api_project, options=NO_OPT_IN,
+                      registration_closes_at=now - timedelta(hours=1))
+    for event, kind in ((early, "not-open"), (late, "closed")):
+        response = post(api_client, f"/events/{event.pk}/registrations", header, body(event))
+        assert response.status_code == 409 and response.json()["type"].endswith(f"/{kind}")
+        form = get(api_client, f"/events/{event.pk}/registration-form", header).json()
+        assert form["open"] is False and form["closed_reason"] == kind.replace("-", "_")
+    assert not Registration.objects.exists()
