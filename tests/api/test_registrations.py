@@ -8,7 +8,7 @@ from aula.api.models import PERSONAL, READ, WRITE
 from aula.audit.models import AuditEntry
 from aula.messaging.models import OutboxMessage
 from aula.registrations.models import PrivacyNotice, Registration
-from aula.registrations.queries import current_privacy_notice
+from aula.registrations.queries import current_privacy_notice, waiting_list
 from tests.api.conftest import ALL_SCOPES
 from tests.factories import make_event, make_project, make_registration
 from tests.registrations.conftest import NO_OPT_IN
@@ -195,7 +195,8 @@ def test_capacity_and_waiting_list_as_the_form(api_client, api_token, event):
     assert results == ["confirmed", "confirmed", "waiting", "waiting"]
     rows = list(Registration.objects.filter(event=event).order_by("id"))
     assert [r.status for r in rows] == ["confirmed", "confirmed", "waiting", "waiting"]
-    assert rows[2].waiting_since < rows[3].waiting_since or rows[2].pk < rows[3].pk
+    # The waiting list in the order they came: the first waiting is the first promoted.
+    assert list(waiting_list(event)) == rows[2:]
     # The e-mails the form sends, and an audit entry per registration naming the token.
     assert OutboxMessage.objects.filter(kind="registration_confirmation").count() == 2
     assert OutboxMessage.objects.filter(kind="registration_waiting").count() == 2
@@ -387,3 +388,12 @@ def test_registration_not_open_yet_or_closed(api_client, api_token, api_project)
         form = get(api_client, f"/events/{event.pk}/registration-form", header).json()
         assert form["open"] is False and form["closed_reason"] == kind.replace("-", "_")
     assert not Registration.objects.exists()
+
+
+def test_an_erased_registration_is_listed_without_its_data(api_client, api_token, event):
+    from django.utils import timezone
+
+    erased = make_registration(event, status=Status.CANCELLED, anonymised_at=timezone.now())
+    _token, header = api_token((READ, PERSONAL))
+    row = get(api_client, f"/registrations/{erased.pk}", header).json()
+    assert row["erased"] is True and row["personal"] is None
