@@ -37,3 +37,5 @@ ALLOWED_HOSTS = ["*"]
 # Pages replayed from memory would hide the places a test just took; tests/core/test_fastlane.py
 # turns it on.
 AULA_FASTLANE_SECONDS = 0
+# Webhook tests deliver to a receiver on 127.0.0.1 (tests/webhooks).
+AULA_WEBHOOKS_ALLOW_PRIVATE = True

@@ -32,6 +32,7 @@ from aula.registrations.services.capacity import (
     run_in_transaction,
 )
 from aula.registrations.services.validation import clean_answers, normalise_email
+from aula.webhooks import services as webhooks
 
 Status = Registration.Status
 
@@ -165,6 +166,7 @@ def anonymise(current: Registration, now: datetime) -> None:
     the caller, which writes the audit entry. Keeps what counts need: status, sessions,
     organisation type, country, language, the timestamps, attendance times, ratings."""
     forget_registration(current.pk)
+    webhooks.forget_registration(current.pk)
     current.email = erasure_placeholder(current)
     current.first_name = current.family_name = ""
     current.organisation = current.job_title = current.time_zone = ""
@@ -196,6 +198,7 @@ def erase(
         current = Registration.objects.get(pk=registration.pk)
         # Also when erased already: the outbox of an erasure from before it was cleaned too.
         forget_registration(current.pk)
+        webhooks.forget_registration(current.pk)
         if current.anonymised_at:
             return current
         if current.status != Status.CANCELLED and not counter.event.is_past(now):
