@@ -44,7 +44,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -464,7 +464,7 @@ def body_of(message: WebhookMessage) -> bytes:
     fields meanwhile)."""
     payload = {
         "type": message.event_type,
-        "timestamp": message.created_at.astimezone(timezone.UTC).isoformat().replace(
+        "timestamp": message.created_at.astimezone(UTC).isoformat().replace(
             "+00:00", "Z"),
         "data": {**message.data, **message.personal},
     }
