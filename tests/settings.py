@@ -39,3 +39,6 @@ ALLOWED_HOSTS = ["*"]
 AULA_FASTLANE_SECONDS = 0
 # Webhook tests deliver to a receiver on 127.0.0.1 (tests/webhooks).
 AULA_WEBHOOKS_ALLOW_PRIVATE = True
+# The set of projects with a webhook is reloaded on every endpoint change in this process;
+# never on a timer during a test (query counts stay exact).
+AULA_WEBHOOKS_CACHE_SECONDS = 3600

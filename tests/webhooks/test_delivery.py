@@ -237,3 +237,27 @@ def test_an_expired_claim_is_taken_over(receiver):
     assert services.deliver_due().delivered == 0  # someone else's live claim
     with time_machine.travel(timezone.now() + timedelta(seconds=61)):
         assert services.deliver_due().delivered == 1
+
+
+@pytest.mark.django_db
+def test_one_delivery_task_per_transaction(django_capture_on_commit_callbacks):
+    project = make_project()
+    make_endpoint(project)
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        for n in range(5):
+            services.emit(project.pk, "registration.created", {"registration_id": n})
+    assert [c for c in callbacks if c is services._enqueue_delivery] == [
+        services._enqueue_delivery]
+
+
+@pytest.mark.django_db
+def test_the_scheduler_tick_retries_due_deliveries(receiver):
+    from aula.messaging import periodic
+
+    assert periodic.job_name(services.deliver_due_job) in periodic.registered()
+    project = make_project()
+    receiver.secret = make_endpoint(project, receiver.url).secret
+    message = emit_one(project)
+    periodic.run_all()
+    message.refresh_from_db()
+    assert message.status == Status.DELIVERED and receiver.received[0].verified

@@ -197,6 +197,14 @@ def _forget_listening() -> None:
         _listening["projects"] = None
 
 
+def assume_nobody_listens() -> None:
+    """Take the set of listening projects as empty until the next change or reload (tests
+    start so, with no endpoint in the database)."""
+    with _listening_lock:
+        _listening["projects"] = frozenset()
+        _listening["loaded"] = time.monotonic()
+
+
 def _listening_projects() -> frozenset:
     with _listening_lock:
         projects = _listening["projects"]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from aula.audit import services as audit
 from aula.messaging.services import forget_registration
 from aula.registrations import queries
+from aula.registrations import webhooks as hooks
 from aula.registrations.display import zone_or_none
 from aula.registrations.models import (
     OrganisationType,
@@ -203,6 +204,8 @@ def erase(
             return current
         if current.status != Status.CANCELLED and not counter.event.is_past(now):
             _withdraw(current, counter, now)
+            # Told without the person: anonymise below empties the message's personal fields.
+            hooks.tell("registration.cancelled", current, counter.event.project_id)
             if options.promotion == RegistrationOptions.Promotion.AUTOMATIC:
                 _fill_free_places(current.event_id, options, counter, now)
         anonymise(current, now)
