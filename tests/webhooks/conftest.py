@@ -11,7 +11,6 @@ import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from aula.webhooks import services
-from aula.webhooks.models import WebhookEndpoint
 
 
 @dataclass
@@ -94,15 +93,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def make_endpoint(project, url="https://hooks.example.org/aula", *, event_types=None,
-                  **fields) -> WebhookEndpoint:
-    endpoint = WebhookEndpoint.objects.create(
-        project=project, url=url,
-        event_types=list(event_types or services.EVENT_TYPES), **fields,
-    )
-    return endpoint
 
 
 @pytest.fixture(autouse=True)

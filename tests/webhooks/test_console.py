@@ -10,7 +10,7 @@ from aula.webhooks import services
 from aula.webhooks.models import WebhookAttempt, WebhookEndpoint, WebhookMessage
 from tests.console.confirming import CONFIRMED
 from tests.factories import make_project, organiser
-from tests.webhooks.conftest import make_endpoint
+from tests.webhooks.factories import make_endpoint
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,8 @@ from tests.factories import make_event, make_project
 from tests.registrations.conftest import NO_OPT_IN
 from tests.registrations.factories import person
 from tests.registrations.live import in_threads
-from tests.webhooks.conftest import Receiver, free_port, make_endpoint
+from tests.webhooks.conftest import Receiver, free_port
+from tests.webhooks.factories import make_endpoint
 
 Status = WebhookMessage.Status
 

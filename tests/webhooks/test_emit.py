@@ -21,7 +21,7 @@ from tests.attendance.helpers import sample
 from tests.factories import make_event, make_project, make_registration
 from tests.registrations.conftest import NO_OPT_IN
 from tests.registrations.factories import person
-from tests.webhooks.conftest import make_endpoint
+from tests.webhooks.factories import make_endpoint
 
 pytestmark = pytest.mark.django_db
 Status = Registration.Status

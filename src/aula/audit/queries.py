@@ -41,6 +41,7 @@ GROUPS = {
     "announcement.": gettext_lazy("Announcement kit"),
     "member.": gettext_lazy("Project members"),
     "project": gettext_lazy("Project and partners"),
+    "webhook.": gettext_lazy("Webhooks"),
     DOWNLOADED: gettext_lazy("Downloads of personal data"),
 }
 
