@@ -248,3 +248,22 @@ def test_old_payloads_are_purged(settings):
     new.refresh_from_db()
     waiting.refresh_from_db()
     assert new.personal and waiting.personal  # too recent; not finished
+
+
+def test_registering_costs_no_query_more_when_the_project_has_no_webhook():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    event = make_event(options=NO_OPT_IN)
+
+    def queries_of(n):
+        with CaptureQueriesContext(connection) as captured:
+            registrations.register(event, person(n))
+        return len(captured.captured_queries)
+
+    queries_of(1)
+    without = queries_of(2)
+    make_endpoint(make_project())  # another project listens
+    queries_of(3)  # (the set of listening projects is read again once)
+    assert queries_of(4) == without
+    assert sent() == []
