@@ -84,7 +84,7 @@ def test_the_embed_page_may_be_framed_only_by_the_projects_sites(client):
     event = embedded_event()
     response = client.get(embed_url(event))
     assert response.status_code == 200
-    assert frame_ancestors(response) == f"frame-ancestors {PARTNER} https://*.city.example"
+    assert frame_ancestors(response) == f"frame-ancestors 'self' {PARTNER} https://*.city.example"
     assert "X-Frame-Options" not in response
     assert "no-store" in response["Cache-Control"]
     # Nothing of the visitor's own: no CSRF cookie is set, no CSRF token is in the page.
@@ -117,7 +117,7 @@ def test_a_changed_list_of_sites_shows_at_once(client):
     project.embed_origins = ["https://other.example"]
     projects.change_project(project, actor=organiser("owner", project, "owner"))
     response = client.get(embed_url(event))
-    assert frame_ancestors(response) == "frame-ancestors https://other.example"
+    assert frame_ancestors(response) == "frame-ancestors 'self' https://other.example"
 
 
 def test_the_thanks_page_is_framed_by_the_same_sites_even_from_the_cache(client):
@@ -126,7 +126,7 @@ def test_the_thanks_page_is_framed_by_the_same_sites_even_from_the_cache(client)
     for _ in range(2):  # rendered, then from the page cache
         response = client.get(url)
         assert response.status_code == 200
-        assert frame_ancestors(response) == f"frame-ancestors {PARTNER} https://*.city.example"
+        assert frame_ancestors(response) == f"frame-ancestors 'self' {PARTNER} https://*.city.example"
         assert "X-Frame-Options" not in response
         html = response.content.decode()
         assert "Thank you for registering" in html
@@ -174,7 +174,7 @@ def test_other_states_show_the_public_pages_messages(client):
     services.register(full, person(1))
     response = client.get(embed_url(full))
     assert "The event is full." in response.content.decode()
-    assert frame_ancestors(response).startswith(f"frame-ancestors {PARTNER}")
+    assert frame_ancestors(response).startswith(f"frame-ancestors 'self' {PARTNER}")
 
 
 # --- Sending it without cookies ---------------------------------------------------------------
@@ -227,7 +227,7 @@ def test_a_quick_form_gets_the_check_page_with_a_fresh_token(settings):
     assert check.status_code == 200 and "Check your details" in html
     assert not Registration.objects.exists()
     assert "X-Frame-Options" not in check
-    assert frame_ancestors(check).startswith(f"frame-ancestors {PARTNER}")
+    assert frame_ancestors(check).startswith(f"frame-ancestors 'self' {PARTNER}")
     carried = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
     assert "csrfmiddlewaretoken" not in carried and carried["embed_token"]
     carried["checked"] = signing.dumps(time.time() - 5, salt="aula.registrations.form-checked")

@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("aula.console.urls_audit")),
     path("", include("aula.console.urls_retention")),
     path("", include("aula.console.urls_visibility")),
+    path("", include("aula.console.urls_embed")),
 ]

@@ -97,9 +97,12 @@ def register(request, project, event):
 
 def framed(response, project):
     """An embedded page: only the project's listed sites may frame it (CSP frame-ancestors,
-    'none' when it lists none), and no X-Frame-Options (which knows no list of sites)."""
+    'none' when it lists none: it fails closed), and no X-Frame-Options (which knows no list
+    of sites). With sites listed, Aula's own pages may frame it too ('self'): the console's
+    preview of the snippet."""
+    sources = origins.header_sources(project.embed_origins)
     response["Content-Security-Policy"] = security.policy_framed_by(
-        origins.header_sources(project.embed_origins)
+        ["'self'", *sources] if sources else []
     )
     return response
 
