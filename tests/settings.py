@@ -37,3 +37,6 @@ ALLOWED_HOSTS = ["*"]
 # Pages replayed from memory would hide the places a test just took; tests/core/test_fastlane.py
 # turns it on.
 AULA_FASTLANE_SECONDS = 0
+# The browser tests serve a partner's page over plain http (tests/browser/test_embed.py);
+# tests/registrations/test_embed.py turns it off to see https required.
+AULA_EMBED_ALLOW_HTTP = True

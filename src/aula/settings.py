@@ -182,6 +182,9 @@ globals().update(config.email())
 DEFAULT_FROM_EMAIL = config.os.environ.get("AULA_FROM_EMAIL", "Aula <noreply@localhost>")
 # The public mail viewer at /mail/ (e-mail kept, never sent: the demo) only when asked for.
 AULA_MAIL_VIEWER = config.env_flag("AULA_MAIL_VIEWER")
+# Partner sites listed to embed the registration form (projects.origins) must be https, unless
+# this is set: development and the browser tests, whose partner page is served over http.
+AULA_EMBED_ALLOW_HTTP = config.env_flag("AULA_EMBED_ALLOW_HTTP")
 
 # Optional tuning, each from the environment only when set (the apps hold the defaults).
 for _name, _cast in [

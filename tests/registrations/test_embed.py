@@ -34,6 +34,7 @@ PARTNER = "https://www.partner.example"
 
 @pytest.fixture(autouse=True)
 def _fresh(settings):
+    settings.AULA_EMBED_ALLOW_HTTP = False  # as in production
     settings.AULA_REGISTRATION_MIN_FILL_SECONDS = 0
     settings.AULA_REGISTRATION_RATE_LIMIT = "50/10m"
     cache.clear()

@@ -37,7 +37,7 @@ def normalise(value: str) -> str:
     one."""
     text = (value or "").strip()
     example = {"value": text}
-    if "*" == text or text.startswith("*"):
+    if text.startswith("*"):
         raise ValidationError(
             _("“%(value)s”: write the scheme too, e.g. https://*.example.org."), params=example
         )

@@ -12,7 +12,9 @@ from enum import StrEnum
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from aula.core.translation import CONTENT_LANGUAGES, localize
@@ -356,9 +358,6 @@ def embed_languages(event: Event) -> list[str]:
 
 
 def embed_address(event: Event, language: str) -> str:
-    from django.urls import reverse
-    from django.utils import translation
-
     with translation.override(language):
         return reverse("registrations:embed",
                        kwargs={"project": event.project.slug, "event": event.slug})
@@ -367,10 +366,6 @@ def embed_address(event: Event, language: str) -> str:
 def embed_snippet(event: Event, language: str, base_url: str) -> str:
     """The HTML a partner pastes into their page: the frame (titled in ``language`` for screen
     readers) and the script that sizes it (``/embed.js``). Everything in it escaped."""
-    from django.urls import reverse
-    from django.utils import translation
-    from django.utils.html import format_html
-
     with translation.override(language):
         title = _("Registration: %(title)s") % {
             "title": localize(event.title, language, event.primary_language).text

@@ -9,6 +9,8 @@ import json
 from functools import wraps
 
 from django.contrib import messages
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -323,9 +325,6 @@ EMBED_SCRIPT = "registrations/embed.js"
 def embed_script(request):
     """The partner page's script (``static/registrations/embed.js``) at a stable address, for
     the snippet organisers copy once: it sizes the frames that show Aula's forms."""
-    from django.contrib.staticfiles import finders
-    from django.contrib.staticfiles.storage import staticfiles_storage
-
     path = finders.find(EMBED_SCRIPT)
     if path is None:  # collected only (a production build): read it from the storage
         with staticfiles_storage.open(EMBED_SCRIPT) as file:
