@@ -102,9 +102,9 @@ def test_a_person_registers_in_the_frame_on_a_partners_site(aula, partner_site, 
     tab.on("request", lambda request: posts.append(request) if request.method == "POST" else None)
 
     tab.goto(site + "/index.html")
-    frame_element = tab.locator("iframe")
+    frame_element = tab.locator("iframe[title^='Registration']")
     expect(frame_element).to_have_attribute("title", "Registration: Culture & SMEs seminar")
-    frame = tab.frame_locator("iframe")
+    frame = tab.frame_locator("iframe[title^='Registration']")
     expect(frame.get_by_role("heading", level=1)).to_have_text("Register")
     logo = frame.locator(".logo-set img")  # the EU visibility rules hold in the frame too
     expect(logo).to_be_visible()
@@ -157,6 +157,16 @@ def test_a_person_registers_in_the_frame_on_a_partners_site(aula, partner_site, 
     expect(frame_element).not_to_have_attribute("data-aula-height", str(form_height))
     thanks_height = int(frame_element.get_attribute("data-aula-height"))
     assert thanks_height < form_height
+    assert abs(frame_element.bounding_box()["height"] - thanks_height) <= 2
+    # A message from anyone else — the partner's page itself, another frame — changes nothing.
+    tab.evaluate("""() => {
+        window.postMessage({type: "aula:height", height: 7}, "*");
+        const other = document.createElement("iframe");
+        other.srcdoc = "<script>parent.postMessage({type: 'aula:height', height: 9}, '*')</script>";
+        document.body.appendChild(other);
+    }""")
+    tab.wait_for_timeout(500)
+    assert frame_element.get_attribute("data-aula-height") == str(thanks_height)
     assert abs(frame_element.bounding_box()["height"] - thanks_height) <= 2
     # Aula's own scripts ran under its policy: nothing refused.
     assert not [m for m in tab.console_messages if "Content Security Policy" in m]
