@@ -42,3 +42,6 @@ AULA_WEBHOOKS_ALLOW_PRIVATE = True
 # The set of projects with a webhook is reloaded on every endpoint change in this process;
 # never on a timer during a test (query counts stay exact).
 AULA_WEBHOOKS_CACHE_SECONDS = 3600
+# The browser tests serve a partner's page over plain http (tests/browser/test_embed.py);
+# tests/registrations/test_embed.py turns it off to see https required.
+AULA_EMBED_ALLOW_HTTP = True

@@ -188,6 +188,9 @@ AULA_MAIL_VIEWER = config.env_flag("AULA_MAIL_VIEWER")
 AULA_WEBHOOKS_ALLOW_PRIVATE = config.env_flag(
     "AULA_WEBHOOKS_ALLOW_PRIVATE", default=DEBUG or AULA_MAIL_VIEWER
 )
+# Partner sites listed to embed the registration form (projects.origins) must be https, unless
+# this is set: development and the browser tests, whose partner page is served over http.
+AULA_EMBED_ALLOW_HTTP = config.env_flag("AULA_EMBED_ALLOW_HTTP")
 
 # Optional tuning, each from the environment only when set (the apps hold the defaults).
 for _name, _cast in [

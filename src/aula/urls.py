@@ -4,11 +4,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from aula.console.media import media
+from aula.registrations.views import embed_script
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("mail/", include("aula.messaging.urls")),
     path("", include("aula.registrations.join_urls")),
+    # The script of the snippet partners paste into their pages (no language: one address).
+    path("embed.js", embed_script, name="embed_script"),
 ]
 urlpatterns += i18n_patterns(
     path("", include("aula.events.urls")),

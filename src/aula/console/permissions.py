@@ -72,6 +72,17 @@ def allows(role: Role | None, needed: Role) -> bool:
     return role is not None and ROLE_RANK[role] >= ROLE_RANK[needed]
 
 
+def may_see_embed_snippet(role: Role | None) -> bool:
+    """The snippet that puts an event's form on a partner's site (and its live preview, which
+    registers for real): for the people who set events up, editors and owners."""
+    return allows(role, Role.EDITOR)
+
+
+def require_embed_snippet(role: Role | None) -> None:
+    if not may_see_embed_snippet(role):
+        raise PermissionDenied
+
+
 def visible_projects(user):
     """The projects an organiser may open in the console."""
     if not user.is_authenticated or not user.is_active:

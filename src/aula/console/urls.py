@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("aula.console.urls_retention")),
     path("", include("aula.console.urls_visibility")),
     path("", include("aula.console.urls_webhooks")),
+    path("", include("aula.console.urls_embed")),
 ]
