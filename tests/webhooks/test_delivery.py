@@ -262,3 +262,16 @@ def test_the_scheduler_tick_retries_due_deliveries(receiver):
     periodic.run_all()
     message.refresh_from_db()
     assert message.status == Status.DELIVERED and receiver.received[0].verified
+
+
+@pytest.mark.django_db
+def test_https_is_spoken_to_the_address_checked(receiver):
+    """An https:// endpoint: the connection goes to the resolved address and speaks TLS with
+    the host's name (a plain-HTTP receiver fails the handshake: a logged, retried error)."""
+    project = make_project()
+    make_endpoint(project, f"https://localhost:{receiver.port}/hook")
+    message = emit_one(project)
+    assert services.deliver_due().retried == 1
+    message.refresh_from_db()
+    assert "SSL" in message.last_error
+    assert receiver.received == []
