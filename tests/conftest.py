@@ -29,6 +29,16 @@ def _english_by_default(settings):
 
 
 @pytest.fixture(autouse=True)
+def _nobody_listens_to_webhooks():
+    """Every test starts with no webhook endpoint, so the per-process set of listening projects
+    starts empty (saving an endpoint refreshes it): the queries a test counts never depend on
+    which test ran before (aula.webhooks.services, "cheap where nobody listens")."""
+    from aula.webhooks import services
+
+    services.assume_nobody_listens()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache(request, settings):
     """No test sees another's cached pages, rate limits or throttles."""
     if request.node.nodeid.split("[")[0] in RENDERING_QUERY_TESTS:

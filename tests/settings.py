@@ -37,3 +37,11 @@ ALLOWED_HOSTS = ["*"]
 # Pages replayed from memory would hide the places a test just took; tests/core/test_fastlane.py
 # turns it on.
 AULA_FASTLANE_SECONDS = 0
+# Webhook tests deliver to a receiver on 127.0.0.1 (tests/webhooks).
+AULA_WEBHOOKS_ALLOW_PRIVATE = True
+# The set of projects with a webhook is reloaded on every endpoint change in this process;
+# never on a timer during a test (query counts stay exact).
+AULA_WEBHOOKS_CACHE_SECONDS = 3600
+# The browser tests serve a partner's page over plain http (tests/browser/test_embed.py);
+# tests/registrations/test_embed.py turns it off to see https required.
+AULA_EMBED_ALLOW_HTTP = True

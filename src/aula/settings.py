@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "axes",
     "aula.core",
     "aula.audit",
+    "aula.webhooks",
     "aula.projects",
     "aula.events",
     "aula.demo",
@@ -185,6 +186,14 @@ globals().update(config.email())
 DEFAULT_FROM_EMAIL = config.os.environ.get("AULA_FROM_EMAIL", "Aula <noreply@localhost>")
 # The public mail viewer at /mail/ (e-mail kept, never sent: the demo) only when asked for.
 AULA_MAIL_VIEWER = config.env_flag("AULA_MAIL_VIEWER")
+# Webhooks to http:// and to private, loopback or link-local addresses (never in production:
+# they would let an owner reach the server's own network). On with AULA_DEBUG and the demo.
+AULA_WEBHOOKS_ALLOW_PRIVATE = config.env_flag(
+    "AULA_WEBHOOKS_ALLOW_PRIVATE", default=DEBUG or AULA_MAIL_VIEWER
+)
+# Partner sites listed to embed the registration form (projects.origins) must be https, unless
+# this is set: development and the browser tests, whose partner page is served over http.
+AULA_EMBED_ALLOW_HTTP = config.env_flag("AULA_EMBED_ALLOW_HTTP")
 
 # Optional tuning, each from the environment only when set (the apps hold the defaults).
 for _name, _cast in [
@@ -202,6 +211,9 @@ for _name, _cast in [
     ("AULA_RETENTION_UNMATCHED_ATTENDANCE_DAYS", int),
     ("AULA_RETENTION_LOGIN_RECORDS_DAYS", int),
     ("AULA_RETENTION_TASK_RESULTS_DAYS", int),
+    ("AULA_RETENTION_WEBHOOK_DAYS", int),
+    ("AULA_WEBHOOKS_MAX_ATTEMPTS", int),
+    ("AULA_WEBHOOKS_CACHE_SECONDS", float),
 ]:
     if config.os.environ.get(_name):
         globals()[_name] = _cast(config.os.environ[_name])

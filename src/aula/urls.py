@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from aula.console.media import media
+from aula.registrations.views import embed_script
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -11,6 +12,8 @@ urlpatterns = [
     path("", include("aula.registrations.join_urls")),
     # The REST API (aula.api), outside the language prefixes: /api/v1/, its schema openapi.json.
     path("", include("aula.api.urls")),
+    # The script of the snippet partners paste into their pages (no language: one address).
+    path("embed.js", embed_script, name="embed_script"),
 ]
 urlpatterns += i18n_patterns(
     path("", include("aula.events.urls")),

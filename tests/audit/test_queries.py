@@ -33,7 +33,7 @@ def test_every_group_holds_the_actions_declared_under_its_prefix():
                    "certificates.services", "console.services", "events.agenda",
                    "events.lifecycle", "events.services", "feedback.services",
                    "materials.services", "projects.services", "registrations.imports",
-                   "registrations.services", "registrations.setup"):
+                   "registrations.services", "registrations.setup", "webhooks.services"):
         importlib.import_module(f"aula.{module}")
     declared = audit.declared()
     for key in queries.GROUPS:

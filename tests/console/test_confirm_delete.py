@@ -15,9 +15,11 @@ from aula.feedback.models import SurveyQuestion
 from aula.materials import services as material_services
 from aula.materials.models import Material
 from aula.registrations.models import Question
+from aula.webhooks.models import WebhookEndpoint
 from tests.attendance.helpers import sample
 from tests.certificates.factories import PDF_BYTES
 from tests.factories import add_role, make_block, make_event, make_item, make_person, organiser
+from tests.webhooks.factories import make_endpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +40,7 @@ def deletes(event, owner):
         event, "zoom-day-one.csv", sample("zoom-meeting"), actor=None, override_times=True
     )
     colleague = organiser("colleague", event.project, Role.VIEWER)
+    endpoint = make_endpoint(event.project, "https://crm.example.org/aula-hook")
     membership = Membership.objects.get(user=colleague)
     e = {"event_id": event.pk}
     return [
@@ -60,6 +63,9 @@ def deletes(event, owner):
         (reverse("console:member_remove", kwargs={"project": event.project.slug,
                                                   "member_id": membership.pk}),
          Membership, membership.pk, "colleague"),
+        (reverse("console:webhook_delete", kwargs={"project": event.project.slug,
+                                                   "endpoint_id": endpoint.pk}),
+         WebhookEndpoint, endpoint.pk, "https://crm.example.org/aula-hook"),
     ]
 
 

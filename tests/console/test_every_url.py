@@ -100,6 +100,8 @@ OWNER_PAGES = {
     "audit_project", "audit_project_export", "audit_event", "audit_event_export", "retention",
     "project_edit", "partner_new", "partner_edit", "partner_up", "partner_down",
     "partner_delete", "project_privacy", "api_tokens", "api_token_revoke",
+    "webhooks", "webhook_new", "webhook", "webhook_switch", "webhook_rotate", "webhook_test",
+    "webhook_delete", "webhook_replay",
 }
 
 
@@ -115,7 +117,8 @@ def test_owner_pages_are_refused_to_editors_and_viewers(client, project_pages):
     client.force_login(organiser("owner", event.project, Role.OWNER))
     for name, url in owner_pages:
         if name.startswith("audit_") or name in ("retention", "project_edit", "partner_new",
-                                                     "project_privacy", "api_tokens"):
+                                                     "project_privacy", "api_tokens", "webhooks",
+                                                     "webhook_new"):
             assert client.get(url).status_code == 200, name
 
 

@@ -32,6 +32,7 @@ from aula.core.timefmt import format_range
 from aula.events.lifecycle import require_after_seminar
 from aula.events.models import Event
 from aula.registrations.models import Registration
+from aula.webhooks import services as webhooks
 
 Match = AttendanceRecord.Match
 
@@ -217,6 +218,12 @@ def import_read_report(event, filename: str, report: Report, sha256: str, *, act
             "replace": replace, "replaced": replaced, "sha256": sha256,
             "report_starts_at": first, "report_ends_at": last,
             "times_match": not outside, "override_times": outside,
+        })
+        # The project's webhooks: counts only, never the people.
+        webhooks.emit(event.project_id, "attendance.imported", {
+            "event_id": event.pk, "import_id": batch.pk, "source": report.source,
+            "people": len(people), "matched": sum(1 for r in records if r.registration_id),
+            "rows": len(report.sessions), "replaced": len(replaced),
         })
     return batch
 

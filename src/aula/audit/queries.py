@@ -42,6 +42,7 @@ GROUPS = {
     "member.": gettext_lazy("Project members"),
     "project": gettext_lazy("Project and partners"),
     "api.": gettext_lazy("API tokens"),
+    "webhook.": gettext_lazy("Webhooks"),
     DOWNLOADED: gettext_lazy("Downloads of personal data"),
 }
 

@@ -91,6 +91,17 @@ def allows(role: Role | None, needed: Role) -> bool:
     return role is not None and ROLE_RANK[role] >= ROLE_RANK[needed]
 
 
+def may_see_embed_snippet(role: Role | None) -> bool:
+    """The snippet that puts an event's form on a partner's site (and its live preview, which
+    registers for real): for the people who set events up, editors and owners."""
+    return allows(role, Role.EDITOR)
+
+
+def require_embed_snippet(role: Role | None) -> None:
+    if not may_see_embed_snippet(role):
+        raise PermissionDenied
+
+
 def visible_projects(user):
     """The projects an organiser may open in the console."""
     if not user.is_authenticated or not user.is_active:
@@ -138,3 +149,29 @@ def event_for(user, event_id: int, needed: Role = Role.VIEWER, *,
     if personal_data:
         require_personal_data(user, event.project)
     return event, role
+
+
+def may_manage_webhooks(user, project: Project) -> bool:
+    """May ``user`` see and change ``project``'s webhooks? Owners only: a webhook sends the
+    project's data (personal data too, when asked for) to another server, and its page shows
+    the signing secret."""
+    return allows(role_in(user, project), Role.OWNER)
+
+
+def webhooks_project_for(user, slug: str) -> tuple[Project, Role]:
+    """The project whose webhooks ``user`` manages (404 for non-members, 403 below owner)."""
+    project, role = project_for(user, slug, Role.VIEWER)
+    if not may_manage_webhooks(user, project):
+        raise PermissionDenied
+    return project, role
+
+
+def webhook_endpoint_for(user, slug: str, endpoint_id: int):
+    """An endpoint of a project whose webhooks ``user`` manages; 404 for another project's."""
+    from aula.webhooks.models import WebhookEndpoint
+
+    project, role = webhooks_project_for(user, slug)
+    endpoint = WebhookEndpoint.objects.filter(project=project, pk=endpoint_id).first()
+    if endpoint is None:
+        raise Http404
+    return project, role, endpoint

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aula.console.event_forms import https_urls
 from aula.core import images
+from aula.projects import origins
 from aula.projects.models import Partner, Project
 from aula.registrations.models import PrivacyNotice
 
@@ -18,12 +19,36 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+class OriginsField(forms.Field):
+    """The sites that may embed the project's forms: one per line (commas and spaces separate
+    them too), each checked and normalised by ``projects.origins``; every problem is listed."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocapitalize": "none"})
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value):
+        if isinstance(value, list | tuple):
+            return list(value)
+        return origins.normalise_all((value or "").replace(",", " ").split())
+
+
 class ProjectForm(forms.ModelForm):
+    embed_origins = OriginsField(
+        label=_("Sites that may embed the registration forms"), required=False,
+        help_text=_("One per line, e.g. https://www.example.org (the site only, no path; "
+                    "https://*.example.org for all its subdomains). Leave empty and no other "
+                    "site may show the forms."),
+    )
+
     class Meta:
         formfield_callback = https_urls
         model = Project
         fields = ["name", "code", "slug", "programme", "full_title", "website", "description",
-                  "primary_language", "starts_on", "ends_on"]
+                  "primary_language", "starts_on", "ends_on", "embed_origins"]
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
 
     def __init__(self, *args, **kwargs):

@@ -19,6 +19,7 @@ from aula.core.timefmt import format_day, format_moment
 from aula.messaging.retention import outbox_days
 from aula.projects import services as projects
 from aula.registrations import retention
+from aula.webhooks.retention import webhook_days
 
 
 class RetentionForm(forms.Form):
@@ -61,6 +62,7 @@ def _page(request, project, role, form=None, status=200):
         ],
         "purges": {
             "outbox_days": outbox_days(),
+            "webhook_days": webhook_days(),
             "unmatched_days": unmatched_days(),
             "login_days": housekeeping.days("AULA_RETENTION_LOGIN_RECORDS_DAYS",
                                             housekeeping.LOGIN_RECORDS_DAYS),

@@ -24,4 +24,6 @@ urlpatterns = [
     path("", include("aula.console.urls_retention")),
     path("", include("aula.console.urls_visibility")),
     path("", include("aula.console.urls_api_tokens")),
+    path("", include("aula.console.urls_webhooks")),
+    path("", include("aula.console.urls_embed")),
 ]

@@ -32,6 +32,24 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "form-action 'self'",
     "frame-ancestors 'none'",
 ])
+
+
+def content_security_policy() -> str:
+    return getattr(settings, "AULA_CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
+
+
+def policy_framed_by(sources) -> str:
+    """The site's policy with ``frame-ancestors`` set to ``sources`` (origins already checked:
+    ``projects.origins``) instead of 'none': for the pages a partner's site may show in a
+    frame (the embedded registration form). No source: 'none', so a page fails closed."""
+    directives = [
+        part.strip() for part in content_security_policy().split(";")
+        if part.strip() and not part.strip().startswith("frame-ancestors")
+    ]
+    directives.append("frame-ancestors " + (" ".join(sources) if sources else "'none'"))
+    return "; ".join(directives)
+
+
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()" for feature in [
         "accelerometer", "camera", "display-capture", "geolocation", "gyroscope",
@@ -45,6 +63,7 @@ NO_STORE_NAMES = {
     "registrations:register", "registrations:personal", "registrations:sessions",
     "registrations:confirm", "registrations:cancel", "registrations:erase",
     "registrations:erased", "registrations:calendar", "registrations:data",
+    "registrations:embed",
     "certificates:mine",
 }
 
@@ -63,10 +82,7 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         # A view may set a stricter policy of its own (downloads: "default-src 'none'; sandbox").
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            getattr(settings, "AULA_CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY),
-        )
+        response.headers.setdefault("Content-Security-Policy", content_security_policy())
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if needs_no_store(request) and "no-store" not in response.get("Cache-Control", ""):
             add_never_cache_headers(response)

@@ -31,6 +31,7 @@ from aula.core.copying import unsaved_copy as _copy
 from aula.core.errors import ActionRefused
 from aula.events.agenda import clock_delta, shift, shift_agenda
 from aula.events.models import AgendaBlock, Event, ItemRole, check_agenda
+from aula.webhooks import services as webhooks
 
 # A change to these moves the event in time.
 SCHEDULE_FIELDS = frozenset({"starts_at", "ends_at", "time_zone"})
@@ -87,18 +88,40 @@ def record_event_change(
 
     Call it once per change, not per saved part. Returns whether anything was recorded.
     """
-    changed = set(changed_fields) & CALENDAR_FIELDS
-    if not changed or event.pk is None:
+    fields = set(changed_fields)
+    changed = fields & CALENDAR_FIELDS
+    if not fields or event.pk is None:
         return False
     with transaction.atomic():
-        # Raised in the database, not from the instance, which may be stale.
-        Event.objects.filter(pk=event.pk).update(sequence=F("sequence") + 1)
-        event.refresh_from_db(fields=["sequence"])
-        if "status" in changed and event.status == Event.Status.CANCELLED:
-            event_cancelled.send(sender=Event, event=event)
-        elif changed & SCHEDULE_FIELDS and event.status == Event.Status.PUBLISHED:
-            event_rescheduled.send(sender=Event, event=event, previous=previous)
-    return True
+        if changed:
+            # Raised in the database, not from the instance, which may be stale.
+            Event.objects.filter(pk=event.pk).update(sequence=F("sequence") + 1)
+            event.refresh_from_db(fields=["sequence"])
+            if "status" in changed and event.status == Event.Status.CANCELLED:
+                event_cancelled.send(sender=Event, event=event)
+            elif changed & SCHEDULE_FIELDS and event.status == Event.Status.PUBLISHED:
+                event_rescheduled.send(sender=Event, event=event, previous=previous)
+        # The project's webhooks (event.changed, event.cancelled): one call per change.
+        _tell_webhooks(event, fields, previous)
+    return bool(changed)
+
+
+def _tell_webhooks(event: Event, fields: set, previous: dict | None) -> None:
+    """``event.cancelled`` or ``event.changed`` to the project's webhooks; a draft's edits
+    concern nobody outside (its status moves do). No query unless an endpoint listens."""
+    if event.status == Event.Status.DRAFT and "status" not in fields:
+        return
+    cancelled = "status" in fields and event.status == Event.Status.CANCELLED
+    data = {
+        "event_id": event.pk, "project_id": event.project_id, "slug": event.slug,
+        "status": event.status, "starts_at": event.starts_at, "ends_at": event.ends_at,
+        "time_zone": event.time_zone, "sequence": event.sequence, "changed": sorted(fields),
+    }
+    if previous and fields & SCHEDULE_FIELDS:
+        data["previous"] = previous
+    if cancelled:
+        data["reason"] = event.cancellation_reason
+    webhooks.emit(event.project_id, "event.cancelled" if cancelled else "event.changed", data)
 
 
 # --- The record of an event's changes ----------------------------------------------------------

@@ -9,6 +9,7 @@ from django_countries.fields import CountryField
 from aula.core.fields import Translatable, TranslatedTextField
 from aula.core.images import partner_logo_path, project_logo_path
 from aula.core.text import single_line
+from aula.projects.origins import validate_origins
 
 
 class Project(Translatable, models.Model):
@@ -40,6 +41,13 @@ class Project(Translatable, models.Model):
         _("logo set"), upload_to=project_logo_path, blank=True, max_length=200, editable=False
     )
     logo_set_alt = TranslatedTextField(_("logo set description (alt text)"), max_length=300)
+    # The partner websites that may show the project's registration forms in a frame (CSP
+    # frame-ancestors of the embed pages; none: no site may). Stored as ``projects.origins``
+    # normalises them.
+    embed_origins = models.JSONField(
+        _("sites that may embed the registration forms"), default=list, blank=True,
+        validators=[validate_origins],
+    )
     # Retention of registrants' personal data (registrations.retention decides the dates): the
     # programme's audit period by default, which the owner states as they know it; a shorter
     # period only by the owner's explicit choice (projects.services.set_retention).

@@ -28,7 +28,8 @@ RETENTION_SET = audit.action(
 
 PROJECT_FIELDS = ("name", "code", "slug", "full_title", "programme", "website",
                   "primary_language", "starts_on", "ends_on", "description",
-                  "last_payment_year", "audit_period_ends_on", "retention_months")
+                  "last_payment_year", "audit_period_ends_on", "retention_months",
+                  "embed_origins")
 PARTNER_FIELDS = ("project", "organisation", "local_names", "role", "order", "city", "country",
                   "website", "ecoc_year", "ecoc_note", "logo")
 

@@ -46,6 +46,13 @@ CHECKED_SALT = "aula.registrations.form-checked"
 CHECKED_FIELD = "checked"
 CHECK_MIN_SECONDS = 1
 CHECK_MAX_AGE = 2 * 3600
+# The embedded form (``views.embed``) is sent from a partner's page, where the browser sends no
+# SameSite cookie and so no CSRF cookie: instead each of its pages carries this token, signed
+# and timestamped like the start time, naming the event it was handed out for. It stands for
+# "this form came from Aula's page for this event, lately" and is checked before anything else.
+EMBED_SALT = "aula.registrations.embed-form"
+EMBED_FIELD = "embed_token"
+EMBED_MAX_AGE = 12 * 3600
 # Not carried from the first step into the second one.
 STEP_FIELDS = ("started", HONEYPOT, CHECKED_FIELD)
 
@@ -104,6 +111,21 @@ def checked_token() -> str:
     """When the "check and send" page was handed out, signed: judged by
     ``RegistrationForm.passes_check``."""
     return signing.dumps(time.time(), salt=CHECKED_SALT)
+
+
+def embed_token(event) -> str:
+    """The embedded form's token for ``event``: judged by ``embed_token_valid``."""
+    return signing.dumps(event.pk, salt=EMBED_SALT)
+
+
+def embed_token_valid(value, event) -> bool:
+    """Whether ``value`` is a token this site signed for ``event`` less than
+    ``EMBED_MAX_AGE`` seconds ago."""
+    try:
+        signed = signing.loads(value or "", salt=EMBED_SALT, max_age=EMBED_MAX_AGE)
+    except (signing.BadSignature, TypeError, ValueError):  # SignatureExpired included
+        return False
+    return signed == event.pk
 
 
 def _signed_age(value, salt: str) -> float | None:

@@ -12,7 +12,9 @@ from enum import StrEnum
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from aula.core.translation import CONTENT_LANGUAGES, localize
@@ -415,4 +417,36 @@ def registration_in_project(project_id: int, registration_id: int) -> Registrati
         .prefetch_related(_choices_prefetch())
         .filter(pk=registration_id, event__project_id=project_id)
         .first()
+    )
+
+
+# --- The form on a partner's site (``views.embed``) -------------------------------------------
+
+
+def embed_languages(event: Event) -> list[str]:
+    """The languages a partner may show the embedded form in: the event's primary language and
+    those its title is written in, in Aula's order."""
+    written = {code for code, text in (event.title or {}).items() if (text or "").strip()}
+    written.add(event.primary_language)
+    return [code for code in CONTENT_LANGUAGES if code in written]
+
+
+def embed_address(event: Event, language: str) -> str:
+    with translation.override(language):
+        return reverse("registrations:embed",
+                       kwargs={"project": event.project.slug, "event": event.slug})
+
+
+def embed_snippet(event: Event, language: str, base_url: str) -> str:
+    """The HTML a partner pastes into their page: the frame (titled in ``language`` for screen
+    readers) and the script that sizes it (``/embed.js``). Everything in it escaped."""
+    with translation.override(language):
+        title = _("Registration: %(title)s") % {
+            "title": localize(event.title, language, event.primary_language).text
+        }
+    base = base_url.rstrip("/")
+    return format_html(
+        '<iframe src="{}" title="{}" loading="lazy" height="600" '
+        'style="width:100%;border:0"></iframe>\n<script src="{}" async></script>',
+        base + embed_address(event, language), title, base + reverse("embed_script"),
     )

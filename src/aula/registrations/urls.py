@@ -11,6 +11,9 @@ app_name = "registrations"
 urlpatterns = [
     path("p/<slug:project>/<slug:event>/register/", views.register, name="register"),
     path("p/<slug:project>/<slug:event>/register/thanks/", views.thanks, name="thanks"),
+    # The same form and thanks page for a partner's site to show in a frame (``views.embed``).
+    path("p/<slug:project>/<slug:event>/embed/", views.embed, name="embed"),
+    path("p/<slug:project>/<slug:event>/embed/thanks/", views.embed_thanks, name="embed_thanks"),
     path("r/erased/", views.erased, name="erased"),
     path("r/<registration_token:token>/", views.personal, name="personal"),
     path("r/<registration_token:token>/sessions/", views.sessions, name="sessions"),

@@ -9,6 +9,8 @@ import json
 from functools import wraps
 
 from django.contrib import messages
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -20,18 +22,23 @@ from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from aula.core import pagecache, timefmt
+from aula.core import pagecache, security, timefmt
 from aula.events.calendar import calendar_filename, event_calendar
+from aula.projects import origins
 from aula.registrations import display, queries, ratelimit, services
 from aula.registrations.emails import has_join_link
 from aula.registrations.forms import (
+    EMBED_FIELD,
     DetailsForm,
     RegistrationForm,
     SessionsForm,
     checked_token,
+    embed_token,
+    embed_token_valid,
     fill_session_places,
     started_token,
 )
@@ -60,16 +67,21 @@ def _event_or_404(project, event):
     return found
 
 
-def _event_context(event, language):
+def _event_context(event, language, *, embed=False):
+    event_url = reverse(
+        "events:event", kwargs={"project": event.project.slug, "event": event.slug}
+    )
     return {
         "event": event,
         "content_language": event.primary_language,
         "when_event": timefmt.format_range(
             event.starts_at, event.ends_at, event.time_zone, language
         ),
-        "event_url": reverse(
-            "events:event", kwargs={"project": event.project.slug, "event": event.slug}
-        ),
+        "event_url": event_url,
+        # The embedded pages (a partner's site shows them in a frame): the same templates in a
+        # minimal layout, whose links to Aula open in a new tab.
+        "embed": embed,
+        "base_template": "registrations/embed/base.html" if embed else "registrations/base.html",
     }
 
 
@@ -82,16 +94,59 @@ def _closed_reason(event, notice, now) -> Result | None:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def register(request, project, event):
+    return _register(request, project, event, embed=False)
+
+
+def framed(response, project):
+    """An embedded page: only the project's listed sites may frame it (CSP frame-ancestors,
+    'none' when it lists none: it fails closed), and no X-Frame-Options (which knows no list
+    of sites). With sites listed, Aula's own pages may frame it too ('self'): the console's
+    preview of the snippet."""
+    sources = origins.header_sources(project.embed_origins)
+    response["Content-Security-Policy"] = security.policy_framed_by(
+        ["'self'", *sources] if sources else []
+    )
+    return response
+
+
+# Why the embedded form may be sent without Django's CSRF cookie, and why that is safe:
+# in a partner's page the frame is a third-party context, where browsers do not send
+# SameSite=Lax cookies, so the CSRF cookie never comes back and Django's check would refuse
+# every registration. Cross-site request forgery is a stranger's page making a visitor's
+# browser act with the visitor's cookies (their session, their account). These views act on no
+# session and no account: they read no cookie, set none, and a registration is made only from
+# what the form carries — exactly what anyone may send by loading the form themselves. What the
+# cookie check would still give — "this came from Aula's own form" — is given by the embed
+# token instead (``forms.embed_token``): signed by Aula, bound to this event, valid for hours,
+# checked before anything else; a forged, expired or other event's token is refused with nothing
+# stored. The bot checks (start time, honeypot, "check and send") and the rate limit are the
+# public form's own. Every other form keeps Django's CSRF check.
+@xframe_options_exempt
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def embed(request, project, event):
+    return _register(request, project, event, embed=True)
+
+
+def _register(request, project, event, *, embed):
     event, setup = queries.form_event_and_setup(project, event)
     if event is None:
         raise Http404
+    done = (lambda response: framed(response, event.project)) if embed else (lambda r: r)
     language = translation.get_language()
     now = timezone.now()
     notice, options, slots = setup.notice, setup.options, setup.slots
-    context = _event_context(event, language)
+    context = _event_context(event, language, embed=embed)
+    if embed and request.method == "POST" and not embed_token_valid(
+        request.POST.get(EMBED_FIELD), event
+    ):
+        # Checked first: nothing is counted, judged or stored for a form Aula did not hand out.
+        return done(render(request, "registrations/embed/refused.html", {
+            **context, "embed_url": request.path,
+        }, status=403))
     closed = _closed_reason(event, notice, now)
     if closed is not None:
-        return _closed(request, context, closed)
+        return done(_closed(request, context, closed))
 
     session_left = queries.session_places_left(event, slots)
     taken = queries.places_taken(event)
@@ -100,7 +155,7 @@ def register(request, project, event):
     # may a full session when the event has a waiting list (the session's own waiting list).
     event_has_room = places_left is None or places_left > 0
     if not event_has_room and not options.waiting_list and request.method != "POST":
-        return _closed(request, context, Result.FULL)
+        return done(_closed(request, context, Result.FULL))
     form_kwargs = {
         "event": event, "notice": notice, "questions": setup.questions,
         "slots": slots, "session_left": session_left,
@@ -116,14 +171,14 @@ def register(request, project, event):
                 {**context, "minutes": max(1, round(retry_after / 60))}, status=429,
             )
             response["Retry-After"] = str(retry_after)
-            return response
+            return done(response)
         form = RegistrationForm(request.POST, **form_kwargs)
         if form.needs_check() and form.is_valid():
             # Sent back as a bot would (autofill does too): nothing stored yet, and no "thank
             # you" either; a person sends the details once more from the check page.
-            return _check_page(request, form, {
+            return done(_check_page(request, form, {
                 **context, "options": options, "event_has_room": event_has_room,
-            })
+            }))
         if form.is_valid():
             try:
                 outcome = services.register(
@@ -134,13 +189,14 @@ def register(request, project, event):
             else:
                 if outcome.accepted:
                     return _thanks_redirect(event, outcome.result,
-                                            session_full=bool(outcome.full_sessions))
+                                            session_full=bool(outcome.full_sessions),
+                                            embed=embed)
                 if outcome.result == Result.SESSION_FULL:
                     form.mark_full(outcome.full_sessions)
                 elif outcome.result == Result.FULL:
                     form.add_error(None, _("Sorry, the event has just become full."))
                 else:
-                    return _closed(request, context, outcome.result)
+                    return done(_closed(request, context, outcome.result))
         status = 400 if form.errors else 200
     else:
         form = RegistrationForm(**form_kwargs)
@@ -151,37 +207,47 @@ def register(request, project, event):
         "places_left": places_left,
         "event_has_room": event_has_room,
     })
+    if embed:
+        context["embed_token"] = embed_token(event)
     if request.method != "POST" and pagecache.enabled() and pagecache.anonymous(request):
         state = (event_has_room, places_left if places_left is not None and places_left <= 10
                  else None, tuple(sorted(pk for pk, left in session_left.items() if left == 0)))
-        return _blank_form_page(request, event, context, state)
+        return done(_blank_form_page(request, event, context, state))
     html = render_to_string("registrations/register.html", context, request)
-    return HttpResponse(fill_session_places(html, form.session_places), status=status)
+    return done(HttpResponse(fill_session_places(html, form.session_places), status=status))
 
 
 # Stand-ins for what each visitor gets of their own in the blank form (letters only, so that
 # escaping leaves them as they are).
 CSRF_MARK = "aulacsrftokenmark"
 STARTED_MARK = "aulastartedmark"
+EMBED_MARK = "aulaembedtokenmark"
 
 
 def _blank_form_page(request, event, context, state) -> HttpResponse:
     """The empty registration form, rendered once per content version, language and state of
     the places (full, nearly full, full sessions), and spliced with the visitor's own CSRF
-    token and start time. Rendering the form's fields was most of the page's time."""
+    token and start time (the embedded form: its embed token, and no CSRF token or cookie).
+    Rendering the form's fields was most of the page's time."""
     version = pagecache.versions(event.project.slug)[0]
     language = translation.get_language()
+    embed = context["embed"]
     key = (f"aula:register-form:{pagecache.release()}:{version}:{event.pk}:{language}:"
-           f"{hash_state(state)}")
+           f"{'embed:' if embed else ''}{hash_state(state)}")
     html = cache.get(key)
     if html is None:
         context["form"].fields["started"].initial = STARTED_MARK
-        context["csrf_token"] = CSRF_MARK
+        if embed:
+            context["embed_token"] = EMBED_MARK
+        else:
+            context["csrf_token"] = CSRF_MARK
         html = render_to_string("registrations/register.html", context, request)
         cache.set(key, html, pagecache.page_seconds())
-    html = html.replace(CSRF_MARK, get_token(request)).replace(
-        STARTED_MARK, started_token()
-    )
+    if embed:
+        html = html.replace(EMBED_MARK, embed_token(event))
+    else:
+        html = html.replace(CSRF_MARK, get_token(request))
+    html = html.replace(STARTED_MARK, started_token())
     return HttpResponse(fill_session_places(html, context["form"].session_places))
 
 
@@ -209,14 +275,17 @@ def _check_page(request, form, context):
         "checked_token": checked_token(),
         "again": form.is_second_step(),
     })
+    if context["embed"]:
+        context["embed_token"] = embed_token(context["event"])
     response = render(request, "registrations/check.html", context)
     add_never_cache_headers(response)  # it shows what the person typed
     return response
 
 
-def _thanks_redirect(event, result: Result, *, session_full: bool = False):
+def _thanks_redirect(event, result: Result, *, session_full: bool = False, embed=False):
     url = reverse(
-        "registrations:thanks", kwargs={"project": event.project.slug, "event": event.slug}
+        "registrations:embed_thanks" if embed else "registrations:thanks",
+        kwargs={"project": event.project.slug, "event": event.slug},
     )
     # "session=full": waiting for a full session, not for the event.
     return redirect(f"{url}?result={result.value}" + ("&session=full" if session_full else ""))
@@ -229,12 +298,46 @@ def _project(kwargs) -> str:
 @require_safe
 @pagecache.cached_page(_project)  # the same page for everyone who registered (per language)
 def thanks(request, project, event):
+    return _thanks(request, project, event, embed=False)
+
+
+@xframe_options_exempt
+@require_safe
+@pagecache.cached_page(_project)  # kept with its frame-ancestors header (``framed``)
+def embed_thanks(request, project, event):
+    return _thanks(request, project, event, embed=True)
+
+
+def _thanks(request, project, event, *, embed):
     event = _event_or_404(project, event)
     result = request.GET.get("result")
-    context = _event_context(event, translation.get_language())
+    context = _event_context(event, translation.get_language(), embed=embed)
     context["result"] = result if result in THANKS_RESULTS else ""
     context["session_full"] = request.GET.get("session") == "full"
-    return render(request, "registrations/thanks.html", context)
+    response = render(request, "registrations/thanks.html", context)
+    return framed(response, event.project) if embed else response
+
+
+EMBED_SCRIPT = "registrations/embed.js"
+
+
+@require_safe
+def embed_script(request):
+    """The partner page's script (``static/registrations/embed.js``) at a stable address, for
+    the snippet organisers copy once: it sizes the frames that show Aula's forms."""
+    path = finders.find(EMBED_SCRIPT)
+    if path is None:  # collected only (a production build): read it from the storage
+        with staticfiles_storage.open(EMBED_SCRIPT) as file:
+            content = file.read()
+    else:
+        with open(path, "rb") as file:
+            content = file.read()
+    response = HttpResponse(content, content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=3600"
+    # Loaded by other sites' pages: let them, whatever their own policies ask of scripts.
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 # --- The registrant's own page ---------------------------------------------------------------

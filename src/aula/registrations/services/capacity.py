@@ -46,6 +46,7 @@ from aula.core.errors import ActionRefused
 from aula.core.unavailable import connection_lost
 from aula.events.models import AgendaBlock, Event
 from aula.registrations import emails, queries
+from aula.registrations import webhooks as hooks
 from aula.registrations.models import (
     CapacityCounter,
     Registration,
@@ -518,6 +519,8 @@ def _register_locked(
     if registration.takes_place:
         _adjust(counter, sessions.values(), +1)
     emails.send(prepared[email], registration, event)
+    # Webhooks: one call after the decision (no query unless the project has an endpoint).
+    hooks.tell("registration.created", registration, current.project_id, blocks=blocks)
     if actor is not None or via:
         audit.record(actor, ADDED, registration, event=current, via=via,
                      data={"status": registration.status,
@@ -564,6 +567,7 @@ def _promote(registration, event, options, counter, sessions, now) -> None:
     )
     blocks = [choice.block for choice in _choices(registration)]
     _adjust(counter, [sessions[block.pk] for block in blocks], +1)
+    hooks.tell("registration.promoted", registration, event.project_id, blocks=blocks)
     registration.event = event
     if status == Status.CONFIRMED:
         emails.queue(
@@ -642,6 +646,7 @@ def cancel(
         event = _event_for_mail(current.event_id)
         current.event = event
         emails.queue("cancellation", current, event, reason=reason)
+        hooks.tell("registration.cancelled", current, event.project_id)
         if options.promotion == RegistrationOptions.Promotion.AUTOMATIC:
             promoted = _fill_free_places(current.event_id, options, counter, now)
         data = {"promoted": [r.pk for r in promoted]} if promoted else {}

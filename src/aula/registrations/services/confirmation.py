@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from aula.audit import services as audit
 from aula.events.models import Event
 from aula.registrations import emails, queries
+from aula.registrations import webhooks as hooks
 from aula.registrations.models import (
     Registration,
     RegistrationOptions,
@@ -48,6 +49,7 @@ def _confirm_locked(registration, event, options, attachment, now) -> Registrati
             update_fields=["status", "confirmed_at", "email_confirmed_at", "hold_expires_at"]
         )
         blocks = [choice.block for choice in _choices(current)]
+        hooks.tell("registration.confirmed", current, event.project_id, blocks=blocks)
         emails.queue(
             "confirmation", current, event, blocks=blocks,
             attachments=[attachment or emails.calendar_attachment(current, event)],
@@ -139,6 +141,8 @@ def _confirm_waiting(registration_id, event, counter, attachment, now, over_capa
         "status", "confirmed_at", "email_confirmed_at", "hold_expires_at", "waiting_since"
     ])
     _adjust(counter, sessions.values(), +1)
+    hooks.tell("registration.confirmed", current, event.project_id,
+               blocks=[choice.block for choice in choices])
     emails.queue("promotion", current, event, blocks=[choice.block for choice in choices],
                  attachments=[attachment])
     return current, exceeded

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from aula.audit import services as audit
 from aula.messaging.services import forget_registration
 from aula.registrations import queries
+from aula.registrations import webhooks as hooks
 from aula.registrations.display import zone_or_none
 from aula.registrations.models import (
     OrganisationType,
@@ -32,6 +33,7 @@ from aula.registrations.services.capacity import (
     run_in_transaction,
 )
 from aula.registrations.services.validation import clean_answers, normalise_email
+from aula.webhooks import services as webhooks
 
 Status = Registration.Status
 
@@ -165,6 +167,7 @@ def anonymise(current: Registration, now: datetime) -> None:
     the caller, which writes the audit entry. Keeps what counts need: status, sessions,
     organisation type, country, language, the timestamps, attendance times, ratings."""
     forget_registration(current.pk)
+    webhooks.forget_registration(current.pk)
     current.email = erasure_placeholder(current)
     current.first_name = current.family_name = ""
     current.organisation = current.job_title = current.time_zone = ""
@@ -196,10 +199,13 @@ def erase(
         current = Registration.objects.get(pk=registration.pk)
         # Also when erased already: the outbox of an erasure from before it was cleaned too.
         forget_registration(current.pk)
+        webhooks.forget_registration(current.pk)
         if current.anonymised_at:
             return current
         if current.status != Status.CANCELLED and not counter.event.is_past(now):
             _withdraw(current, counter, now)
+            # Told without the person: anonymise below empties the message's personal fields.
+            hooks.tell("registration.cancelled", current, counter.event.project_id)
             if options.promotion == RegistrationOptions.Promotion.AUTOMATIC:
                 _fill_free_places(current.event_id, options, counter, now)
         anonymise(current, now)
