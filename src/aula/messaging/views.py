@@ -9,7 +9,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from aula.messaging import queries
+from aula.messaging import queries, services
 
 PAGE_SIZE = 50
 
@@ -39,6 +39,10 @@ def mail_detail(request, pk):
     message = queries.viewer_message(pk)
     if message is None:
         raise Http404
+    if message.to_render:
+        # Not delivered yet: rendered now (and stored) as the worker would.
+        services.render_pending(message)
+        message = queries.viewer_message(pk)
     return render(request, "messaging/mail_detail.html", {"message": message})
 
 
