@@ -5,8 +5,10 @@ than its capacity, nor a parallel session more than its own, whatever runs at th
 Every write that changes who holds a place first locks the event's ``CapacityCounter`` row
 (``select_for_update``: PostgreSQL queues the others on that row; SQLite needs no row lock because
 settings open every transaction IMMEDIATE, which already lets one writer in at a time). The lock
-is held until commit, so the work done while holding it is kept small: validation, the calendar
-file and everything else that does not depend on the decision happen before it.
+is held until commit, so the work done while holding it is kept small: validation and everything
+else that does not depend on the decision happen before it; a public registration even writes its
+rows before it and takes the lock and the place in one statement (``_register_locked``), and its
+e-mail is rendered by the delivery worker, not in the request (``emails.queue_later``).
 
 E-mails are written into the outbox inside the same transaction, so one exists exactly when the
 change it reports committed; so is the audit entry of an action someone took (``actor``: the
@@ -439,8 +441,10 @@ def register(
                     previous_id=previous_id, actor=actor, via=via, over_capacity=over_capacity,
                 )
             )
-        except _Unexpected as other:
-            expected = other.result
+        except _Unexpected:
+            # The places moved meanwhile (capacity changes can race both ways): decide
+            # first this time, then write, so that the next attempt is the last.
+            expected = None
         except _Refused as refused:
             return refused.outcome
         except (_AlreadyRegistered, IntegrityError):
@@ -531,11 +535,14 @@ def _register_locked(
        lock and the place (``sql.take_place``: ``UPDATE … SET taken = taken + 1 … RETURNING``);
        otherwise the counter is locked as everywhere (``_lock_event``). Then the event is read
        (a statement of its own: see ``_lock_event``) with the session counters, and the
-       decision taken with the places taken before this one. A decision other than
-       ``expected`` raises (``_Unexpected``, ``_Refused``): the transaction rolls back, the
-       counter included.
+       decision taken with the places taken before this one. A refusal raises ``_Refused``;
+       an outcome other than the one written raises ``_Unexpected``: the transaction rolls
+       back, the counter included, and the caller tries again with ``expected=None``.
     3. After the decision, in the transaction: the session counters, the audit entry of an
-       organiser's registration, and any other write that reports the registration.
+       organiser's registration, and any other write that reports the registration. With
+       ``expected`` None (or a refusal expected), part 1's writes happen here instead, after
+       the decision, as every other change of places does: that attempt cannot be undone by
+       the places moving, so a registration is tried at most twice.
     On PostgreSQL, the counter stays locked for two statements and the commit when a place is
     taken without sessions (eight before 2026-12-06).
     """
@@ -570,11 +577,19 @@ def _register_locked(
     if result not in ACCEPTED:
         raise _Refused(RegistrationOutcome(result, full_sessions=full))
     outcome = WAITING_FOR_SESSION if result == Result.WAITING and full else result
-    if outcome != expected:
+    if writes_first and outcome != expected:
         raise _Unexpected(outcome)  # rolls back what part 1 wrote
 
     # --- After the decision, in the transaction: writes that report the registration go here.
-    if took:
+    if not writes_first:
+        # Nothing written before the lock (a refusal was expected, or a retry after the
+        # places moved): the registration, its choices, its e-mail and its place now.
+        _place(registration, result.value, options, now)
+        _write_registration(registration, blocks, previous_id)
+        _queue_outcome_email(registration, event, blocks, options, outcome)
+        if registration.takes_place:
+            _adjust(counter, sessions.values(), +1)
+    elif took:
         counter.taken += 1  # taken by ``_take_place``
         if sessions:
             _adjust_sessions_by(sessions.values(), +1)
