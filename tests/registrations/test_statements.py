@@ -215,3 +215,16 @@ def test_a_promotion_is_rendered_by_the_worker_too(render_in_worker, no_worker):
     messaging.deliver_due()
     promotion.refresh_from_db()
     assert promotion.subject and promotion.attachments.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_mail_viewers_list_renders_the_messages_not_delivered_yet(
+    render_in_worker, no_worker, client, settings
+):
+    settings.AULA_MAIL_VIEWER = True
+    event = make_event(options=NO_OPT_IN)
+    services.register(event, person(1))
+    response = client.get("/mail/")
+    assert response.status_code == 200
+    message = OutboxMessage.objects.get()
+    assert message.to_render is None and escape(message.subject) in response.content.decode()

@@ -31,6 +31,9 @@ def viewer_only(view):
 def mail_list(request):
     to = request.GET.get("to", "").strip()
     page = Paginator(queries.viewer_messages(to), PAGE_SIZE).get_page(request.GET.get("page"))
+    for message in page:
+        if message.to_render:  # not delivered yet: rendered now (and stored) as the worker would
+            services.render_pending(message)
     return render(request, "messaging/mail_list.html", {"page": page, "to": to})
 
 
