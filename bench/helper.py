@@ -51,6 +51,11 @@ def setup() -> None:
         registration_closes_at=event.starts_at,
     )
     AgendaBlock.objects.filter(event=event).update(capacity=None)
+    # The places are confirmed at once (the demo asks registrants to confirm their address,
+    # which would leave them all held): the run checks 2,000 confirmed / 3,000 waiting.
+    from aula.registrations.models import RegistrationOptions
+
+    RegistrationOptions.objects.update_or_create(event=event, defaults={"double_opt_in": False})
     out({"event": event.pk, "path": f"/en/p/{event.project.slug}/{event.slug}/",
          "starts_at": event.starts_at.isoformat()})
 

@@ -6,6 +6,7 @@ bounded runs, measures the machine's references (nginx static file, pgbench TPC-
 run, prints one table and writes bench/results/<date>-<commit>.json.
 
 Options (environment): BENCH_BACKENDS=sqlite,postgres  BENCH_QUICK=1 (short runs, smaller data)
+BENCH_WEB_WORKERS=<n> (gunicorn workers, AULA_WEB_WORKERS; default 2)
 """
 
 import atexit
@@ -310,6 +311,8 @@ def backend_env(name, var_dir, port):
         "PYTHONPATH": str(ROOT / "src"),
         "DJANGO_SETTINGS_MODULE": "aula.settings",
     })
+    if os.environ.get("BENCH_WEB_WORKERS"):
+        env["AULA_WEB_WORKERS"] = os.environ["BENCH_WEB_WORKERS"]
     if name == "postgres":
         env["AULA_DATABASE_URL"] = f"{PG}/{PG_DB}"
         env["AULA_REDIS_URL"] = REDIS_URL

@@ -61,6 +61,14 @@ def no_worker(settings):
 
 
 @pytest.fixture
+def render_in_worker(settings):
+    """As in production: e-mails that can be are written "to render" and rendered by the
+    delivery worker (tests/settings.py turns it off for the rest)."""
+    settings.AULA_RENDER_EMAILS_IN_WORKER = True
+    return settings
+
+
+@pytest.fixture
 def real_sending(settings):
     """Through Django's mail connection (locmem unless a test picks another backend), not the
     mail viewer."""

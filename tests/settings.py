@@ -32,6 +32,12 @@ if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
     }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Production writes a registration's e-mails "to render" and the delivery worker renders them
+# (messaging.services.render_later). Tests read the outbox right after the change, often in a
+# transaction that never commits (no delivery): they get the e-mail rendered as it is written,
+# by the same templates. Tests of the worker's rendering turn this on (the ``render_in_worker``
+# fixture), and so do the servers of tests/scale.
+AULA_RENDER_EMAILS_IN_WORKER = False
 AULA_BASE_URL = "http://testserver"
 ALLOWED_HOSTS = ["*"]
 # Pages replayed from memory would hide the places a test just took; tests/core/test_fastlane.py

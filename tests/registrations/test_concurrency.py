@@ -190,7 +190,7 @@ def test_a_retried_registration_starts_afresh(monkeypatch):
     from django.db import OperationalError
 
     event = make_event(options=NO_OPT_IN, capacity=1)
-    original = capacity.emails.send
+    original = capacity.emails.queue_later
     failures = []
 
     def fail_once(*args, **kwargs):
@@ -202,7 +202,7 @@ def test_a_retried_registration_starts_afresh(monkeypatch):
     def someone_else_meanwhile(_seconds):
         assert services.register(event, person(2)).result == Result.CONFIRMED
 
-    monkeypatch.setattr(capacity.emails, "send", fail_once)
+    monkeypatch.setattr(capacity.emails, "queue_later", fail_once)
     monkeypatch.setattr(capacity, "time", SimpleNamespace(sleep=someone_else_meanwhile))
     outcome = services.register(event, person(1))
     assert failures and outcome.result == Result.WAITING

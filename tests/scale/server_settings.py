@@ -12,3 +12,4 @@ from tests.settings import DATABASES
 DATABASES["default"]["NAME"] = os.environ["AULA_TEST_SERVER_DATABASE"]
 DATABASES["default"].pop("TEST", None)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+AULA_RENDER_EMAILS_IN_WORKER = True  # as in production: the worker renders the e-mails

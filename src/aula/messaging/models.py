@@ -48,6 +48,11 @@ class OutboxMessage(models.Model):
     lease_expires_at = models.DateTimeField(_("claim expires at"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    # An e-mail written "to render": subject and bodies are empty until the delivery worker
+    # renders them from stored state just before the first send (``services.render_later``);
+    # then they are stored here like any other message's and this is cleared. Holds the name
+    # of the renderer an app registered and that renderer's arguments (JSON).
+    to_render = models.JSONField(_("to render"), null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:

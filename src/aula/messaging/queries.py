@@ -6,7 +6,8 @@ from django.db.models import Count, QuerySet
 from aula.messaging.models import OutboxAttachment, OutboxMessage
 
 # What a list row shows; the bodies stay in the database.
-LIST_FIELDS = ("id", "recipient", "subject", "kind", "language", "status", "created_at", "sent_at")
+LIST_FIELDS = ("id", "recipient", "subject", "kind", "language", "status", "created_at", "sent_at",
+               "registration_id", "to_render")
 
 
 def mail_viewer_enabled() -> bool:

@@ -4,6 +4,12 @@ Every e-mail is first an ``OutboxMessage`` row written inside the transaction of
 causes it, so an e-mail exists exactly when that change committed. Delivery runs afterwards in
 the task worker: it claims due messages, sends them over one mail connection and marks each one
 sent in its own short transaction, retrying failures with exponential backoff.
+
+A row may be written "to render" (``OutgoingEmail.to_render``): a renderer an app registered
+(``register_renderer``) and its arguments instead of the subject and bodies. The delivery worker
+renders it from stored state just before the first send and stores the result on the row, so
+retries, the mail viewer and retention see it like any other. This keeps templates and calendar
+files out of the request that wrote the row (a registration: bench/README.md).
 """
 
 import logging
@@ -13,7 +19,7 @@ import re
 import smtplib
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from email.utils import format_datetime, parseaddr
@@ -102,6 +108,63 @@ class OutgoingEmail:
     reply_to: str = ""
     # A message to many: at most one e-mail per (campaign_id, registration_id) is ever written.
     campaign_id: int | None = None
+    # Rendered by the delivery worker: {"renderer": <registered name>, ...its arguments (JSON)};
+    # subject, text, html and attachments are then left empty.
+    to_render: dict | None = None
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What a renderer returns for a row written "to render"."""
+
+    subject: str
+    text: str
+    html: str = ""
+    attachments: tuple = ()
+
+
+# name → function(message) -> Rendered, registered by the apps that write such rows (in their
+# AppConfig.ready; messaging imports no app above it). A renderer raises ValueError when the
+# e-mail can never be rendered (what it is about is gone): the message fails for good.
+_renderers: dict[str, Callable[[OutboxMessage], Rendered]] = {}
+
+
+def register_renderer(name: str, func: Callable[[OutboxMessage], Rendered]) -> None:
+    _renderers[name] = func
+
+
+def render_later() -> bool:
+    """Whether e-mails that can be are written "to render" by the delivery worker (the
+    default) rather than rendered in the transaction that writes them."""
+    return getattr(settings, "AULA_RENDER_EMAILS_IN_WORKER", True)
+
+
+def render_pending(message: OutboxMessage, lease: datetime | None = None) -> None:
+    """Render a message written "to render" and store the result on its row (and on
+    ``message``), in a short transaction of its own. ``lease``: the claim it is rendered under
+    (nothing is stored once that ran out); None renders it wherever it is (the mail viewer)."""
+    spec = message.to_render
+    if not spec:
+        return
+    renderer = _renderers.get(spec.get("renderer"))
+    if renderer is None:
+        raise ValueError(f"No renderer {spec.get('renderer')!r} for outbox message {message.pk}.")
+    rendered = renderer(message)
+    subject = one_line(rendered.subject)[:SUBJECT_MAX_LENGTH]
+    rows = [_attachment_row(attachment) for attachment in rendered.attachments]
+    with transaction.atomic():
+        target = OutboxMessage.objects.filter(pk=message.pk, to_render__isnull=False)
+        if lease is not None:
+            target = target.filter(status=OutboxMessage.Status.SENDING, lease_expires_at=lease)
+        if target.update(subject=subject, text_body=rendered.text, html_body=rendered.html,
+                         to_render=None):
+            for row in rows:
+                row.message = message
+            OutboxAttachment.objects.bulk_create(rows)
+    message.subject, message.text_body, message.html_body = subject, rendered.text, rendered.html
+    message.to_render = None
+    # The attachments prefetched with the claim were none: read them again when built.
+    getattr(message, "_prefetched_objects_cache", {}).pop("attachments", None)
 
 
 def queue_email(
@@ -180,6 +243,7 @@ def _outbox_rows(email: OutgoingEmail, now: datetime):
         event=email.event,
         registration_id=email.registration_id,
         campaign_id=email.campaign_id,
+        to_render=email.to_render,
         message_id=new_message_id(),
         next_attempt_at=max(send_after, now) if send_after else now,
         created_at=now,
@@ -271,7 +335,8 @@ def forget_registration(registration_id: int) -> None:
         OutboxAttachment.objects.filter(message__registration_id=registration_id).delete()
         # The error too: servers quote the address in their refusals.
         messages.update(
-            recipient="", reply_to="", subject="", text_body="", html_body="", last_error=""
+            recipient="", reply_to="", subject="", text_body="", html_body="", last_error="",
+            to_render=None,
         )
 
 
@@ -449,7 +514,7 @@ def _deliver_batch(batch, lease, report: DeliveryReport, *, viewer: bool) -> boo
     the next one is sent: a crash between the two re-sends that one message (same Message-ID)
     once its claim has run out, nothing else. Every ``renew_seconds()`` the claim of the
     messages still to send is renewed, so nobody takes them over while this worker lives."""
-    pending = list(batch)
+    pending = _render_batch(batch, lease, report)
     renewed_at = timezone.now()
     connection = None
     try:
@@ -499,6 +564,25 @@ def _deliver_batch(batch, lease, report: DeliveryReport, *, viewer: bool) -> boo
                 connection.close()
             except Exception:
                 logger.warning("Closing the mail connection failed", exc_info=True)
+
+
+def _render_batch(batch, lease, report: DeliveryReport) -> list[OutboxMessage]:
+    """Render the claimed messages written "to render" (before the mail server is even asked,
+    so that an outage leaves them rendered for the viewer and the console). A message whose
+    renderer fails counts a failed attempt (for good when it raised ValueError: what it was
+    about is gone). Returns the messages to send."""
+    ready = []
+    for message in batch:
+        if message.to_render:
+            try:
+                render_pending(message, lease)
+            except Exception as exc:
+                logger.warning("Outbox message %s could not be rendered", message.pk,
+                               exc_info=True)
+                _record_failure(message, lease, exc, report, permanent=_is_permanent(exc))
+                continue
+        ready.append(message)
+    return ready
 
 
 def _renew(messages, lease: datetime) -> tuple[list[OutboxMessage], datetime]:

@@ -9,7 +9,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from aula.messaging import queries
+from aula.messaging import queries, services
 
 PAGE_SIZE = 50
 
@@ -31,6 +31,9 @@ def viewer_only(view):
 def mail_list(request):
     to = request.GET.get("to", "").strip()
     page = Paginator(queries.viewer_messages(to), PAGE_SIZE).get_page(request.GET.get("page"))
+    for message in page:
+        if message.to_render:  # not delivered yet: rendered now (and stored) as the worker would
+            services.render_pending(message)
     return render(request, "messaging/mail_list.html", {"page": page, "to": to})
 
 
@@ -39,6 +42,10 @@ def mail_detail(request, pk):
     message = queries.viewer_message(pk)
     if message is None:
         raise Http404
+    if message.to_render:
+        # Not delivered yet: rendered now (and stored) as the worker would.
+        services.render_pending(message)
+        message = queries.viewer_message(pk)
     return render(request, "messaging/mail_detail.html", {"message": message})
 
 

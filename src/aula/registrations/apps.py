@@ -12,11 +12,15 @@ class RegistrationsConfig(AppConfig):
         from aula.events import lifecycle
         from aula.events import services as events
         from aula.messaging import periodic
+        from aula.messaging import services as messaging
         from aula.registrations import queries, retention, services
 
         # The scheduler's tick gives expired held places (double opt-in) to the waiting list
         # and sends the reminders that are due.
         periodic.register(services.release_expired_holds)
+        # The registration's e-mails written "to render" are rendered by the delivery worker.
+        from aula.registrations import emails
+        messaging.register_renderer(emails.RENDERER, emails.render_for_outbox)
         periodic.register(services.send_due_reminders)
         # Personal data whose retention period is over is erased (registrations.retention),
         # hourly: dates are days apart, and a tick erases a bounded number.

@@ -1,6 +1,13 @@
 """The registrant's e-mails. Each is queued in the outbox inside the caller's transaction, in the
-registrant's language, with times in the event's zone and (where it differs) their own."""
+registrant's language, with times in the event's zone and (where it differs) their own.
 
+``queue_later`` writes the row "to render" (the e-mail's name, the status it reports and its
+few arguments): the delivery worker renders it from the registration as stored, with its
+sessions and ``.ics``, just before sending (``render_for_outbox``, registered in apps.py). The
+row still exists exactly when the registration's change committed; the request that made the
+change renders nothing (bench/README.md, 2026-12-06)."""
+
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -12,10 +19,12 @@ from aula.events.models import Event
 from aula.messaging.services import (
     Attachment,
     OutgoingEmail,
+    Rendered,
     RenderedEmail,
     queue_emails,
     queue_templated_email,
     render_email,
+    render_later,
 )
 from aula.registrations import display, email_texts
 from aula.registrations.models import Registration
@@ -162,3 +171,52 @@ def queue(
         event=event,
         registration_id=registration.pk,
     )
+
+
+# --- Rendered by the delivery worker ------------------------------------------------------------
+
+RENDERER = "registration"
+# The e-mails that carry the event's calendar file.
+WITH_CALENDAR = frozenset({"confirmation", "promotion"})
+
+
+def queue_later(name: str, registration: Registration, event: Event, *, blocks=(),
+                **extra) -> None:
+    """Queue e-mail ``name`` about ``registration`` (inside the caller's transaction) to be
+    rendered by the delivery worker from the registration as stored then, reporting the status
+    it has now. ``extra``: the template's few arguments, JSON values. ``blocks``: the chosen
+    sessions, used only when rendering here (``AULA_RENDER_EMAILS_IN_WORKER`` off)."""
+    if registration.anonymised_at:
+        return
+    if not render_later():
+        attachments = [calendar_attachment(registration, event)] if name in WITH_CALENDAR else []
+        queue(name, registration, event, blocks=blocks, attachments=attachments, **extra)
+        return
+    spec = {"renderer": RENDERER, "name": name, "status": registration.status, "extra": extra}
+    queue_emails([OutgoingEmail(
+        to=registration.email, subject="", text="", kind=f"registration_{name}",
+        language=registration.language, event=event, registration_id=registration.pk,
+        to_render=spec,
+    )])
+
+
+def render_for_outbox(message) -> Rendered:
+    """Render a row ``queue_later`` wrote: the registration and its sessions as stored now,
+    with the status the e-mail reports. ValueError when the registration is gone or erased."""
+    from aula.registrations import queries
+
+    spec = message.to_render
+    registration = (
+        Registration.objects.select_related("event__project")
+        .filter(pk=message.registration_id).first()
+    )
+    if registration is None or registration.anonymised_at:
+        raise ValueError("The registration this e-mail is about is gone.")
+    event = registration.event
+    registration = copy.copy(registration)
+    registration.status = spec["status"]
+    blocks = [choice.block for choice in queries.chosen_sessions(registration)]
+    name = spec["name"]
+    attachments = (calendar_attachment(registration, event),) if name in WITH_CALENDAR else ()
+    rendered = prepare(name, registration, event, blocks=blocks, **spec.get("extra", {})).rendered
+    return Rendered(rendered.subject, rendered.text, rendered.html, attachments)

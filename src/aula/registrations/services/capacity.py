@@ -5,8 +5,10 @@ than its capacity, nor a parallel session more than its own, whatever runs at th
 Every write that changes who holds a place first locks the event's ``CapacityCounter`` row
 (``select_for_update``: PostgreSQL queues the others on that row; SQLite needs no row lock because
 settings open every transaction IMMEDIATE, which already lets one writer in at a time). The lock
-is held until commit, so the work done while holding it is kept small: validation, the calendar
-file and everything else that does not depend on the decision happen before it.
+is held until commit, so the work done while holding it is kept small: validation and everything
+else that does not depend on the decision happen before it; a public registration even writes its
+rows before it and takes the lock and the place in one statement (``_register_locked``), and its
+e-mail is rendered by the delivery worker, not in the request (``emails.queue_later``).
 
 E-mails are written into the outbox inside the same transaction, so one exists exactly when the
 change it reports committed; so is the audit entry of an action someone took (``actor``: the
@@ -53,6 +55,7 @@ from aula.registrations.models import (
     RegistrationOptions,
     SessionChoice,
 )
+from aula.registrations.services import sql
 from aula.registrations.services.validation import (
     RegistrationData,
     _new_registration,
@@ -132,8 +135,8 @@ class _AlreadyRegistered(Exception):
     pass
 
 
-class _Unprepared(Exception):
-    """The locked decision needs an e-mail that was not rendered beforehand."""
+class _Unexpected(Exception):
+    """The locked decision differs from the outcome written before the lock."""
 
     def __init__(self, result: Result):
         self.result = result
@@ -198,17 +201,21 @@ def run_in_transaction(func: Callable[[], T]) -> T:
             time.sleep(random.uniform(0.02, 0.1) * attempt)
 
 
-def _count_taken(event_id: int, block_id: int | None = None) -> int:
+def _count_taken(event_id: int, block_id: int | None = None, exclude: int | None = None) -> int:
+    """Places taken, counted from the rows; ``exclude``: a registration this transaction wrote
+    before taking the lock (it is counted when its decision is taken, not before)."""
     if block_id is None:
-        return Registration.objects.filter(
-            event_id=event_id, status__in=Registration.PLACE_TAKING
-        ).count()
-    return SessionChoice.objects.filter(
-        block_id=block_id, registration__status__in=Registration.PLACE_TAKING
-    ).count()
+        rows = Registration.objects.filter(event_id=event_id, status__in=Registration.PLACE_TAKING)
+    else:
+        rows = SessionChoice.objects.filter(
+            block_id=block_id, registration__status__in=Registration.PLACE_TAKING
+        )
+    if exclude is not None:
+        rows = rows.exclude(**{"pk" if block_id is None else "registration_id": exclude})
+    return rows.count()
 
 
-def _lock_event(event_id: int) -> CapacityCounter:
+def _lock_event(event_id: int, *, exclude: int | None = None) -> CapacityCounter:
     """Lock the event's counter row and return it, with the event as it is now.
 
     ``of=("self",)``: the event row itself stays unlocked, so organisers and pages are never
@@ -226,7 +233,7 @@ def _lock_event(event_id: int) -> CapacityCounter:
     counter = query.first()
     if counter is None:
         CapacityCounter.objects.bulk_create(
-            [CapacityCounter(event_id=event_id, taken=_count_taken(event_id))],
+            [CapacityCounter(event_id=event_id, taken=_count_taken(event_id, exclude=exclude))],
             ignore_conflicts=True,
         )
         counter = query.first()
@@ -234,7 +241,24 @@ def _lock_event(event_id: int) -> CapacityCounter:
     return counter
 
 
-def _session_counters(event_id: int, block_ids: Iterable[int]) -> dict[int, CapacityCounter]:
+def _take_place(event_id: int, exclude: int | None) -> CapacityCounter:
+    """Lock the event's counter row and take one place on it in one statement
+    (``sql.take_place``); the returned counter says the places taken before this one, with the
+    event as it is now (read after the lock, see ``_lock_event``). The caller rolls the
+    transaction back when the decision gives no place."""
+    found = sql.take_place(event_id)
+    if found is None:
+        _lock_event(event_id, exclude=exclude)  # creates the missing counter
+        found = sql.take_place(event_id)
+    pk, taken = found
+    counter = CapacityCounter(pk=pk, event_id=event_id, block=None, taken=taken - 1)
+    counter.event = Event.objects.get(pk=event_id)
+    return counter
+
+
+def _session_counters(
+    event_id: int, block_ids: Iterable[int], *, exclude: int | None = None
+) -> dict[int, CapacityCounter]:
     """Counters of parallel sessions, with their block. Only read and written under the event's
     lock, so they need no lock of their own."""
     block_ids = set(block_ids)
@@ -249,7 +273,8 @@ def _session_counters(event_id: int, block_ids: Iterable[int]) -> dict[int, Capa
     if missing:
         CapacityCounter.objects.bulk_create(
             [
-                CapacityCounter(event_id=event_id, block_id=pk, taken=_count_taken(event_id, pk))
+                CapacityCounter(event_id=event_id, block_id=pk,
+                                taken=_count_taken(event_id, pk, exclude=exclude))
                 for pk in sorted(missing)
             ],
             ignore_conflicts=True,
@@ -400,27 +425,27 @@ def register(
     if previous is not None and previous.status != Status.CANCELLED:
         return _already_registered(event, _full(previous), options, blocks)
 
-    # Rendered before the lock: the lock is held until commit and every registration of the
-    # event queues behind it (see performance.md). Only the e-mail of the outcome the places
-    # left now point to; should the locked decision differ, the lock is let go, that e-mail is
-    # rendered and the registration tried again.
-    taken = queries.places_taken(event) if taken is None else taken
-    expected, _sessions = decide(event, options, taken, ())
+    # The statements that do not depend on the decision run before the lock (see
+    # ``_register_locked``): the registration is written with the outcome the places left
+    # now point to; should the locked decision differ, everything is rolled back and tried
+    # again expecting that one (rare: only while the last places go).
+    expected = _expected(event, options, blocks, setup,
+                         queries.places_taken(event) if taken is None else taken)
     if over_capacity and expected not in (Result.CONFIRMED, Result.HELD):
         expected = _placed_result(options)
-    prepared = _prepare_emails(event, registration, blocks, options, now, {expected})
     previous_id = previous.pk if previous else None
     for _attempt in range(3):
         try:
             return run_in_transaction(
-                lambda: _register_locked(event, registration, blocks, options, prepared, now,
-                                         previous_id=previous_id, actor=actor, via=via,
-                                         over_capacity=over_capacity)
+                lambda expected=expected: _register_locked(
+                    event, registration, blocks, options, expected, now,
+                    previous_id=previous_id, actor=actor, via=via, over_capacity=over_capacity,
+                )
             )
-        except _Unprepared as missing:
-            prepared.update(
-                _prepare_emails(event, registration, blocks, options, now, {missing.result})
-            )
+        except _Unexpected:
+            # The places moved meanwhile (capacity changes can race both ways): decide
+            # first this time, then write, so that the next attempt is the last.
+            expected = None
         except _Refused as refused:
             return refused.outcome
         except (_AlreadyRegistered, IntegrityError):
@@ -433,63 +458,118 @@ def register(
             if existing is None:
                 raise
             return _already_registered(event, existing, options, blocks)
-    raise AssertionError("the outcome changed three times while its e-mail was rendered")
+    raise AssertionError("the outcome changed three times while the registration was written")
 
 
 def _full(registration: Registration) -> Registration:
     return Registration.objects.get(pk=registration.pk)
 
 
-def _prepare_emails(event, registration, blocks, options, now, results) -> dict:
-    """The e-mail of each outcome in ``results``, rendered (refusals have none)."""
-    prepared = {}
+def _expected(event, options, blocks, setup, taken) -> str:
+    """The outcome (``Result``, or ``WAITING_FOR_SESSION``) the places taken now point to:
+    what ``_register_locked`` writes before the lock. Read without the lock."""
+    full = ()
+    if blocks:
+        left = queries.session_places_left(event, setup.slots)
+        full = tuple(sorted(block.pk for block in blocks if left.get(block.pk) == 0))
+    result, full = decide(event, options, taken, full)
+    return WAITING_FOR_SESSION if result == Result.WAITING and full else result
 
-    def placed(status):
-        candidate = copy.copy(registration)
-        _place(candidate, status, options, now)
-        return candidate
 
-    if Result.HELD in results:
-        prepared[Result.HELD] = emails.prepare(
-            "please_confirm", placed(Status.HELD), event, blocks=blocks, promoted=False
+_STATUS_OF = {
+    Result.CONFIRMED: Status.CONFIRMED,
+    Result.HELD: Status.HELD,
+    Result.WAITING: Status.WAITING,
+    WAITING_FOR_SESSION: Status.WAITING,
+}
+
+
+def _queue_outcome_email(registration, event, blocks, options, outcome: str) -> None:
+    """The registrant's e-mail for ``outcome``, written "to render" (the delivery worker
+    renders it and its ``.ics``: nothing is rendered in the request)."""
+    if outcome == Result.HELD:
+        emails.queue_later("please_confirm", registration, event, blocks=blocks, promoted=False)
+    elif outcome == Result.CONFIRMED:
+        emails.queue_later("confirmation", registration, event, blocks=blocks)
+    else:
+        extra = {"session_full": True} if outcome == WAITING_FOR_SESSION else {}
+        emails.queue_later("waiting", registration, event, blocks=blocks,
+                           needs_confirmation=options.double_opt_in, **extra)
+
+
+def _write_registration(registration, blocks, previous_id) -> None:
+    """Insert the registration and its session choices (or, registering again after
+    cancelling, overwrite the cancelled row: one row per address, all data fresh)."""
+    if previous_id is not None:
+        fields = {
+            field.attname: getattr(registration, field.attname)
+            for field in Registration._meta.concrete_fields if not field.primary_key
+        }
+        # Only while it is still cancelled: the row stays locked until commit, and anyone
+        # who re-registered it meanwhile wins (already registered).
+        if not Registration.objects.filter(pk=previous_id, status=Status.CANCELLED).update(
+            **fields
+        ):
+            raise _AlreadyRegistered
+        registration.pk = previous_id
+        SessionChoice.objects.filter(registration_id=previous_id).delete()
+    else:
+        # No check for the address first: the unique constraint is the check (IntegrityError,
+        # handled by the caller).
+        registration.save(force_insert=True)
+    if blocks:
+        SessionChoice.objects.bulk_create(
+            SessionChoice(registration=registration, block=block, slot_starts_at=block.starts_at)
+            for block in blocks
         )
-    if Result.CONFIRMED in results:
-        prepared[Result.CONFIRMED] = emails.prepare(
-            "confirmation", placed(Status.CONFIRMED), event, blocks=blocks,
-            attachments=[emails.calendar_attachment(registration, event)],
-        )
-    if Result.WAITING in results:
-        prepared[Result.WAITING] = emails.prepare(
-            "waiting", placed(Status.WAITING), event, blocks=blocks,
-            needs_confirmation=options.double_opt_in,
-        )
-    if WAITING_FOR_SESSION in results:
-        prepared[WAITING_FOR_SESSION] = emails.prepare(
-            "waiting", placed(Status.WAITING), event, blocks=blocks,
-            needs_confirmation=options.double_opt_in, session_full=True,
-        )
-    return prepared
 
 
 def _register_locked(
-    event, unsaved, blocks, options, prepared, now, *, previous_id=None, actor=None, via="",
+    event, unsaved, blocks, options, expected, now, *, previous_id=None, actor=None, via="",
     over_capacity=False,
 ) -> RegistrationOutcome:
-    """The locked section: decide, write, queue the prepared e-mail. Keep it short."""
+    """One registration's transaction, in three parts.
+
+    1. Before the lock: the registration, its session choices and its e-mail (to render) are
+       written as the ``expected`` outcome has them. Invisible to everyone else until commit.
+    2. The lock and the decision. Expecting a place, one statement takes the event counter's
+       lock and the place (``sql.take_place``: ``UPDATE … SET taken = taken + 1 … RETURNING``);
+       otherwise the counter is locked as everywhere (``_lock_event``). Then the event is read
+       (a statement of its own: see ``_lock_event``) with the session counters, and the
+       decision taken with the places taken before this one. A refusal raises ``_Refused``;
+       an outcome other than the one written raises ``_Unexpected``: the transaction rolls
+       back, the counter included, and the caller tries again with ``expected=None``.
+    3. After the decision, in the transaction: the session counters, the audit entry of an
+       organiser's registration, and any other write that reports the registration. With
+       ``expected`` None (or a refusal expected), part 1's writes happen here instead, after
+       the decision, as every other change of places does: that attempt cannot be undone by
+       the places moving, so a registration is tried at most twice.
+    On PostgreSQL, the counter stays locked for two statements and the commit when a place is
+    taken without sessions (eight before 2026-12-06).
+    """
     # A fresh copy per attempt: a retried transaction must not inherit the id or timestamps
     # of the attempt that was rolled back.
     registration = copy.copy(unsaved)
-    counter = _lock_event(event.pk)
+    writes_first = expected in _STATUS_OF
+    if writes_first:
+        _place(registration, _STATUS_OF[expected].value, options, now)
+        _write_registration(registration, blocks, previous_id)
+        _queue_outcome_email(registration, event, blocks, options, expected)
+    exclude = registration.pk if writes_first else None
+
+    # --- The lock: from here to the commit every registration of the event waits.
+    took = writes_first and registration.takes_place
+    counter = _take_place(event.pk, exclude) if took else _lock_event(event.pk, exclude=exclude)
     current = counter.event
     refusal = why_closed(current, now)
     if refusal is not None:
         raise _Refused(RegistrationOutcome(refusal))
-    if previous_id is not None:
+    if previous_id is not None and not writes_first:
         # Re-read under the lock: every status change of the event's registrations holds it.
         status = Registration.objects.filter(pk=previous_id).values_list("status", flat=True)
         if status.first() != Status.CANCELLED:
             raise _AlreadyRegistered
-    sessions = _session_counters(event.pk, [block.pk for block in blocks])
+    sessions = _session_counters(event.pk, [block.pk for block in blocks], exclude=exclude)
     result, full = decide(current, options, counter.taken, _full_sessions(sessions))
     exceeded = []
     if over_capacity and result not in (Result.CONFIRMED, Result.HELD):
@@ -497,28 +577,23 @@ def _register_locked(
         result, full = _placed_result(options), ()
     if result not in ACCEPTED:
         raise _Refused(RegistrationOutcome(result, full_sessions=full))
-    email = WAITING_FOR_SESSION if result == Result.WAITING and full else result
-    if email not in prepared:
-        raise _Unprepared(email)  # before any write: nothing to undo
+    outcome = WAITING_FOR_SESSION if result == Result.WAITING and full else result
+    if writes_first and outcome != expected:
+        raise _Unexpected(outcome)  # rolls back what part 1 wrote
 
-    _place(registration, result.value, options, now)
-    if previous_id is not None:
-        # Registering again after cancelling: the same row (one per address), all data fresh.
-        registration.pk = previous_id
-        SessionChoice.objects.filter(registration_id=previous_id).delete()
-        registration.save(force_update=True)
-    else:
-        # No check for the address first: the unique constraint is the check (IntegrityError,
-        # handled by the caller), which saves a query while holding the lock.
-        registration.save(force_insert=True)
-    if blocks:
-        SessionChoice.objects.bulk_create(
-            SessionChoice(registration=registration, block=block, slot_starts_at=block.starts_at)
-            for block in blocks
-        )
-    if registration.takes_place:
-        _adjust(counter, sessions.values(), +1)
-    emails.send(prepared[email], registration, event)
+    # --- After the decision, in the transaction: writes that report the registration go here.
+    if not writes_first:
+        # Nothing written before the lock (a refusal was expected, or a retry after the
+        # places moved): the registration, its choices, its e-mail and its place now.
+        _place(registration, result.value, options, now)
+        _write_registration(registration, blocks, previous_id)
+        _queue_outcome_email(registration, event, blocks, options, outcome)
+        if registration.takes_place:
+            _adjust(counter, sessions.values(), +1)
+    elif took:
+        counter.taken += 1  # taken by ``_take_place``
+        if sessions:
+            _adjust_sessions_by(sessions.values(), +1)
     # Webhooks: one call after the decision (no query unless the project has an endpoint).
     hooks.tell("registration.created", registration, current.project_id, blocks=blocks)
     if actor is not None or via:
@@ -569,13 +644,11 @@ def _promote(registration, event, options, counter, sessions, now) -> None:
     _adjust(counter, [sessions[block.pk] for block in blocks], +1)
     hooks.tell("registration.promoted", registration, event.project_id, blocks=blocks)
     registration.event = event
+    # Written "to render": the delivery worker renders it and its .ics (not under the lock).
     if status == Status.CONFIRMED:
-        emails.queue(
-            "promotion", registration, event, blocks=blocks,
-            attachments=[emails.calendar_attachment(registration, event)],
-        )
+        emails.queue_later("promotion", registration, event, blocks=blocks)
     else:
-        emails.queue("please_confirm", registration, event, blocks=blocks, promoted=True)
+        emails.queue_later("please_confirm", registration, event, blocks=blocks, promoted=True)
 
 
 def _fill_free_places(event_id, options, counter, now) -> list[Registration]:
@@ -780,6 +853,16 @@ def switch_session(
         return current
 
     return run_in_transaction(locked)
+
+
+def _adjust_sessions_by(counters: Iterable[CapacityCounter], delta: int) -> None:
+    """Move session counters by ``delta``, in one statement (under the event's lock)."""
+    counters = list(counters)
+    CapacityCounter.objects.filter(pk__in=[c.pk for c in counters]).update(
+        taken=F("taken") + delta
+    )
+    for counter in counters:
+        counter.taken += delta
 
 
 def _adjust_sessions(counter: CapacityCounter, delta: int) -> None:
