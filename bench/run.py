@@ -6,6 +6,7 @@ bounded runs, measures the machine's references (nginx static file, pgbench TPC-
 run, prints one table and writes bench/results/<date>-<commit>.json.
 
 Options (environment): BENCH_BACKENDS=sqlite,postgres  BENCH_QUICK=1 (short runs, smaller data)
+BENCH_PG_DB, BENCH_PGBENCH_DB, BENCH_REDIS_URL (default aula_bench, aula_bench_pgbench, Redis db 15)
 """
 
 import atexit
@@ -33,9 +34,11 @@ PY = sys.executable
 HELPER = str(ROOT / "bench" / "helper.py")
 HOST = "127.0.0.1"
 PG = "postgres://postgres@127.0.0.1:5432"
-PG_DB = "aula_bench"
-PGBENCH_DB = "aula_bench_pgbench"
-REDIS_URL = "redis://127.0.0.1:6379/15"  # db 15: the bench's own, flushed before use
+# Throw-away databases, dropped and re-created each run; Redis db flushed before use. Set them
+# to other names when two benches share a machine.
+PG_DB = os.environ.get("BENCH_PG_DB") or "aula_bench"
+PGBENCH_DB = os.environ.get("BENCH_PGBENCH_DB") or "aula_bench_pgbench"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL") or "redis://127.0.0.1:6379/15"
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 WRK_SECONDS = 5 if QUICK else 12
 REG_ATTEMPTS, REG_CAPACITY = 5000, 2000
