@@ -15,14 +15,15 @@ Strings whose keys are equal are ordered by their code points, as PostgreSQL bre
 import functools
 import struct
 
-import pyuca
-
 UNICODE_COLLATION = "aula_unicode"
 
 
 @functools.cache
-def _collator() -> pyuca.Collator:
-    # Reads the collation table once per process (~0.1 s), on the first comparison.
+def _collator():
+    # Reads the collation table once per process (~0.1 s), on the first comparison; imported
+    # here so that a process that never sorts on SQLite (every PostgreSQL one) never loads it.
+    import pyuca
+
     return pyuca.Collator()
 
 
