@@ -10,17 +10,22 @@ import os
 wsgi_app = "aula.wsgi"
 bind = f"{os.environ.get('AULA_BIND', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 
-# Synchronous workers, one thread each: Aula's views are synchronous and the steadiest
-# (measured) under heavy pages. Two per core is a good start; each holds one database
-# connection (CONN_MAX_AGE keeps it open between requests).
+# Two processes per core, each running ONE request at a time (one thread: Aula's views are
+# synchronous, each process holds one database connection, CONN_MAX_AGE keeps it open).
+# The "gthread" class with one thread, not "sync": sync closes every connection after its
+# answer and waits for the client to close its side (gunicorn's close_graceful), and py-spy
+# showed a sync worker under wrk spending ~40 % of its time there on the event page; gthread
+# keeps connections alive (``keepalive``) and answers the next request on them at once
+# (bench/README.md, 2026-12-06). More threads would let one process run views concurrently:
+# not measured here, and it would change how many database connections a process holds.
 workers = int(os.environ.get("AULA_WEB_WORKERS") or 2)
-worker_class = "sync"
+worker_class = "gthread"
 threads = 1
 
 # Exports of large events take longer than gunicorn's default 30 s.
 timeout = 120
 graceful_timeout = 30
-keepalive = 5
+keepalive = 5  # seconds an idle kept-alive connection waits for its next request
 
 # Restart a worker after about fifty thousand requests (jittered so they do not all restart at
 # once): bounds the memory a slow leak could take. Not fewer: under a rush of 2,000 requests/s
