@@ -20,11 +20,16 @@ UNICODE_COLLATION = "aula_unicode"
 
 @functools.cache
 def _collator():
-    # Reads the collation table once per process (~0.1 s), on the first comparison; imported
-    # here so that a process that never sorts on SQLite (every PostgreSQL one) never loads it.
-    import pyuca
+    # The table (~5 MiB of Python objects) once per process: django-countries already built
+    # one at import (the same default table) to sort country names; take that one.
+    import django_countries
 
-    return pyuca.Collator()
+    collator = getattr(django_countries, "collator", None)
+    if collator is None:
+        import pyuca
+
+        collator = pyuca.Collator()
+    return collator
 
 
 @functools.lru_cache(maxsize=131072)
