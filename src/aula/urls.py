@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from aula.console.media import media
+from aula.core.lazyurls import lazy_include
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -13,7 +14,9 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("aula.events.urls")),
     path("", include("aula.registrations.urls")),
-    path("console/", include("aula.console.urls")),
+    # The organisers' console (~6 MiB, 64 modules of views and forms) is imported on its first
+    # request or reverse, not in every web worker that only serves the public (core/lazyurls.py).
+    lazy_include("console/", "aula.console.urls", namespace="console"),
     path("", include("aula.materials.urls")),
     path("", include("aula.feedback.urls")),
     path("", include("aula.certificates.urls")),
