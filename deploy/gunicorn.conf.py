@@ -22,7 +22,10 @@ workers = int(os.environ.get("AULA_WEB_WORKERS") or 2)
 worker_class = "gthread"
 threads = 1
 
-# Exports of large events take longer than gunicorn's default 30 s.
+# Exports of large events take longer than gunicorn's default 30 s. With gthread this bounds a
+# worker that stops answering gunicorn's master (a hung process), not one request's length as
+# with sync: a request slower than this is no longer killed (the proxy's timeout still ends
+# the client's wait, docs/deploy.md).
 timeout = 120
 graceful_timeout = 30
 keepalive = 5  # seconds an idle kept-alive connection waits for its next request
