@@ -10,25 +10,21 @@ import os
 wsgi_app = "aula.wsgi"
 bind = f"{os.environ.get('AULA_BIND', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 
-# Two processes per core, each running ONE request at a time (one thread: Aula's views are
-# synchronous, each process holds one database connection, CONN_MAX_AGE keeps it open).
-# The "gthread" class with one thread, not "sync": sync closes every connection after its
-# answer and waits for the client to close its side (gunicorn's close_graceful), and py-spy
-# showed a sync worker under wrk spending ~40 % of its time there on the event page; gthread
-# keeps connections alive (``keepalive``) and answers the next request on them at once
-# (bench/README.md, 2026-12-06). More threads would let one process run views concurrently:
-# not measured here, and it would change how many database connections a process holds.
+# Synchronous workers, one thread each: Aula's views are synchronous. Two per core is a good
+# start; each holds one database connection (CONN_MAX_AGE keeps it open between requests).
+# Measured against "gthread" (keep-alive) on the event page (bench/README.md, 2026-12-06): a
+# sync worker spends ~40 % of its time closing each connection (gunicorn's close_graceful),
+# and gthread with one thread answered up to ~20 % more requests/s, but its p99 at 64
+# connections was worse (35-68 ms against 26 ms; likely because a kept-alive connection
+# stays with the worker that accepted it) and the target is a p99 of 50 ms: sync stays.
 workers = int(os.environ.get("AULA_WEB_WORKERS") or 2)
-worker_class = "gthread"
+worker_class = "sync"
 threads = 1
 
-# Exports of large events take longer than gunicorn's default 30 s. With gthread this bounds a
-# worker that stops answering gunicorn's master (a hung process), not one request's length as
-# with sync: a request slower than this is no longer killed (the proxy's timeout still ends
-# the client's wait, docs/deploy.md).
+# Exports of large events take longer than gunicorn's default 30 s.
 timeout = 120
 graceful_timeout = 30
-keepalive = 5  # seconds an idle kept-alive connection waits for its next request
+keepalive = 5
 
 # Restart a worker after about fifty thousand requests (jittered so they do not all restart at
 # once): bounds the memory a slow leak could take. Not fewer: under a rush of 2,000 requests/s
