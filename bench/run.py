@@ -7,6 +7,7 @@ run, prints one table and writes bench/results/<date>-<commit>.json.
 
 Options (environment): BENCH_BACKENDS=sqlite,postgres  BENCH_QUICK=1 (short runs, smaller data)
 BENCH_WEB_WORKERS=<n> (gunicorn workers, AULA_WEB_WORKERS; default 2)
+BENCH_PG_DB, BENCH_PGBENCH_DB, BENCH_REDIS_URL (default aula_bench, aula_bench_pgbench, Redis db 15)
 """
 
 import atexit
@@ -34,9 +35,11 @@ PY = sys.executable
 HELPER = str(ROOT / "bench" / "helper.py")
 HOST = "127.0.0.1"
 PG = "postgres://postgres@127.0.0.1:5432"
-PG_DB = "aula_bench"
-PGBENCH_DB = "aula_bench_pgbench"
-REDIS_URL = "redis://127.0.0.1:6379/15"  # db 15: the bench's own, flushed before use
+# Throw-away databases, dropped and re-created each run; Redis db flushed before use. Set them
+# to other names when two benches share a machine.
+PG_DB = os.environ.get("BENCH_PG_DB") or "aula_bench"
+PGBENCH_DB = os.environ.get("BENCH_PGBENCH_DB") or "aula_bench_pgbench"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL") or "redis://127.0.0.1:6379/15"
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 WRK_SECONDS = 5 if QUICK else 12
 REG_ATTEMPTS, REG_CAPACITY = 5000, 2000
@@ -442,11 +445,14 @@ def rows_for(name, r, ref):
     for c in (16, 64):
         p = r.get(f"page_c{c}")
         if p:
-            ok = (p["rps"] >= 2000 and p["p99_ms"] <= 50) if c == 64 else None
+            # The performance issue's target: ≥ 0.12 × nginx in the same run, p99 ≤ 50 ms.
+            ok = None
+            if c == 64:
+                ok = bool(nginx) and p["rps"] >= 0.12 * nginx and p["p99_ms"] <= 50
             add(f"event page c={c} req/s (p50 / p99 ms)",
                 f"{p['rps']:.0f} ({p['p50_ms']} / {p['p99_ms']})"
                 + (f" non2xx={p['non_2xx']}" if p["non_2xx"] else ""),
-                "≥2000, p99≤50" if c == 64 else "", ok,
+                "≥0.12× nginx, p99≤50" if c == 64 else "", ok,
                 f"{p['rps'] / nginx:.3f}× nginx" if nginx else None)
     for mode, target in (("browser", 300), ("bare", 500)):
         g = r.get(f"registration_{mode}")
@@ -488,9 +494,9 @@ def rows_for(name, r, ref):
                 f"≤{limit} s, ≤200 MiB", e["seconds"] <= limit and e["peak_rss_mib"] <= 200)
     m = r.get("memory_mib") or {}
     for proc_name, mib in sorted(m.items()):
-        target = "≤150" if proc_name == "web worker" else ""
+        target = "≤100" if proc_name == "web worker" else ""
         add(f"peak RSS {proc_name} MiB", f"{mib}", target,
-            mib <= 150 if proc_name == "web worker" else None)
+            mib <= 100 if proc_name == "web worker" else None)
     for key in ("error_server", "error_outbox", "error_console"):
         if key in r:
             add(key, r[key][:60], "", False)

@@ -96,3 +96,75 @@ def test_switched_off_with_zero_seconds(client, settings):
     _, queries = get_counting(client, url("event", event))
     assert queries > 0
     assert not fastlane._entries
+
+
+# --- the WSGI door (aula.wsgi): the same answers before Django builds a request ---------------
+
+def wsgi_call(app, path, method="GET", **environ):
+    from django.test.client import FakePayload, RequestFactory
+
+    base = RequestFactory()._base_environ(PATH_INFO=path, REQUEST_METHOD=method,
+                                          **{"wsgi.input": FakePayload(b"")}, **environ)
+    answer = {}
+
+    def start_response(status, headers):
+        answer["status"], answer["headers"] = status, list(headers)
+
+    answer["body"] = b"".join(app(base, start_response))
+    return answer
+
+
+@pytest.fixture
+def django_app():
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    # As Django's test client does: the test's connection stays open across "requests".
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    calls = []
+    handler = WSGIHandler()
+
+    def app(environ, start_response):
+        calls.append(environ["PATH_INFO"])
+        return handler(environ, start_response)
+
+    app.calls = calls
+    yield app
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_the_wsgi_door_answers_the_bytes_and_headers_django_answers(client, django_app):
+    event = make_event(capacity=5)
+    lane = fastlane.WSGIFastLane(django_app)
+    made = wsgi_call(lane, url("event", event))  # rendered by Django, then kept
+    replayed_by_django = wsgi_call(django_app, url("event", event))  # the middleware's replay
+    assert len(django_app.calls) == 2
+    replayed = wsgi_call(lane, url("event", event))
+    assert len(django_app.calls) == 2  # Django never ran
+    assert replayed == replayed_by_django
+    assert replayed["status"] == made["status"] == "200 OK"
+    assert replayed["body"] == made["body"]
+    assert replayed["headers"] == made["headers"]
+
+
+def test_the_wsgi_door_leaves_sessions_posts_and_a_switched_off_lane_to_django(
+        client, django_app, settings):
+    event = make_event()
+    lane = fastlane.WSGIFastLane(django_app)
+    wsgi_call(lane, url("event", event))
+    wsgi_call(lane, url("event", event), HTTP_COOKIE=f"{settings.SESSION_COOKIE_NAME}=abc")
+    wsgi_call(lane, url("event", event), method="POST")
+    wsgi_call(lane, url("event", event) + "x/")
+    assert len(django_app.calls) == 4
+    settings.AULA_FASTLANE_SECONDS = 0
+    wsgi_call(lane, url("event", event))
+    assert len(django_app.calls) == 5
+
+
+def test_the_wsgi_application_has_the_lane():
+    from aula import wsgi
+
+    assert isinstance(wsgi.application, fastlane.WSGIFastLane)

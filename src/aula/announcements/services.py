@@ -9,7 +9,6 @@ they changed, and their length).
 import io
 import re
 
-import segno
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -152,12 +151,16 @@ def html(kind: str, body: str) -> str:
 
 
 def qr_png(url: str, scale: int = 8) -> bytes:
+    import segno  # here, not at the top: only QR downloads need it (memory)
+
     out = io.BytesIO()
     segno.make(url, error="m").save(out, kind="png", scale=scale, border=2)
     return out.getvalue()
 
 
 def qr_svg(url: str) -> bytes:
+    import segno
+
     out = io.BytesIO()
     segno.make(url, error="m").save(out, kind="svg", scale=8, border=2, xmldecl=True)
     return out.getvalue()

@@ -10,8 +10,6 @@ be read from any origin (CORS ``*``).
 
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
-from aula.api.errors import is_problem, problem_response
-
 API_PREFIX = "/api/"
 
 
@@ -22,6 +20,10 @@ class ProblemMiddleware:
     def __call__(self, request):
         if not request.path.startswith(API_PREFIX):
             return self.get_response(request)
+        # Imported here: ``api.errors`` pulls in django-ninja and pydantic (~16 MiB), which a
+        # worker that never serves the API should not hold (core/lazyurls.py).
+        from aula.api.errors import is_problem, problem_response
+
         if "\x00" in request.path:  # no database stores it (PostgreSQL refuses it)
             response = problem_response(
                 request, 400, "The address contains a character that is not allowed (NUL).")

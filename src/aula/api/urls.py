@@ -1,5 +1,5 @@
-from django.urls import path
+"""The API's routes, included lazily at ``/api/v1/`` by ``aula.urls`` (namespace ``api``)."""
 
 from aula.api.api import api
 
-urlpatterns = [path("api/v1/", api.urls)]
+urlpatterns = api.urls[0]

@@ -15,7 +15,6 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from aula.audit import queries
 from aula.audit.models import AuditEntry
@@ -68,6 +67,8 @@ def csv_chunks(lines: Iterable[list]) -> Iterator[str]:
 def xlsx_file(lines: Iterable[list]):
     """The XLSX workbook in a temporary file (write-only mode streams rows to disk), rewound;
     the caller streams and closes it."""
+    from openpyxl import Workbook  # here, not at the top: only exports need it (memory)
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Audit log")[:31])
     for row in lines:

@@ -1,16 +1,19 @@
 """The certificate as a PDF, in the registrant's language, with a QR code of its verification
 address. WeasyPrint renders HTML from a template; every text in it is autoescaped, and the
 renderer may fetch nothing (the QR code is inline SVG, the logo set a data: URI), so a name
-cannot pull in a resource."""
+cannot pull in a resource.
 
-import segno
-import weasyprint
+WeasyPrint (with fontTools, tinyhtml5, cffi bindings: ~25 MiB) and segno are imported inside
+the functions that use them: the URLconf imports this module in every web worker, and only a
+certificate download needs them (docs/architecture.md, "Memory")."""
+
+import functools
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
-from weasyprint.urls import URLFetcher
 
 from aula.certificates.models import Certificate
 from aula.core import images
@@ -26,6 +29,8 @@ def verification_url(certificate: Certificate, language: str | None = None) -> s
 
 def qr_svg(url: str) -> str:
     """The address as an inline SVG QR code (segno writes only its own markup)."""
+    import segno
+
     return segno.make(url, error="m").svg_inline(scale=3, border=2, omitsize=False)
 
 
@@ -72,22 +77,32 @@ def certificate_html(certificate: Certificate) -> str:
         return render_to_string("certificates/certificate.html", context(certificate, language))
 
 
-class _InlinePicturesOnly(URLFetcher):
-    """Reads only the inline logo set (a data: URI Aula wrote): nothing from the network or
-    the disk."""
+@functools.cache
+def _fetcher():
+    """WeasyPrint's URL fetcher that reads only the inline logo set (a data: URI Aula wrote):
+    nothing from the network or the disk. Built on first use (WeasyPrint imported then)."""
+    from weasyprint.urls import URLFetcher
 
-    def fetch(self, url, headers=None):
-        if not url.startswith("data:image/"):
-            raise ValueError(f"Certificates load no resources ({url[:80]!r})")
-        return super().fetch(url, headers)
+    class _InlinePicturesOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not url.startswith("data:image/"):
+                raise ValueError(f"Certificates load no resources ({url[:80]!r})")
+            return super().fetch(url, headers)
+
+    return _InlinePicturesOnly(allowed_protocols={"data"})
 
 
-_refuse = _InlinePicturesOnly(allowed_protocols={"data"})
+def __getattr__(name):
+    if name == "_refuse":  # the fetcher, as the tests call it
+        return _fetcher()
+    raise AttributeError(name)
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
+    import weasyprint
+
     html = certificate_html(certificate)
-    return weasyprint.HTML(string=html, url_fetcher=_refuse, base_url=None).write_pdf()
+    return weasyprint.HTML(string=html, url_fetcher=_fetcher(), base_url=None).write_pdf()
 
 
 def filename(certificate: Certificate) -> str:

@@ -2,7 +2,6 @@
 
 from base64 import b32encode
 
-import segno
 from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib import messages
@@ -171,6 +170,8 @@ def two_factor_setup(request):
             return _show_recovery_codes(request, services.new_recovery_codes(request.user))
         form.add_error("token", _wrong_code_message(throttled))
     device = services.pending_totp_device(request.user)
+    import segno  # here, not at the top: only this page draws a QR code (memory)
+
     # segno draws the URI as squares and escapes the title: the SVG holds no raw user text.
     qr_svg = mark_safe(segno.make(device.config_url, error="m").svg_inline(  # noqa: S308
         scale=4, title=_("QR code for your authenticator app"),

@@ -18,7 +18,6 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from aula.attendance import queries as attendance_queries
 from aula.audit import services as audit
@@ -149,6 +148,8 @@ def csv_chunks(event: Event, filters: Filters | None = None) -> Iterator[str]:
 def xlsx_file(event: Event, filters: Filters | None = None):
     """The XLSX workbook in a temporary file (write-only mode streams rows to disk), rewound;
     the caller streams and closes it."""
+    from openpyxl import Workbook  # here, not at the top: only exports need it (memory)
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Registrants")[:31])
     for row in rows(event, filters):

@@ -15,15 +15,21 @@ Strings whose keys are equal are ordered by their code points, as PostgreSQL bre
 import functools
 import struct
 
-import pyuca
-
 UNICODE_COLLATION = "aula_unicode"
 
 
 @functools.cache
-def _collator() -> pyuca.Collator:
-    # Reads the collation table once per process (~0.1 s), on the first comparison.
-    return pyuca.Collator()
+def _collator():
+    # The table (~5 MiB of Python objects) once per process: django-countries already built
+    # one at import (the same default table) to sort country names; take that one.
+    import django_countries
+
+    collator = getattr(django_countries, "collator", None)
+    if collator is None:
+        import pyuca
+
+        collator = pyuca.Collator()
+    return collator
 
 
 @functools.lru_cache(maxsize=131072)

@@ -12,6 +12,17 @@ is ever stored. A content change in this process clears the lane at once (``page
 other processes see it within the lane's seconds, and the places left in the registration box
 may be that much older (browsers may keep the page for ``AULA_PAGE_BROWSER_SECONDS`` anyway).
 Capacity is never decided from a page: it is checked under a lock at registration.
+
+Two doors, one store. ``FastLaneMiddleware`` (first in ``MIDDLEWARE``) keeps the pages and
+replays them wherever Django's handler runs (the test client, ``runserver``). ``WSGIFastLane``
+wraps the WSGI application (``aula.wsgi``, what gunicorn serves) and replays a kept page before
+Django builds a request at all: no ``WSGIRequest``, no ``request_started``/``request_finished``
+signals (which check the database connections), no ``HttpResponse`` — the status line, header
+list and body were prebuilt when the page was kept. It answers exactly what the middleware
+would: the same entries under the same key (the raw Host header and path from the WSGI
+environ), the same conditions (GET/HEAD, the lane switched on, no session cookie; a request
+whose Cookie header merely mentions the session cookie's name is left to Django, which
+decides exactly). ``tests/core/test_fastlane.py`` checks that both doors give the same bytes.
 """
 
 import threading
@@ -29,13 +40,16 @@ _lock = threading.Lock()
 
 
 class _Entry:
-    __slots__ = ("content", "expires", "headers", "status")
+    __slots__ = ("body", "content", "expires", "headers", "status", "status_line")
 
     def __init__(self, response, expires: float):
         self.status = response.status_code
         self.content = response.content
         self.headers = list(response.items())
         self.expires = expires
+        # What Django's WSGIHandler would pass to start_response, and the body as one chunk.
+        self.status_line = f"{response.status_code} {response.reason_phrase}"
+        self.body = [self.content]
 
     def response(self) -> HttpResponse:
         response = HttpResponse(self.content, status=self.status)
@@ -54,9 +68,13 @@ def clear() -> None:
         _entries.clear()
 
 
-def _key(request) -> tuple[str, str]:
-    # The raw Host header: an entry is only stored after the full stack accepted that host.
-    return request.META.get("HTTP_HOST", ""), request.get_full_path()
+def _key(environ) -> tuple[str, str]:
+    """The raw Host header and the path with its query string, as the WSGI server passed them
+    (``request.META`` is that environ): an entry is only stored after the full stack accepted
+    that host."""
+    query = environ.get("QUERY_STRING")
+    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    return environ.get("HTTP_HOST", ""), f"{path}?{query}" if query else path
 
 
 def _lookup(key) -> _Entry | None:
@@ -104,7 +122,7 @@ class FastLaneMiddleware:
             or settings.SESSION_COOKIE_NAME in request.COOKIES
         ):
             return self.get_response(request)
-        key = _key(request)
+        key = _key(request.META)
         entry = _lookup(key)
         if entry is not None:
             return entry.response()
@@ -112,3 +130,24 @@ class FastLaneMiddleware:
         if _may_keep(request, response):
             _keep(key, response, lifetime)
         return response
+
+
+class WSGIFastLane:
+    """Wraps the WSGI application (``aula.wsgi``): a kept page is answered from prebuilt parts
+    before Django's handler runs; everything else goes to Django unchanged."""
+
+    def __init__(self, application):
+        self.application = application
+        self.session_cookie = settings.SESSION_COOKIE_NAME
+
+    def __call__(self, environ, start_response):
+        if (
+            environ.get("REQUEST_METHOD") in ("GET", "HEAD")
+            and self.session_cookie not in environ.get("HTTP_COOKIE", "")
+            and seconds() > 0
+        ):
+            entry = _lookup(_key(environ))
+            if entry is not None:
+                start_response(entry.status_line, entry.headers)
+                return entry.body
+        return self.application(environ, start_response)

@@ -15,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 # Pillow's format name → the extension stored.
@@ -52,6 +51,8 @@ def check(upload) -> Picture:
         _("This is not a PNG, JPEG or WebP image. Accepted: %(kinds)s")
         % {"kinds": accepted_text()}, code="not_accepted",
     )
+    from PIL import Image, UnidentifiedImageError  # here: only uploads need Pillow (memory)
+
     try:
         upload.seek(0)
         with Image.open(upload) as image:
@@ -110,6 +111,8 @@ def for_word(name: str) -> bytes | None:
         content = file.read()
     if not name.lower().endswith(".webp"):
         return content
+    from PIL import Image
+
     out = io.BytesIO()
     with Image.open(io.BytesIO(content)) as image:
         image.save(out, format="PNG")

@@ -26,9 +26,13 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
 
-from openpyxl import load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+# openpyxl is imported inside the functions that read or write XLSX, never at the top: every
+# web worker imports this module (through the imports' parsers) and openpyxl with lxml would
+# add ~10 MiB to each of them for files only organisers make (docs/architecture.md, "Memory").
+
+# The characters an XLSX cell cannot hold (openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE, the same
+# pattern; a test keeps the two equal).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 # How a spreadsheet shows a time cell (an ISO-like pattern every language reads the same).
 DATETIME_NUMBER_FORMAT = "yyyy-mm-dd hh:mm:ss"
@@ -80,6 +84,8 @@ def xlsx_value(value):
 def xlsx_row(sheet, row: Iterable) -> list:
     """A row for a write-only sheet: datetimes as real date cells (naive, in the zone they are
     in, with ``DATETIME_NUMBER_FORMAT``), text made ``safe``."""
+    from openpyxl.cell import WriteOnlyCell
+
     cells = []
     for value in row:
         if isinstance(value, datetime):
@@ -243,6 +249,8 @@ def read_table(data: bytes, *, legacy: tuple[str, ...] = LEGACY_ENCODINGS,
 
 
 def _read_xlsx(data: bytes, max_rows: int | None) -> list[list[str]]:
+    from openpyxl import load_workbook
+
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:

@@ -11,8 +11,6 @@ from io import BytesIO
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from aula.core.spreadsheets import DATETIME_NUMBER_FORMAT, safe, xlsx_value, zoned
 from aula.reports.queries import ReportDocument
@@ -28,7 +26,7 @@ def _sheet(book, title, header, rows, widths):
     sheet = book.create_sheet(title=sheet_title(title))
     sheet.append([safe(str(cell)) for cell in header])
     for cell in sheet[1]:
-        cell.font = Font(bold=True)
+        cell.font = _bold()
     for row in rows:
         sheet.append([xlsx_value(cell) for cell in row])
         for cell, value in zip(sheet[sheet.max_row], row, strict=False):
@@ -40,6 +38,12 @@ def _sheet(book, title, header, rows, widths):
     return sheet
 
 
+def _bold():
+    from openpyxl.styles import Font  # here, not at the top: only reports need it (memory)
+
+    return Font(bold=True)
+
+
 def report_xlsx(document: ReportDocument) -> bytes:
     """The workbook, worded in the document's language whatever the request's."""
     with translation.override(document.language):
@@ -48,6 +52,8 @@ def report_xlsx(document: ReportDocument) -> bytes:
 
 def _workbook(document: ReportDocument) -> bytes:
     report = document.report
+    from openpyxl import Workbook
+
     book = Workbook()
     book.remove(book.active)
     # Column heads and labels that count people ("Registered" people, not a registration).
