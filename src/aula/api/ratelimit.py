@@ -7,28 +7,18 @@ Over the limit: 429 problem details with ``Retry-After``.
 """
 
 import threading
-import time
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.exceptions import ImproperlyConfigured
 from ninja.throttling import BaseThrottle
 
-from aula.registrations.ratelimit import RATE, UNIT_SECONDS, Rate, client_address
+from aula.registrations import ratelimit
+from aula.registrations.ratelimit import Rate, client_address
 
 DEFAULT_RATE = "600/10m"
 
 
 def parse_rate(text: str) -> Rate | None:
-    if not text:
-        return None
-    match = RATE.match(text)
-    if not match:
-        raise ImproperlyConfigured(f"AULA_API_RATE_LIMIT must look like '600/10m', not {text!r}")
-    count, number, unit = match.groups()
-    if int(count) == 0:
-        return None
-    return Rate(int(count), int(number or 1) * UNIT_SECONDS[unit])
+    return ratelimit.parse_rate(text, "AULA_API_RATE_LIMIT", DEFAULT_RATE)
 
 
 def configured_rate() -> Rate | None:
@@ -48,16 +38,7 @@ def hit(request) -> tuple[bool, int]:
     rate = configured_rate()
     if rate is None:
         return True, 0
-    now = time.time()
-    window = int(now // rate.seconds)
-    key = f"aula:rate:api:{caller(request)}:{window}"
-    cache.add(key, 0, rate.seconds + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, rate.seconds + 1)
-        count = 1
-    return count <= rate.count, int((window + 1) * rate.seconds - now) + 1
+    return ratelimit.count(f"aula:rate:api:{caller(request)}", rate)
 
 
 class ApiRateLimit(BaseThrottle):

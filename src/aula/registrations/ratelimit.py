@@ -23,14 +23,13 @@ class Rate:
     seconds: int
 
 
-def parse_rate(text: str) -> Rate | None:
+def parse_rate(text: str, setting: str = "AULA_REGISTRATION_RATE_LIMIT",
+               example: str = DEFAULT_RATE) -> Rate | None:
     if not text:
         return None
     match = RATE.match(text)
     if not match:
-        raise ImproperlyConfigured(
-            f"AULA_REGISTRATION_RATE_LIMIT must look like '20/10m', not {text!r}"
-        )
+        raise ImproperlyConfigured(f"{setting} must look like '{example}', not {text!r}")
     count, number, unit = match.groups()
     if int(count) == 0:
         return None
@@ -61,14 +60,20 @@ def allow(request, scope: str = "register") -> tuple[bool, int]:
     rate = configured_rate()
     if rate is None:
         return True, 0
+    return count(f"aula:rate:{scope}:{client_address(request)}", rate)
+
+
+def count(key: str, rate: Rate) -> tuple[bool, int]:
+    """Count one hit on ``key`` in the current fixed window of ``rate`` (the API's limit counts
+    with it too); (allowed, seconds until the window ends)."""
     now = time.time()
     window = int(now // rate.seconds)
-    key = f"aula:rate:{scope}:{client_address(request)}:{window}"
+    key = f"{key}:{window}"
     cache.add(key, 0, rate.seconds + 1)
     try:
-        count = cache.incr(key)
+        hits = cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, rate.seconds + 1)
-        count = 1
+        hits = 1
     retry_after = int((window + 1) * rate.seconds - now) + 1
-    return count <= rate.count, retry_after
+    return hits <= rate.count, retry_after
