@@ -214,3 +214,14 @@ def test_the_organiser_downloads_a_registrants_data_and_it_is_recorded(client, e
     client.force_login(viewer)
     assert client.get(url("registrant_data", event, registration)).status_code == 403
     assert len(entries()) == 1
+
+
+def test_an_email_still_to_render_shows_as_being_prepared(client, event, editor, no_worker,
+                                                          render_in_worker):
+    # In production the delivery worker writes the subject just before sending: until then the
+    # registrant's page says so instead of an empty subject.
+    outcome = services.register(event, person(1))
+    client.force_login(editor)
+    page = client.get(url("registrant", event, outcome.registration))
+    assert page.status_code == 200
+    assert "(being prepared)" in page.content.decode()

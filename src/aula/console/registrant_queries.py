@@ -336,6 +336,9 @@ def history(registration: Registration, event: Event) -> History:
     messages = list(messages_for_registration(r.pk).order_by("created_at", "id"))
     found.messages = messages
     for message in messages:
+        if message.to_render:
+            # Written "to render": the delivery worker fills the subject in just before sending.
+            message.subject = str(_("(being prepared)"))
         found.moments.append(Moment(
             message.created_at, str(_("E-mail queued")), message.subject,
             message.get_status_display(),
