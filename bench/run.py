@@ -8,6 +8,8 @@ run, prints one table and writes bench/results/<date>-<commit>.json.
 Options (environment): BENCH_BACKENDS=sqlite,postgres  BENCH_QUICK=1 (short runs, smaller data)
 BENCH_WEB_WORKERS=<n> (gunicorn workers, AULA_WEB_WORKERS; default 2)
 BENCH_PG_DB, BENCH_PGBENCH_DB, BENCH_REDIS_URL (default aula_bench, aula_bench_pgbench, Redis db 15)
+BENCH_PARTS=page,registration,outbox,console (default all; the references always run)
+BENCH_TAG=<name> (results file bench/results/<date>-<commit>-<name>.json)
 """
 
 import atexit
@@ -48,6 +50,8 @@ REG_TIME_LIMIT = 90
 OUTBOX_N = 2000 if QUICK else 10000
 OUTBOX_LIMIT = 150
 CONSOLE_N = 20000 if QUICK else 100000
+# Which parts to run (default all): page, registration, outbox, console. For iterating on one.
+PARTS = set((os.environ.get("BENCH_PARTS") or "page,registration,outbox,console").split(","))
 
 PROCESSES: list[subprocess.Popen] = []
 
@@ -223,6 +227,56 @@ class MemorySampler(threading.Thread):
         return result
 
 
+def cpu_seconds(root_pid) -> dict[str, float]:
+    """CPU seconds (user + system) used so far, per kind of process: Aula's (by
+    MemorySampler's labels), PostgreSQL's server processes, Redis, and this process (the
+    load generator's threads). Read before and after a run, the difference per registration is
+    where the machine's two cores went (bench/README.md, "Where the CPU goes")."""
+    tick = os.sysconf("SC_CLK_TCK")
+    sampler = MemorySampler(root_pid)
+    aula = set(sampler.descendants())
+
+    def parent_is_gunicorn(pid):
+        try:
+            ppid = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]
+            return b"gunicorn" in Path(f"/proc/{ppid}/cmdline").read_bytes()
+        except OSError:
+            return False
+
+    totals: dict[str, float] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        pid = int(entry)
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        comm = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat.rsplit(")", 1)[1].split()
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        if pid == os.getpid():
+            name = "load generator"
+        elif pid in aula:
+            name = MemorySampler.label(pid, parent_is_gunicorn) or "aula (other)"
+        elif comm == "postgres":
+            name = "postgresql"
+        elif comm.startswith("redis-server"):
+            name = "redis"
+        else:
+            continue
+        totals[name] = totals.get(name, 0) + seconds
+    return totals
+
+
+def cpu_per_registration(before, after, completed) -> dict[str, float]:
+    """ms of CPU per completed registration, per kind of process."""
+    if not completed:
+        return {}
+    return {name: round((after.get(name, 0) - before.get(name, 0)) * 1000 / completed, 2)
+            for name in sorted(after) if after.get(name, 0) - before.get(name, 0) > 0}
+
+
 # --- wrk, nginx, pgbench -----------------------------------------------------------------------
 
 def to_ms(text):
@@ -299,6 +353,10 @@ def pgbench_reference():
         run(["dropdb", *conn, "--if-exists", PGBENCH_DB], timeout=60, check=False)
 
 
+class Skipped(Exception):
+    """A part left out by BENCH_PARTS."""
+
+
 # --- one backend ---------------------------------------------------------------------------
 
 def backend_env(name, var_dir, port):
@@ -335,12 +393,15 @@ def prepare_backend(name, env):
     return helper(env, "setup")
 
 
-def registration_runs(name, env, port, register_path, results):
+def registration_runs(name, env, port, register_path, results, server_pid):
     for mode in ("browser", "bare"):
         log(f"{name}: registration, {mode}, {REG_CLIENTS} clients, {REG_ATTEMPTS} attempts")
         helper(env, "reset")
+        cpu_before = cpu_seconds(server_pid)
         run_result = loadgen.run(HOST, port, register_path, mode=mode, clients=REG_CLIENTS,
                                  attempts=REG_ATTEMPTS, time_limit=REG_TIME_LIMIT)
+        run_result["cpu_ms_per_registration"] = cpu_per_registration(
+            cpu_before, cpu_seconds(server_pid), run_result["completed"])
         time.sleep(1)
         counts = helper(env, "verify")
         run_result["db"] = counts
@@ -354,7 +415,8 @@ def registration_runs(name, env, port, register_path, results):
                                     and done == run_result["completed"])
         results[f"registration_{mode}"] = run_result
         log(f"{name}: {mode}: {run_result['per_second']}/s p99 {run_result['p99_ms']} ms, "
-            f"db {counts}, {run_result['results']}")
+            f"db {counts}, {run_result['results']}, CPU ms per registration "
+            f"{run_result['cpu_ms_per_registration']}")
 
 
 def run_backend(name, workdir: Path, results: dict, saved_html: dict):
@@ -377,11 +439,12 @@ def run_backend(name, workdir: Path, results: dict, saved_html: dict):
         html = wait_http(base + page_path, 90)
         saved_html.setdefault("html", html)
         results["page_bytes"] = len(html)
-        for connections in (16, 64):
+        for connections in (16, 64) if "page" in PARTS else ():
             log(f"{name}: event page, wrk {connections} connections {WRK_SECONDS} s")
             results[f"page_c{connections}"] = wrk(base + page_path, connections)
             log(f"{name}: {results[f'page_c{connections}']}")
-        registration_runs(name, env, port, register_path, results)
+        if "registration" in PARTS:
+            registration_runs(name, env, port, register_path, results, server.pid)
     except Exception as error:  # noqa: BLE001 - reported, the run goes on
         results["error_server"] = repr(error)
         log(f"{name}: ERROR {error!r}")
@@ -394,6 +457,8 @@ def run_backend(name, workdir: Path, results: dict, saved_html: dict):
 
     # The outbox, against a local SMTP sink, in a process of its own.
     try:
+        if "outbox" not in PARTS:
+            raise Skipped
         smtp_port = free_port()
         sink = spawn([PY, "-m", "aiosmtpd", "-n", "-l", f"{HOST}:{smtp_port}",
                       "-c", "aiosmtpd.handlers.Sink"],
@@ -413,12 +478,16 @@ def run_backend(name, workdir: Path, results: dict, saved_html: dict):
             log(f"{name}: {results['outbox']}")
         finally:
             stop(sink)
+    except Skipped:
+        pass
     except Exception as error:  # noqa: BLE001
         results["error_outbox"] = repr(error)
         log(f"{name}: outbox ERROR {error!r}")
 
     # The console at 100,000 registrants.
     try:
+        if "console" not in PARTS:
+            raise Skipped
         log(f"{name}: bulk-creating registrants up to {CONSOLE_N}")
         results["populate"] = helper(env, "populate", CONSOLE_N, timeout=600)
         results["console"] = helper(env, "console", 5, timeout=300)
@@ -426,6 +495,8 @@ def run_backend(name, workdir: Path, results: dict, saved_html: dict):
         for fmt in ("csv", "xlsx"):
             results[f"export_{fmt}"] = helper(env, "export", fmt, timeout=300)
             log(f"{name}: export {results[f'export_{fmt}']}")
+    except Skipped:
+        pass
     except Exception as error:  # noqa: BLE001
         results["error_console"] = repr(error)
         log(f"{name}: console ERROR {error!r}")
@@ -579,7 +650,8 @@ def main():
                f"the same machine, run took {report['seconds']} s"
                + (" (QUICK)" if QUICK else ""))
     print_table(rows, report["references"], context)
-    out = ROOT / "bench" / "results" / f"{dt.date.today()}-{commit}.json"
+    tag = os.environ.get("BENCH_TAG")  # a name for a partial or repeated run of one commit
+    out = ROOT / "bench" / "results" / f"{dt.date.today()}-{commit}{'-' + tag if tag else ''}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2, default=str))
     log(f"written {out.relative_to(ROOT)}")

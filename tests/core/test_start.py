@@ -125,6 +125,12 @@ def test_a_killed_worker_or_scheduler_is_started_again_and_the_site_stays_up(sit
         assert len(started) == 3, started
         web_workers = children_of(child(proc.pid, "gunicorn"))
         assert web_workers
+        # The background processes yield the CPU to the web server (restarted ones too).
+        own = os.getpriority(os.PRIO_PROCESS, proc.pid)
+        assert os.getpriority(os.PRIO_PROCESS, child(proc.pid, "gunicorn")) == own
+        assert all(os.getpriority(os.PRIO_PROCESS, pid) == own for pid in web_workers)
+        for word in ("run_worker", "run_scheduler"):
+            assert os.getpriority(os.PRIO_PROCESS, child(proc.pid, word)) == min(own + 10, 19)
 
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0, log.read_text()
@@ -183,6 +189,30 @@ def test_make_serve_without_email_url_exits_with_what_to_set(site):
     assert result.returncode != 0
     assert "Set AULA_EMAIL_URL" in result.stderr
     assert "Aula is running" not in result.stdout
+
+
+def test_background_niceness_comes_from_the_environment_and_refuses_nonsense(monkeypatch):
+    from aula.core.management.commands.start import background_niceness
+
+    monkeypatch.delenv("AULA_BACKGROUND_NICE", raising=False)
+    assert background_niceness() == 10
+    for raw, expected in (("0", 0), ("5", 5), ("40", 19), ("-3", 0)):
+        monkeypatch.setenv("AULA_BACKGROUND_NICE", raw)
+        assert background_niceness() == expected
+    monkeypatch.setenv("AULA_BACKGROUND_NICE", "low")
+    with pytest.raises(CommandError, match="AULA_BACKGROUND_NICE"):
+        background_niceness()
+
+
+def test_a_supervised_child_runs_at_its_niceness(tmp_path):
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    out = tmp_path / "nice"
+    child = Supervised("worker", [sys.executable, "-c",
+                                  f"import os; open({str(out)!r}, 'w').write(str(os.nice(0)))"],
+                       niceness=7)
+    child.start()
+    assert child.process.wait(timeout=30) == 0
+    assert int(out.read_text()) == min(own + 7, 19)
 
 
 def test_restarts_wait_longer_each_time_and_start_again_at_one_second_when_stable():

@@ -230,10 +230,13 @@ def session_places_left(event: Event, slots: list[Slot] | None = None) -> dict[i
     """Free places per parallel session (block id); None where the session has no limit."""
     slots = parallel_slots(event) if slots is None else slots
     blocks = [block for slot in slots for block in slot.blocks]
+    # A session without a limit has no places to count: no query for it (a count of its
+    # choices grows with every registration).
+    limited = [block for block in blocks if block.capacity is not None]
     taken = dict(
-        CapacityCounter.objects.filter(block__in=blocks).values_list("block_id", "taken")
-    )
-    missing = [block.pk for block in blocks if block.pk not in taken]
+        CapacityCounter.objects.filter(block__in=limited).values_list("block_id", "taken")
+    ) if limited else {}
+    missing = [block.pk for block in limited if block.pk not in taken]
     if missing:
         taken.update(
             SessionChoice.objects.filter(

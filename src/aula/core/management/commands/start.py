@@ -10,6 +10,11 @@ lost database) is started again after a pause that doubles from 1 s up to 60 s, 
 it has stayed up for a minute; each restart is logged and the web server keeps running. If the
 web server itself exits, everything stops and the command exits non-zero, so that the outer
 supervisor (systemd, see docs/deploy.md) starts it again.
+
+The task worker and the scheduler run at a lower CPU priority (``AULA_BACKGROUND_NICE``, default
+10; 0 turns it off): when the invitation goes out and registrations arrive in a burst, the
+web processes answer first and the e-mails they wrote are rendered and sent a few seconds later,
+in the cores' idle time (measured: bench/README.md, "Where the CPU goes").
 """
 
 import os
@@ -40,15 +45,28 @@ def production_refusal() -> str | None:
     return None
 
 
+def background_niceness() -> int:
+    """How much lower the background processes' CPU priority is (``nice``), 0 to 19."""
+    raw = os.environ.get("AULA_BACKGROUND_NICE", "").strip()
+    try:
+        return min(max(int(raw), 0), 19) if raw else 10
+    except ValueError:
+        raise CommandError(
+            _("AULA_BACKGROUND_NICE must be a whole number from 0 to 19, not %(value)r.")
+            % {"value": raw}
+        ) from None
+
+
 class Supervised:
-    """One child process, started again with backoff when it exits."""
+    """One child process, started again with backoff when it exits; ``niceness``: its CPU
+    priority below this process's (``os.nice`` in the child, before it runs anything)."""
 
     first_delay = 1.0
     max_delay = 60.0
     stable_after = 60.0  # seconds up after which the next crash waits first_delay again
 
-    def __init__(self, name, command):
-        self.name, self.command = name, command
+    def __init__(self, name, command, niceness=0):
+        self.name, self.command, self.niceness = name, command, niceness
         self.process = None
         self.started_at = 0.0
         self.delay = self.first_delay
@@ -56,7 +74,11 @@ class Supervised:
         self.restarts = 0
 
     def start(self):
-        self.process = subprocess.Popen(self.command)  # noqa: S603 - our own commands
+        niceness = self.niceness
+        self.process = subprocess.Popen(  # noqa: S603 - our own commands
+            self.command,
+            preexec_fn=(lambda: os.nice(niceness)) if niceness else None,  # noqa: PLW1509
+        )
         self.started_at = time.monotonic()
         self.restart_at = None
 
@@ -124,7 +146,11 @@ class Command(BaseCommand):
             "scheduler": [*manage, "run_scheduler"],
         }
         commands = {name: cmd for name, cmd in commands.items() if self._available(cmd)}
-        children = {name: Supervised(name, cmd) for name, cmd in commands.items()}
+        niceness = background_niceness()
+        children = {
+            name: Supervised(name, cmd, niceness=0 if name == "web" else niceness)
+            for name, cmd in commands.items()
+        }
         for child in children.values():
             child.start()
         self.stdout.write(self.style.SUCCESS(f"\nAula is running at {settings.AULA_BASE_URL}/"))

@@ -1,0 +1,141 @@
+"""What one registration POST costs the web process, whole: the production WSGI application
+(``aula.wsgi.application``: the fast lane, every middleware, the form, ``register``, the
+redirect) called in-process with the environ a browser's POST makes, N times, against a scratch
+copy of the demo seminar prepared as ``make bench`` prepares it. Reports CPU and wall time per
+POST; ``POSTCOST_PROFILE=1`` adds a cProfile of the timed loop. No load generator, no sockets:
+this is the figure the web process is responsible for (bench/README.md).
+
+    .venv/bin/python bench/postcost.py [sqlite|postgres] [N]
+
+PostgreSQL: the scratch database ``aula_bench_postcost`` (dropped and re-created); with
+``postgres`` the cache is Redis db 12 when ``POSTCOST_REDIS=1`` (as ``make bench`` runs it).
+"""
+
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+backend = sys.argv[1] if len(sys.argv) > 1 else "sqlite"
+N = int(sys.argv[2]) if len(sys.argv) > 2 else 400
+DB = "aula_bench_postcost"
+
+env = dict(os.environ)
+env["AULA_VAR_DIR"] = tempfile.mkdtemp(prefix="aula-postcost-")
+env["AULA_SECRET_KEY"] = "postcost-secret-key-not-for-production-" + "x" * 20
+env["DJANGO_SETTINGS_MODULE"] = "aula.settings"
+env["AULA_REGISTRATION_RATE_LIMIT"] = "0/1s"
+env["AULA_REGISTRATION_MIN_FILL_SECONDS"] = "0"
+env["AULA_ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"
+env.pop("AULA_REDIS_URL", None)
+if backend == "postgres":
+    conn = ["-h", "127.0.0.1", "-U", "postgres"]
+    subprocess.run(["dropdb", *conn, "--if-exists", "--force", DB], check=True)  # noqa: S603,S607
+    subprocess.run(["createdb", *conn, DB], check=True)  # noqa: S603,S607
+    env["AULA_DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB}"
+    if os.environ.get("POSTCOST_REDIS"):
+        env["AULA_REDIS_URL"] = "redis://127.0.0.1:6379/12"
+        subprocess.run(["redis-cli", "-n", "12", "flushdb"], check=True,  # noqa: S603,S607
+                       stdout=subprocess.DEVNULL)
+python = sys.executable
+for step in (["manage.py", "migrate", "--noinput", "-v0"],
+             ["manage.py", "collectstatic", "--noinput", "-v0"], ["manage.py", "load_demo"],
+             ["bench/helper.py", "setup"]):
+    done = subprocess.run([python, *step], cwd=ROOT, env=env, check=True,  # noqa: S603
+                          capture_output=True, text=True)
+path = json.loads(done.stdout.strip().splitlines()[-1])["path"] + "register/"
+os.environ.update(env)
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "bench")]
+
+from loadgen import form_data  # noqa: E402
+
+from aula.wsgi import application  # noqa: E402
+
+
+def call(method, url, body=b"", cookies=None):
+    environ = {
+        "REQUEST_METHOD": method, "PATH_INFO": url, "QUERY_STRING": "", "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000", "HTTP_HOST": "127.0.0.1:8000", "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr, "wsgi.multithread": False, "wsgi.multiprocess": True,
+        "wsgi.run_once": False, "wsgi.version": (1, 0), "CONTENT_LENGTH": str(len(body)),
+        "HTTP_USER_AGENT": "postcost", "HTTP_ACCEPT": "text/html",
+    }
+    if method == "POST":
+        environ.update({
+            "CONTENT_TYPE": "application/x-www-form-urlencoded",
+            "HTTP_ORIGIN": "http://127.0.0.1:8000", "HTTP_REFERER": "http://127.0.0.1:8000" + url,
+        })
+    if cookies:
+        environ["HTTP_COOKIE"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    seen = {}
+
+    def start_response(status, headers, exc_info=None):
+        seen["status"], seen["headers"] = status, headers
+
+    chunks = application(environ, start_response)
+    body = b"".join(chunks)
+    if hasattr(chunks, "close"):
+        chunks.close()
+    for name, value in seen["headers"]:
+        if name.lower() == "set-cookie":
+            key, _, rest = value.partition("=")
+            cookies[key] = rest.split(";", 1)[0]
+    return seen["status"], dict(seen["headers"]), body
+
+
+cookies: dict[str, str] = {}
+status, _headers, page = call("GET", path, cookies=cookies)
+assert status.startswith("200"), status
+template = form_data(page.decode(), 0)
+
+
+def one(n):
+    data = dict(template, family_name=f"Client{n}", email=f"post{n}@example.org")
+    status, headers, body = call("POST", path, urlencode(data, doseq=True).encode(), cookies)
+    assert status.startswith("302"), (status, body[:500])
+    return headers.get("Location", "")
+
+
+for n in range(20):
+    one(n)
+if os.environ.get("POSTCOST_SQL"):  # the statements of one POST, on stderr
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        one(99)
+    for query in captured.captured_queries:
+        print(query["sql"][:300], file=sys.stderr)
+profile = None
+if os.environ.get("POSTCOST_PROFILE"):
+    import cProfile
+
+    profile = cProfile.Profile()
+    profile.enable()
+cpu, wall = time.process_time(), time.perf_counter()
+for n in range(100, 100 + N):
+    location = one(n)
+cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+if profile is not None:
+    import pstats
+
+    profile.disable()
+    pstats.Stats(profile, stream=sys.stderr).sort_stats("tottime").print_stats(30)
+    pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(60)
+print(json.dumps({
+    "backend": backend, "n": N, "last_result": re.sub(r".*result=", "", location),
+    "cpu_ms_per_post": round(cpu / N * 1000, 2), "wall_ms_per_post": round(wall / N * 1000, 2),
+}))
+if backend == "postgres":
+    from django.db import connection
+
+    connection.close()
+    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "--force", DB])  # noqa: S603,S607
