@@ -186,6 +186,7 @@ class MemorySampler(threading.Thread):
         if "gunicorn" in cmd:
             return "web worker" if parent_is_gunicorn(pid) else "gunicorn master"
         for word, name in (("rqworker", "task worker (rq)"), ("db_worker", "task worker (db)"),
+                           ("run_worker", "task worker (db)"),
                            ("run_scheduler", "scheduler")):
             if word in cmd:
                 return name

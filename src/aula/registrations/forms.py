@@ -369,7 +369,8 @@ class RegistrationForm(PersonForm):
         super().__init__(*args, event=event, **kwargs)
         self.notice = notice
         self.fields["privacy_notice"].initial = notice.pk if notice else None
-        self.fields["started"].initial = started_token()
+        if not self.is_bound:  # a sent form carries its own (signing one costs a HMAC)
+            self.fields["started"].initial = started_token()
         waiting_list = not disable_full if waiting_list is None else waiting_list
         add_slot_fields(self, list(slots), session_left or {}, disable_full=disable_full,
                         live_places=live_places, waiting_list=waiting_list)

@@ -214,8 +214,10 @@ def _taken_from_rows(event: Event) -> int:
 
 
 def places_taken(event: Event) -> int:
-    counter = CapacityCounter.objects.filter(event=event, block__isnull=True).first()
-    return counter.taken if counter is not None else _taken_from_rows(event)
+    from aula.registrations.services import sql  # every registration reads it: raw, see there
+
+    taken = sql.places_taken(event.pk)
+    return taken if taken is not None else _taken_from_rows(event)
 
 
 def places_left(event: Event, taken: int | None = None) -> int | None:

@@ -241,19 +241,46 @@ def _lock_event(event_id: int, *, exclude: int | None = None) -> CapacityCounter
     return counter
 
 
-def _take_place(event_id: int, exclude: int | None) -> CapacityCounter:
+def _take_place(event: Event, exclude: int | None) -> CapacityCounter:
     """Lock the event's counter row and take one place on it in one statement
     (``sql.take_place``); the returned counter says the places taken before this one, with the
-    event as it is now (read after the lock, see ``_lock_event``). The caller rolls the
+    event as it is now: a copy of ``event`` with the fields that decide a registration read
+    after the lock (``sql.event_state``, see ``_lock_event``). The caller rolls the
     transaction back when the decision gives no place."""
-    found = sql.take_place(event_id)
+    found = sql.take_place(event.pk)
     if found is None:
-        _lock_event(event_id, exclude=exclude)  # creates the missing counter
-        found = sql.take_place(event_id)
+        _lock_event(event.pk, exclude=exclude)  # creates the missing counter
+        found = sql.take_place(event.pk)
     pk, taken = found
-    counter = CapacityCounter(pk=pk, event_id=event_id, block=None, taken=taken - 1)
-    counter.event = Event.objects.get(pk=event_id)
+    counter = CapacityCounter(pk=pk, event_id=event.pk, block=None, taken=taken - 1)
+    state = sql.event_state(event.pk)
+    if state is None:
+        raise Event.DoesNotExist
+    current = copy.copy(event)
+    for name, value in state.items():
+        setattr(current, name, value)
+    counter.event = current
     return counter
+
+
+def _take_sessions(event_id: int, blocks, exclude: int | None) -> dict[int, CapacityCounter]:
+    """One more place on each chosen session's counter (``sql.take_sessions``, one statement;
+    a missing counter is created first, as ``_session_counters`` does), under the event's lock.
+    Returned as ``_session_counters`` gives them — the places taken before this one, with the
+    session's capacity as it is now — so that the decision reads them the same way."""
+    by_pk = {block.pk: block for block in blocks}
+    found = sql.take_sessions(by_pk)
+    missing = by_pk.keys() - found.keys()
+    if missing:
+        _session_counters(event_id, missing, exclude=exclude)
+        found.update(sql.take_sessions(missing))
+    sessions = {}
+    for block_pk, (pk, taken, capacity) in found.items():
+        block = copy.copy(by_pk[block_pk])
+        block.capacity = capacity
+        counter = CapacityCounter(pk=pk, event_id=event_id, block=block, taken=taken - 1)
+        sessions[block_pk] = counter
+    return sessions
 
 
 def _session_counters(
@@ -559,7 +586,7 @@ def _register_locked(
 
     # --- The lock: from here to the commit every registration of the event waits.
     took = writes_first and registration.takes_place
-    counter = _take_place(event.pk, exclude) if took else _lock_event(event.pk, exclude=exclude)
+    counter = _take_place(event, exclude) if took else _lock_event(event.pk, exclude=exclude)
     current = counter.event
     refusal = why_closed(current, now)
     if refusal is not None:
@@ -569,7 +596,12 @@ def _register_locked(
         status = Registration.objects.filter(pk=previous_id).values_list("status", flat=True)
         if status.first() != Status.CANCELLED:
             raise _AlreadyRegistered
-    sessions = _session_counters(event.pk, [block.pk for block in blocks], exclude=exclude)
+    # Taking a place, the sessions' places are taken in the same statement that reads them
+    # (rolled back with the rest should the decision be another).
+    sessions = (
+        _take_sessions(event.pk, blocks, exclude) if took
+        else _session_counters(event.pk, [block.pk for block in blocks], exclude=exclude)
+    )
     result, full = decide(current, options, counter.taken, _full_sessions(sessions))
     exceeded = []
     if over_capacity and result not in (Result.CONFIRMED, Result.HELD):
@@ -592,8 +624,8 @@ def _register_locked(
             _adjust(counter, sessions.values(), +1)
     elif took:
         counter.taken += 1  # taken by ``_take_place``
-        if sessions:
-            _adjust_sessions_by(sessions.values(), +1)
+        for session in sessions.values():
+            session.taken += 1  # taken by ``_take_sessions``
     # Webhooks: one call after the decision (no query unless the project has an endpoint).
     hooks.tell("registration.created", registration, current.project_id, blocks=blocks)
     if actor is not None or via:
@@ -853,16 +885,6 @@ def switch_session(
         return current
 
     return run_in_transaction(locked)
-
-
-def _adjust_sessions_by(counters: Iterable[CapacityCounter], delta: int) -> None:
-    """Move session counters by ``delta``, in one statement (under the event's lock)."""
-    counters = list(counters)
-    CapacityCounter.objects.filter(pk__in=[c.pk for c in counters]).update(
-        taken=F("taken") + delta
-    )
-    for counter in counters:
-        counter.taken += delta
 
 
 def _adjust_sessions(counter: CapacityCounter, delta: int) -> None:

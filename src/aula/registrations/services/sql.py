@@ -1,21 +1,57 @@
-"""The registration path's raw SQL: only where one statement does what the ORM needs two for,
-under the event counter's lock (bench/README.md, 2026-12-06). Plain SQL that PostgreSQL and
-SQLite (3.35 or later: ``RETURNING``) both run; table and column names from the models.
+"""The registration path's raw SQL: where one statement does what the ORM needs two for under
+the event counter's lock, and the few reads every registration makes, which the ORM spent more
+time building than the database spent answering (bench/README.md, 2026-12-06). Plain SQL that
+PostgreSQL and SQLite (3.35 or later: ``RETURNING``) both run; table and column names from the
+models; values always parameters. The tests compare each function with the ORM's answer
+(tests/registrations/test_sql.py).
 """
 
-from django.db import connection
+from datetime import UTC, datetime
 
+from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from aula.events.models import AgendaBlock, Event
 from aula.registrations.models import CapacityCounter
 
-_counters = CapacityCounter._meta.db_table
-_event_id = CapacityCounter._meta.get_field("event").column
-_block_id = CapacityCounter._meta.get_field("block").column
 
-# Names from the model, the value a parameter.
+def _column(model, name: str) -> str:
+    return f'"{model._meta.get_field(name).column}"'
+
+
+_counters = f'"{CapacityCounter._meta.db_table}"'
+_events = f'"{Event._meta.db_table}"'
+_blocks = f'"{AgendaBlock._meta.db_table}"'
+_event_id = _column(CapacityCounter, "event")
+_block_id = _column(CapacityCounter, "block")
+
 TAKE_PLACE = (
-    f'UPDATE "{_counters}" SET "taken" = "taken" + 1 '  # noqa: S608
-    f'WHERE "{_event_id}" = %s AND "{_block_id}" IS NULL RETURNING "id", "taken"'
+    f'UPDATE {_counters} SET "taken" = "taken" + 1 '  # noqa: S608
+    f'WHERE {_event_id} = %s AND {_block_id} IS NULL RETURNING "id", "taken"'
 )
+PLACES_TAKEN = (
+    f'SELECT "taken" FROM {_counters} WHERE {_event_id} = %s AND {_block_id} IS NULL'  # noqa: S608
+)
+# What ``why_closed`` and ``decide`` read of the event: what an organiser may change while
+# registrations run.
+EVENT_STATE_FIELDS = ("status", "capacity", "registration_opens_at", "registration_closes_at",
+                      "ends_at")
+EVENT_STATE = (
+    f"SELECT {', '.join(_column(Event, name) for name in EVENT_STATE_FIELDS)} "  # noqa: S608
+    f'FROM {_events} WHERE "id" = %s'
+)
+
+
+def _take_sessions_sql(count: int) -> str:
+    marks = ", ".join(["%s"] * count)
+    # The capacity by a subquery: SQLite lets RETURNING name only the updated table.
+    return (
+        f'UPDATE {_counters} SET "taken" = "taken" + 1 WHERE {_block_id} IN ({marks}) '  # noqa: S608
+        f'RETURNING "id", {_block_id}, "taken", '
+        f'(SELECT {_column(AgendaBlock, "capacity")} FROM {_blocks} '
+        f'WHERE {_blocks}."id" = {_counters}.{_block_id})'
+    )
 
 
 def take_place(event_id: int) -> tuple[int, int] | None:
@@ -27,3 +63,49 @@ def take_place(event_id: int) -> tuple[int, int] | None:
     with connection.cursor() as cursor:
         cursor.execute(TAKE_PLACE, [event_id])
         return cursor.fetchone()
+
+
+def places_taken(event_id: int) -> int | None:
+    """The event counter's places taken, or None when it has no counter yet."""
+    with connection.cursor() as cursor:
+        cursor.execute(PLACES_TAKEN, [event_id])
+        row = cursor.fetchone()
+    return None if row is None else row[0]
+
+
+def event_state(event_id: int) -> dict | None:
+    """The event's fields that decide a registration (``EVENT_STATE_FIELDS``), as the ORM
+    would give them (aware datetimes), or None when it is gone. Read under the counter's lock
+    in a statement of its own (see ``capacity._lock_event``)."""
+    with connection.cursor() as cursor:
+        cursor.execute(EVENT_STATE, [event_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    state = dict(zip(EVENT_STATE_FIELDS, row, strict=True))
+    for name in ("registration_opens_at", "registration_closes_at", "ends_at"):
+        state[name] = _aware(state[name])
+    return state
+
+
+def take_sessions(block_ids) -> dict[int, tuple[int, int, int | None]]:
+    """Add one place to each of these sessions' counters: {block id: (counter id, places taken
+    now, the session's capacity)} for those that have a counter. Only under the event counter's
+    lock (the session counters are only ever written under it)."""
+    block_ids = sorted(block_ids)
+    if not block_ids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(_take_sessions_sql(len(block_ids)), block_ids)
+        return {block: (pk, taken, capacity) for pk, block, taken, capacity in cursor.fetchall()}
+
+
+def _aware(value):
+    """A datetime from a raw row as the ORM makes it: SQLite gives text or naive UTC."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if isinstance(value, datetime) and timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)
+    return value

@@ -1,0 +1,98 @@
+"""The registration path's raw statements (``registrations/services/sql.py``) give what the
+ORM gives, on both databases, and the decisions taken with them see the state as it is under
+the lock: a session filled or cut after the form's snapshot, a counter not yet there."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from aula.events.models import AgendaBlock, Event
+from aula.registrations import queries, services
+from aula.registrations.models import CapacityCounter, Registration
+from aula.registrations.services import Result, sql
+from tests.factories import make_event
+from tests.registrations.conftest import NO_OPT_IN
+from tests.registrations.factories import make_slot, person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_places_taken_is_the_counters_value_and_none_without_a_counter():
+    event = make_event(options=NO_OPT_IN, capacity=10)
+    assert sql.places_taken(event.pk) is None
+    services.register(event, person(1))
+    services.register(event, person(2))
+    assert sql.places_taken(event.pk) == 2 == queries.places_taken(event)
+    CapacityCounter.objects.filter(event=event).delete()
+    assert sql.places_taken(event.pk) is None
+    assert queries.places_taken(event) == 2  # counted from the rows then
+
+
+@pytest.mark.parametrize("opens", [None, timedelta(days=-1)])
+def test_event_state_is_what_the_orm_reads(opens):
+    now = timezone.now().replace(microsecond=123456)
+    event = make_event(capacity=None if opens is None else 7,
+                       registration_opens_at=None if opens is None else now + opens,
+                       registration_closes_at=now + timedelta(days=2))
+    fresh = Event.objects.get(pk=event.pk)
+    state = sql.event_state(event.pk)
+    assert state == {name: getattr(fresh, name) for name in sql.EVENT_STATE_FIELDS}
+    for name in ("registration_closes_at", "ends_at"):
+        assert state[name].utcoffset() == timedelta(0)
+    assert sql.event_state(event.pk + 1000) is None
+
+
+def test_take_sessions_adds_a_place_and_reads_the_capacity_now():
+    event = make_event(options=NO_OPT_IN, capacity=10)
+    a, b = make_slot(event, 3, None)
+    services.register(event, person(1, sessions=[a.pk]))
+    services.register(event, person(2, sessions=[b.pk]))
+    AgendaBlock.objects.filter(pk=a.pk).update(capacity=5)
+    taken = sql.take_sessions([b.pk, a.pk])
+    counters = {c.block_id: c for c in CapacityCounter.objects.filter(block__in=[a, b])}
+    assert taken == {a.pk: (counters[a.pk].pk, 2, 5), b.pk: (counters[b.pk].pk, 2, None)}
+    assert counters[a.pk].taken == 2 and counters[b.pk].taken == 2
+    assert sql.take_sessions([]) == {}
+
+
+def test_a_session_cut_after_the_forms_snapshot_puts_the_next_one_on_its_waiting_list(
+    monkeypatch,
+):
+    """The form's setup still says 5 places; the organiser cut the session to 1 meanwhile:
+    the place taken on the event and on the session is rolled back, the registrant waits."""
+    event = make_event(options=NO_OPT_IN, capacity=10)
+    (a,) = make_slot(event, 5)
+    setup = queries.registration_setup(event)
+    services.register(event, person(1, sessions=[a.pk]), setup=setup)
+    AgendaBlock.objects.filter(pk=a.pk).update(capacity=1)
+    monkeypatch.setattr(queries, "session_places_left", lambda event, slots=None: {a.pk: 4})
+    outcome = services.register(event, person(2, sessions=[a.pk]), setup=setup, taken=1)
+    assert outcome.result == Result.WAITING and outcome.full_sessions == (a.pk,)
+    assert outcome.registration.status == Registration.Status.WAITING
+    assert CapacityCounter.objects.get(block=a).taken == 1
+    assert CapacityCounter.objects.get(event=event, block=None).taken == 1
+
+
+def test_a_session_without_a_counter_gets_one_counted_from_its_choices():
+    event = make_event(options=NO_OPT_IN, capacity=10)
+    a, b = make_slot(event, 3, 3)
+    services.register(event, person(1, sessions=[a.pk]))
+    services.register(event, person(2, sessions=[b.pk]))
+    CapacityCounter.objects.filter(block__isnull=False).delete()
+    outcome = services.register(event, person(3, sessions=[a.pk]))
+    assert outcome.result == Result.CONFIRMED
+    assert CapacityCounter.objects.get(block=a).taken == 2
+    assert not CapacityCounter.objects.filter(block=b).exists()  # not chosen: not created
+
+
+def test_an_event_cancelled_while_waiting_for_the_lock_refuses_with_nothing_stored():
+    event = make_event(options=NO_OPT_IN, capacity=10)
+    setup = queries.registration_setup(event)
+    services.register(event, person(1), setup=setup)
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.CANCELLED)
+    outcome = services.register(event, person(2), setup=setup, taken=1)  # the view's copy
+    assert outcome.result == Result.EVENT_CANCELLED
+    assert Registration.objects.count() == 1
+    assert CapacityCounter.objects.get(event=event, block=None).taken == 1
+    assert event.status == Event.Status.PUBLISHED  # the caller's object is not changed
