@@ -6,7 +6,7 @@ bounded runs, measures the machine's references (nginx static file, pgbench TPC-
 run, prints one table and writes bench/results/<date>-<commit>.json.
 
 Options (environment): BENCH_BACKENDS=sqlite,postgres  BENCH_QUICK=1 (short runs, smaller data)
-BENCH_WEB_WORKERS=<n> (gunicorn workers, AULA_WEB_WORKERS; default 2)
+BENCH_WEB_WORKERS=<n> (gunicorn workers, AULA_WEB_WORKERS; default the cores + 1)
 BENCH_PG_DB, BENCH_PGBENCH_DB, BENCH_REDIS_URL (default aula_bench, aula_bench_pgbench, Redis db 15)
 BENCH_PARTS=page,registration,outbox,console (default all; the references always run)
 BENCH_TAG=<name> (results file bench/results/<date>-<commit>-<name>.json)
@@ -228,7 +228,7 @@ class MemorySampler(threading.Thread):
         return result
 
 
-def cpu_seconds(root_pid) -> dict[str, float]:
+def cpu_seconds(root_pid) -> dict[int, tuple[str, float]]:
     """CPU seconds (user + system) used so far, per kind of process: Aula's (by
     MemorySampler's labels), PostgreSQL's server processes, Redis, and this process (the
     load generator's threads). Read before and after a run, the difference per registration is
@@ -244,7 +244,7 @@ def cpu_seconds(root_pid) -> dict[str, float]:
         except OSError:
             return False
 
-    totals: dict[str, float] = {}
+    found: dict[int, tuple[str, float]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -266,16 +266,22 @@ def cpu_seconds(root_pid) -> dict[str, float]:
             name = "redis"
         else:
             continue
-        totals[name] = totals.get(name, 0) + seconds
-    return totals
+        found[pid] = (name, seconds)
+    return found
 
 
 def cpu_per_registration(before, after, completed) -> dict[str, float]:
-    """ms of CPU per completed registration, per kind of process."""
+    """ms of CPU per completed registration, per kind of process: what each process alive at
+    the end used since the start (all of it if it started meanwhile). A process that ended
+    during the run is not counted (short-lived: a database connection of the bench's helper)."""
     if not completed:
         return {}
-    return {name: round((after.get(name, 0) - before.get(name, 0)) * 1000 / completed, 2)
-            for name in sorted(after) if after.get(name, 0) - before.get(name, 0) > 0}
+    totals: dict[str, float] = {}
+    for pid, (name, seconds) in after.items():
+        used = seconds - (before[pid][1] if pid in before else 0)
+        totals[name] = totals.get(name, 0) + used
+    return {name: round(used * 1000 / completed, 2)
+            for name, used in sorted(totals.items()) if used > 0}
 
 
 # --- wrk, nginx, pgbench -----------------------------------------------------------------------

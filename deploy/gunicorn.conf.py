@@ -7,17 +7,20 @@ Every value can be overridden on gunicorn's command line (``start`` passes ``--b
 
 import os
 
+from aula.config import web_workers
+
 wsgi_app = "aula.wsgi"
 bind = f"{os.environ.get('AULA_BIND', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 
-# Synchronous workers, one thread each: Aula's views are synchronous. Two per core is a good
-# start; each holds one database connection (CONN_MAX_AGE keeps it open between requests).
+# Synchronous workers, one thread each: Aula's views are synchronous. One more than the cores
+# (``aula.config.web_workers``; AULA_WEB_WORKERS sets it); each holds one database connection
+# (CONN_MAX_AGE keeps it open between requests).
 # Measured against "gthread" (keep-alive) on the event page (bench/README.md, 2026-12-06): a
 # sync worker spends ~40 % of its time closing each connection (gunicorn's close_graceful),
 # and gthread with one thread answered up to ~20 % more requests/s, but its p99 at 64
 # connections was worse (35-68 ms against 26 ms; likely because a kept-alive connection
 # stays with the worker that accepted it) and the target is a p99 of 50 ms: sync stays.
-workers = int(os.environ.get("AULA_WEB_WORKERS") or 2)
+workers = web_workers()
 worker_class = "sync"
 threads = 1
 

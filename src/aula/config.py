@@ -139,3 +139,31 @@ def https(base: str, trusted_proxies: int) -> dict:
 
 def redis_url() -> str | None:
     return os.environ.get("AULA_REDIS_URL") or None
+
+
+def web_workers() -> int:
+    """Web server processes: ``AULA_WEB_WORKERS``, else one more than the machine's cores —
+    a synchronous worker waits on the database for part of each registration, and the extra
+    one fills those waits (measured on 2 cores, bench/README.md "Where the CPU goes": 3 workers
+    registered 10-15 % more per second than 2; 4 were no better)."""
+    raw = (os.environ.get("AULA_WEB_WORKERS") or "").strip()
+    if not raw:
+        return (os.cpu_count() or 1) + 1
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"AULA_WEB_WORKERS must be a whole number of 1 or more, not {raw!r}.")
+    return int(raw)
+
+
+def background_niceness() -> int:
+    """How much lower the task worker's and the scheduler's CPU priority is than the web
+    server's (``nice``): ``AULA_BACKGROUND_NICE``, 0 (off) to 19, default 10. Raises
+    ``ValueError`` for anything but a whole number."""
+    raw = (os.environ.get("AULA_BACKGROUND_NICE") or "").strip()
+    if not raw:
+        return 10
+    try:
+        return min(max(int(raw), 0), 19)
+    except ValueError:
+        raise ValueError(
+            f"AULA_BACKGROUND_NICE must be a whole number from 0 to 19, not {raw!r}."
+        ) from None

@@ -224,3 +224,17 @@ def test_restarts_wait_longer_each_time_and_start_again_at_one_second_when_stabl
     assert child.schedule_restart(200.0 + Supervised.stable_after) == 1
     child.started_at = 300.0  # started again; crashes at once: the pause doubles again
     assert child.schedule_restart(301.0) == 2
+
+
+def test_web_workers_default_to_one_more_than_the_cores(monkeypatch):
+    from aula import config
+
+    monkeypatch.delenv("AULA_WEB_WORKERS", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert config.web_workers() == 3
+    monkeypatch.setenv("AULA_WEB_WORKERS", "5")
+    assert config.web_workers() == 5
+    for bad in ("0", "two", "-1"):
+        monkeypatch.setenv("AULA_WEB_WORKERS", bad)
+        with pytest.raises(ValueError, match="AULA_WEB_WORKERS"):
+            config.web_workers()

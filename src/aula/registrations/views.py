@@ -4,6 +4,7 @@ Thin: the rules are in ``services`` (writes) and ``queries`` (reads). Pages behi
 link are never cached and never indexed, and send no Referer (the link is the key).
 """
 
+import functools
 import hashlib
 import json
 from functools import wraps
@@ -136,17 +137,18 @@ def _register(request, project, event, *, embed):
     language = translation.get_language()
     now = timezone.now()
     notice, options, slots = setup.notice, setup.options, setup.slots
-    context = _event_context(event, language, embed=embed)
+    # Built only for a page: a registration that succeeds is answered with a redirect.
+    page = functools.partial(_event_context, event, language, embed=embed)
     if embed and request.method == "POST" and not embed_token_valid(
         request.POST.get(EMBED_FIELD), event
     ):
         # Checked first: nothing is counted, judged or stored for a form Aula did not hand out.
         return done(render(request, "registrations/embed/refused.html", {
-            **context, "embed_url": request.path,
+            **page(), "embed_url": request.path,
         }, status=403))
     closed = _closed_reason(event, notice, now)
     if closed is not None:
-        return done(_closed(request, context, closed))
+        return done(_closed(request, page(), closed))
 
     session_left = queries.session_places_left(event, slots)
     taken = queries.places_taken(event)
@@ -155,7 +157,7 @@ def _register(request, project, event, *, embed):
     # may a full session when the event has a waiting list (the session's own waiting list).
     event_has_room = places_left is None or places_left > 0
     if not event_has_room and not options.waiting_list and request.method != "POST":
-        return done(_closed(request, context, Result.FULL))
+        return done(_closed(request, page(), Result.FULL))
     form_kwargs = {
         "event": event, "notice": notice, "questions": setup.questions,
         "slots": slots, "session_left": session_left,
@@ -168,7 +170,7 @@ def _register(request, project, event, *, embed):
         if not allowed:
             response = render(
                 request, "registrations/rate_limited.html",
-                {**context, "minutes": max(1, round(retry_after / 60))}, status=429,
+                {**page(), "minutes": max(1, round(retry_after / 60))}, status=429,
             )
             response["Retry-After"] = str(retry_after)
             return done(response)
@@ -177,7 +179,7 @@ def _register(request, project, event, *, embed):
             # Sent back as a bot would (autofill does too): nothing stored yet, and no "thank
             # you" either; a person sends the details once more from the check page.
             return done(_check_page(request, form, {
-                **context, "options": options, "event_has_room": event_has_room,
+                **page(), "options": options, "event_has_room": event_has_room,
             }))
         if form.is_valid():
             try:
@@ -196,10 +198,11 @@ def _register(request, project, event, *, embed):
                 elif outcome.result == Result.FULL:
                     form.add_error(None, _("Sorry, the event has just become full."))
                 else:
-                    return done(_closed(request, context, outcome.result))
+                    return done(_closed(request, page(), outcome.result))
         status = 400 if form.errors else 200
     else:
         form = RegistrationForm(**form_kwargs)
+    context = page()
     context.update({
         "form": form,
         "notice": notice,

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from aula import config
 from aula.core.services import ensure_organiser
 
 GUNICORN_CONFIG = settings.BASE_DIR / "deploy" / "gunicorn.conf.py"
@@ -46,14 +47,13 @@ def production_refusal() -> str | None:
 
 
 def background_niceness() -> int:
-    """How much lower the background processes' CPU priority is (``nice``), 0 to 19."""
-    raw = os.environ.get("AULA_BACKGROUND_NICE", "").strip()
+    """``config.background_niceness``, its error as the command's."""
     try:
-        return min(max(int(raw), 0), 19) if raw else 10
+        return config.background_niceness()
     except ValueError:
         raise CommandError(
             _("AULA_BACKGROUND_NICE must be a whole number from 0 to 19, not %(value)r.")
-            % {"value": raw}
+            % {"value": os.environ.get("AULA_BACKGROUND_NICE")}
         ) from None
 
 
@@ -107,8 +107,8 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--bind", default=os.environ.get("AULA_BIND", "127.0.0.1"))
         parser.add_argument(
-            "--workers", type=int, default=int(os.environ.get("AULA_WEB_WORKERS") or 2),
-            help="web server processes (AULA_WEB_WORKERS, default 2)",
+            "--workers", type=int, default=config.web_workers(),
+            help="web server processes (AULA_WEB_WORKERS, default: the cores + 1)",
         )
         parser.add_argument(
             "--config", default=str(GUNICORN_CONFIG), help="gunicorn's configuration file"
