@@ -236,3 +236,32 @@ def test_with_rq_a_pending_mark_stands_for_the_waiting_task_until_it_starts(no_w
     queue(to="c@example.org")
     assert len(delivery_tasks(no_worker)) == 2
     cache.delete(services.DELIVERY_PENDING_KEY)
+
+
+@pytest.mark.django_db
+def test_the_ready_check_reads_what_django_tasks_db_calls_ready(database_queue):
+    """``_database_task_ready`` (plain SQL, after every registration) against the library's
+    own ``ready()``: waiting now, deferred to the future, running, another task."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from aula.messaging.tasks import deliver_outbox
+
+    path = deliver_outbox.module_path
+
+    def orm():
+        return DBTaskResult.objects.ready().filter(task_path=path).exists()
+
+    assert services._database_task_ready(path) is False is orm()
+    deliver_outbox.enqueue()  # no run_after: the library's "date max"
+    assert services._database_task_ready(path) is True is orm()
+    assert services._database_task_ready("aula.other.task") is False
+    DBTaskResult.objects.update(run_after=timezone.now() + timedelta(minutes=5))
+    assert services._database_task_ready(path) is False is orm()
+    DBTaskResult.objects.update(run_after=timezone.now() - timedelta(seconds=1))
+    assert services._database_task_ready(path) is True is orm()
+    DBTaskResult.objects.update(status=TaskResultStatus.RUNNING)
+    assert services._database_task_ready(path) is False is orm()

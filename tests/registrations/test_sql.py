@@ -96,3 +96,14 @@ def test_an_event_cancelled_while_waiting_for_the_lock_refuses_with_nothing_stor
     assert Registration.objects.count() == 1
     assert CapacityCounter.objects.get(event=event, block=None).taken == 1
     assert event.status == Event.Status.PUBLISHED  # the caller's object is not changed
+
+
+def test_registration_of_address_is_the_events_row_of_that_address():
+    event = make_event(options=NO_OPT_IN, capacity=10)
+    other = make_event(options=NO_OPT_IN, capacity=10)
+    registration = services.register(event, person(1)).registration
+    assert sql.registration_of_address(event.pk, registration.email) == (
+        registration.pk, Registration.Status.CONFIRMED
+    )
+    assert sql.registration_of_address(other.pk, registration.email) is None
+    assert sql.registration_of_address(event.pk, "nobody@example.org") is None

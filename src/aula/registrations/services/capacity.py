@@ -445,10 +445,8 @@ def register(
     blocks = clean_sessions(setup.slots, data.sessions)
     registration = _new_registration(event, data, notice, setup.questions, now)
 
-    previous = (
-        Registration.objects.filter(event=event, email=registration.email)
-        .only("id", "status").first()
-    )
+    found = sql.registration_of_address(event.pk, registration.email)
+    previous = None if found is None else Registration(pk=found[0], status=found[1])
     if previous is not None and previous.status != Status.CANCELLED:
         return _already_registered(event, _full(previous), options, blocks)
 

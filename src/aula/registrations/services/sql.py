@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from aula.events.models import AgendaBlock, Event
-from aula.registrations.models import CapacityCounter
+from aula.registrations.models import CapacityCounter, Registration
 
 
 def _column(model, name: str) -> str:
@@ -40,6 +40,13 @@ EVENT_STATE_FIELDS = ("status", "capacity", "registration_opens_at", "registrati
 EVENT_STATE = (
     f"SELECT {', '.join(_column(Event, name) for name in EVENT_STATE_FIELDS)} "  # noqa: S608
     f'FROM {_events} WHERE "id" = %s'
+)
+
+
+_registrations = f'"{Registration._meta.db_table}"'
+REGISTRATION_OF_ADDRESS = (
+    f'SELECT "id", {_column(Registration, "status")} FROM {_registrations} '  # noqa: S608
+    f'WHERE {_column(Registration, "event")} = %s AND {_column(Registration, "email")} = %s'
 )
 
 
@@ -98,6 +105,14 @@ def take_sessions(block_ids) -> dict[int, tuple[int, int, int | None]]:
     with connection.cursor() as cursor:
         cursor.execute(_take_sessions_sql(len(block_ids)), block_ids)
         return {block: (pk, taken, capacity) for pk, block, taken, capacity in cursor.fetchall()}
+
+
+def registration_of_address(event_id: int, email: str) -> tuple[int, str] | None:
+    """(id, status) of the event's registration of this address (there is one at most: the
+    unique constraint), or None. ``email`` as stored (normalised)."""
+    with connection.cursor() as cursor:
+        cursor.execute(REGISTRATION_OF_ADDRESS, [event_id, email])
+        return cursor.fetchone()
 
 
 def _aware(value):
