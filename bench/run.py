@@ -1,12 +1,14 @@
 """Aula's benchmark: `make bench` (or `.venv/bin/python bench/run.py`). See bench/README.md.
 
-Starts Aula production-style (`manage.py start`: 2 gunicorn workers, the task worker, the
+Starts Aula production-style (`manage.py start`: the web server — granian, or gunicorn with
+BENCH_WEB_SERVER=gunicorn — with the cores + 1 workers, the task worker, the
 scheduler) on SQLite and on PostgreSQL + Redis, loads it from this process over 127.0.0.1 with
 bounded runs, measures the machine's references (nginx static file, pgbench TPC-B) in the same
 run, prints one table and writes bench/results/<date>-<commit>.json.
 
 Options (environment): BENCH_BACKENDS=sqlite,postgres  BENCH_QUICK=1 (short runs, smaller data)
-BENCH_WEB_WORKERS=<n> (gunicorn workers, AULA_WEB_WORKERS; default the cores + 1)
+BENCH_WEB_WORKERS=<n> (web workers, AULA_WEB_WORKERS; default the cores + 1)
+BENCH_WEB_SERVER=granian|gunicorn (AULA_WEB_SERVER; default granian)
 BENCH_PG_DB, BENCH_PGBENCH_DB, BENCH_REDIS_URL (default aula_bench, aula_bench_pgbench, Redis db 15)
 BENCH_PARTS=page,registration,outbox,console (default all; the references always run)
 BENCH_TAG=<name> (results file bench/results/<date>-<commit>-<name>.json)
@@ -150,6 +152,11 @@ def nginx_bin():
 
 # --- memory --------------------------------------------------------------------------------
 
+def is_web_server(cmdline: bytes) -> bool:
+    """gunicorn's or granian's processes (master and workers share its command line)."""
+    return b"gunicorn" in cmdline or b"granian" in cmdline
+
+
 class MemorySampler(threading.Thread):
     """Peak RSS of every descendant of one process, sampled from /proc every 0.25 s."""
 
@@ -178,13 +185,13 @@ class MemorySampler(threading.Thread):
         return found
 
     @staticmethod
-    def label(pid, parent_is_gunicorn):
+    def label(pid, parent_is_web_server):
         try:
             cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             return None
-        if "gunicorn" in cmd:
-            return "web worker" if parent_is_gunicorn(pid) else "gunicorn master"
+        if is_web_server(cmd.encode()):
+            return "web worker" if parent_is_web_server(pid) else "web server master"
         for word, name in (("rqworker", "task worker (rq)"), ("db_worker", "task worker (db)"),
                            ("run_worker", "task worker (db)"),
                            ("run_scheduler", "scheduler")):
@@ -195,15 +202,15 @@ class MemorySampler(threading.Thread):
     def sample(self):
         pids = self.descendants()
 
-        def parent_is_gunicorn(pid):
+        def parent_is_web_server(pid):
             try:
                 ppid = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]
-                return b"gunicorn" in Path(f"/proc/{ppid}/cmdline").read_bytes()
+                return is_web_server(Path(f"/proc/{ppid}/cmdline").read_bytes())
             except OSError:
                 return False
 
         for pid in pids:
-            name = self.label(pid, parent_is_gunicorn)
+            name = self.label(pid, parent_is_web_server)
             if not name:
                 continue
             try:
@@ -237,10 +244,10 @@ def cpu_seconds(root_pid) -> dict[int, tuple[str, float]]:
     sampler = MemorySampler(root_pid)
     aula = set(sampler.descendants())
 
-    def parent_is_gunicorn(pid):
+    def parent_is_web_server(pid):
         try:
             ppid = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]
-            return b"gunicorn" in Path(f"/proc/{ppid}/cmdline").read_bytes()
+            return is_web_server(Path(f"/proc/{ppid}/cmdline").read_bytes())
         except OSError:
             return False
 
@@ -259,7 +266,7 @@ def cpu_seconds(root_pid) -> dict[int, tuple[str, float]]:
         if pid == os.getpid():
             name = "load generator"
         elif pid in aula:
-            name = MemorySampler.label(pid, parent_is_gunicorn) or "aula (other)"
+            name = MemorySampler.label(pid, parent_is_web_server) or "aula (other)"
         elif comm == "postgres":
             name = "postgresql"
         elif comm.startswith("redis-server"):
@@ -381,6 +388,8 @@ def backend_env(name, var_dir, port):
     })
     if os.environ.get("BENCH_WEB_WORKERS"):
         env["AULA_WEB_WORKERS"] = os.environ["BENCH_WEB_WORKERS"]
+    if os.environ.get("BENCH_WEB_SERVER"):
+        env["AULA_WEB_SERVER"] = os.environ["BENCH_WEB_SERVER"]
     if name == "postgres":
         env["AULA_DATABASE_URL"] = f"{PG}/{PG_DB}"
         env["AULA_REDIS_URL"] = REDIS_URL

@@ -167,3 +167,18 @@ def background_niceness() -> int:
         raise ValueError(
             f"AULA_BACKGROUND_NICE must be a whole number from 0 to 19, not {raw!r}."
         ) from None
+
+
+WEB_SERVERS = ("granian", "gunicorn")
+
+
+def web_server() -> str:
+    """The WSGI server ``manage.py start`` runs: ``AULA_WEB_SERVER``, granian (default) or
+    gunicorn. granian (HTTP in Rust, connections kept alive) answered the event page ~7× as fast
+    as gunicorn's synchronous workers on 2 cores, the same registration POSTs as fast, and the
+    browser-like registration (three requests on one connection) ~1.5× (bench/README.md,
+    "The web server"); gunicorn stays for those who run it already (deploy/gunicorn.conf.py)."""
+    value = (os.environ.get("AULA_WEB_SERVER") or "granian").strip().lower()
+    if value not in WEB_SERVERS:
+        raise ValueError(f"AULA_WEB_SERVER must be one of {', '.join(WEB_SERVERS)}, not {value!r}.")
+    return value

@@ -46,6 +46,31 @@ def production_refusal() -> str | None:
     return None
 
 
+def web_command(gunicorn_config: str, bind: str, port: int, workers: int) -> list[str]:
+    """The web server's command line: granian (default) or gunicorn (``AULA_WEB_SERVER``)."""
+    try:
+        server = config.web_server()
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    if server == "gunicorn":
+        return [sys.executable, "-m", "gunicorn", "--config", gunicorn_config,
+                "--bind", f"{bind}:{port}", "--workers", str(workers), "aula.wsgi"]
+    access_log = os.environ.get("AULA_ACCESS_LOG", "").lower() in ("1", "true", "yes")
+    return [
+        sys.executable, "-m", "granian", "--interface", "wsgi",
+        "--host", bind, "--port", str(port), "--workers", str(workers),
+        # One request at a time per process, as gunicorn's sync workers: each holds one
+        # database connection, the views are synchronous.
+        "--blocking-threads", "1",
+        # A worker that died is started again; one that grew past 300 MiB (a slow leak; a
+        # certificate's WeasyPrint is ~50) is replaced, as gunicorn's max_requests bounded it.
+        "--respawn-failed-workers", "--workers-max-rss", "300",
+        "--workers-kill-timeout", "30", "--log-level", "warning",
+        "--access-log" if access_log else "--no-access-log",
+        "aula.wsgi_worker:application",
+    ]
+
+
 def background_niceness() -> int:
     """``config.background_niceness``, its error as the command's."""
     try:
@@ -138,10 +163,7 @@ class Command(BaseCommand):
             # db_worker that reconnects after a lost database connection (aula.messaging).
             worker = [*manage, "run_worker", "--no-reload"]
         commands = {
-            "web": [
-                sys.executable, "-m", "gunicorn", "--config", config,
-                "--bind", f"{bind}:{port}", "--workers", str(workers), "aula.wsgi",
-            ],
+            "web": web_command(config, bind, port, workers),
             "worker": worker,
             "scheduler": [*manage, "run_scheduler"],
         }
