@@ -92,7 +92,9 @@ def site(tmp_path_factory):
     return env
 
 
-def start(env, port, log: Path):
+def start(env, port, log: Path, server=None):
+    if server:
+        env = {**env, "AULA_WEB_SERVER": server}
     with log.open("wb") as out:
         return subprocess.Popen(  # noqa: S603
             [sys.executable, MANAGE, "start", "--production", "--port", str(port),
@@ -102,14 +104,21 @@ def start(env, port, log: Path):
         )
 
 
-def test_a_killed_worker_or_scheduler_is_started_again_and_the_site_stays_up(site, tmp_path):
+def web_server(pid: int) -> int | None:
+    return child(pid, "granian") or child(pid, "gunicorn")
+
+
+@pytest.mark.parametrize("server", [None, "gunicorn"])  # None: the default, granian
+def test_a_killed_worker_or_scheduler_is_started_again_and_the_site_stays_up(
+    site, tmp_path, server
+):
     port, log = free_port(), tmp_path / "start.log"
-    proc = start(site, port, log)
+    proc = start(site, port, log, server)
     try:
         wait_for(lambda: home_answers(port), timeout=60)
         for word in ("run_worker", "run_scheduler"):
             old = wait_for(lambda word=word: child(proc.pid, word))
-            web = child(proc.pid, "gunicorn")
+            web = web_server(proc.pid)
             os.kill(old, signal.SIGKILL)
             new = wait_for(lambda word=word, old=old: (
                 (pid := child(proc.pid, word)) and pid != old and pid
@@ -117,17 +126,19 @@ def test_a_killed_worker_or_scheduler_is_started_again_and_the_site_stays_up(sit
             assert new != old
             assert home_answers(port), log.read_text()
             assert proc.poll() is None
-            assert child(proc.pid, "gunicorn") == web
+            assert web_server(proc.pid) == web
         text = log.read_text()
         assert "worker (pid" in text and "exited with -9" in text
         assert "scheduler started again (restart 1)" in text
         started = children_of(proc.pid)
         assert len(started) == 3, started
-        web_workers = children_of(child(proc.pid, "gunicorn"))
-        assert web_workers
+        web = web_server(proc.pid)
+        assert child(proc.pid, server or "granian") == web
+        web_workers = wait_for(lambda: children_of(web))
+        assert len(web_workers) == 1, web_workers
         # The background processes yield the CPU to the web server (restarted ones too).
         own = os.getpriority(os.PRIO_PROCESS, proc.pid)
-        assert os.getpriority(os.PRIO_PROCESS, child(proc.pid, "gunicorn")) == own
+        assert os.getpriority(os.PRIO_PROCESS, web) == own
         assert all(os.getpriority(os.PRIO_PROCESS, pid) == own for pid in web_workers)
         for word in ("run_worker", "run_scheduler"):
             assert os.getpriority(os.PRIO_PROCESS, child(proc.pid, word)) == min(own + 10, 19)
@@ -155,7 +166,7 @@ def test_when_the_web_server_dies_start_stops_everything_and_exits_non_zero(site
     try:
         wait_for(lambda: home_answers(port), timeout=60)
         started = wait_for(lambda: len(children_of(proc.pid)) == 3 and children_of(proc.pid))
-        web = next(pid for pid, cmdline in started.items() if "gunicorn" in cmdline)
+        web = next(pid for pid, cmdline in started.items() if "granian" in cmdline)
         os.kill(web, signal.SIGKILL)
         assert proc.wait(timeout=30) != 0
         assert not any(_alive(pid) for pid in started)
@@ -224,6 +235,22 @@ def test_restarts_wait_longer_each_time_and_start_again_at_one_second_when_stabl
     assert child.schedule_restart(200.0 + Supervised.stable_after) == 1
     child.started_at = 300.0  # started again; crashes at once: the pause doubles again
     assert child.schedule_restart(301.0) == 2
+
+
+def test_the_web_server_is_granian_unless_gunicorn_is_asked_for(monkeypatch):
+    from aula.core.management.commands.start import web_command
+
+    monkeypatch.delenv("AULA_WEB_SERVER", raising=False)
+    command = web_command("deploy/gunicorn.conf.py", "127.0.0.1", 8000, 3)
+    assert command[1:3] == ["-m", "granian"] and command[-1] == "aula.wsgi_worker:application"
+    assert command[command.index("--workers") + 1] == "3"
+    assert "--respawn-failed-workers" in command
+    monkeypatch.setenv("AULA_WEB_SERVER", "gunicorn")
+    command = web_command("deploy/gunicorn.conf.py", "127.0.0.1", 8000, 3)
+    assert command[1:3] == ["-m", "gunicorn"] and command[-1] == "aula.wsgi"
+    monkeypatch.setenv("AULA_WEB_SERVER", "uwsgi")
+    with pytest.raises(CommandError, match="AULA_WEB_SERVER"):
+        web_command("deploy/gunicorn.conf.py", "127.0.0.1", 8000, 3)
 
 
 def test_web_workers_default_to_one_more_than_the_cores(monkeypatch):

@@ -1,5 +1,6 @@
 """What every web worker's first request would do, done once in gunicorn's master before it
-forks them (``deploy/gunicorn.conf.py``, with ``preload_app``).
+forks them (``deploy/gunicorn.conf.py``, with ``preload_app``), or by each granian worker
+before it serves (``aula.wsgi_worker``).
 
 Why: a fresh worker spent about 0.7 s on its first request (compiling templates, reading six
 translation catalogues, building the URL resolver) while the requests queued behind it waited;
@@ -35,10 +36,19 @@ def template_names(engine) -> list[str]:
     return sorted(set(names))
 
 
+# Organisers' templates (the console, Django's admin and its login pages, two-factor) compile on
+# their first use: few people open them, and compiled ahead in every web worker they cost ~5 of
+# the ~9 MiB all templates take (bench/README.md, "The web server").
+ORGANISER_TEMPLATES = ("console/", "admin/", "registration/", "otp/", "otp_totp/", "auth/")
+
+
 def compile_templates() -> int:
+    """Compile the templates of the public pages and the e-mails."""
     compiled = 0
     for engine in engines.all():
         for name in template_names(engine):
+            if name.startswith(ORGANISER_TEMPLATES):
+                continue
             try:
                 engine.get_template(name)
             except (TemplateDoesNotExist, TemplateSyntaxError, UnicodeDecodeError):
