@@ -167,9 +167,13 @@ def test_when_the_web_server_dies_start_stops_everything_and_exits_non_zero(site
         wait_for(lambda: home_answers(port), timeout=60)
         started = wait_for(lambda: len(children_of(proc.pid)) == 3 and children_of(proc.pid))
         web = next(pid for pid, cmdline in started.items() if "granian" in cmdline)
+        web_workers = wait_for(lambda: children_of(web))
         os.kill(web, signal.SIGKILL)
         assert proc.wait(timeout=30) != 0
         assert not any(_alive(pid) for pid in started)
+        # Its workers do not go on answering on the port unsupervised (aula.wsgi_worker).
+        wait_for(lambda: not any(_alive(pid) for pid in web_workers), timeout=20)
+        assert not home_answers(port)
         assert "web server exited with -9" in log.read_text()
     finally:
         if proc.poll() is None:
