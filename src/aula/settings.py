@@ -186,6 +186,8 @@ globals().update(config.email())
 DEFAULT_FROM_EMAIL = config.os.environ.get("AULA_FROM_EMAIL", "Aula <noreply@localhost>")
 # The public mail viewer at /mail/ (e-mail kept, never sent: the demo) only when asked for.
 AULA_MAIL_VIEWER = config.env_flag("AULA_MAIL_VIEWER")
+# SQLite: registrations take turns through a file lock (aula.core.sqlite_writers).
+AULA_SQLITE_WRITER_LOCK = config.env_flag("AULA_SQLITE_WRITER_LOCK", default=True)
 # Webhooks to http:// and to private, loopback or link-local addresses (never in production:
 # they would let an owner reach the server's own network). On with AULA_DEBUG and the demo.
 AULA_WEBHOOKS_ALLOW_PRIVATE = config.env_flag(

@@ -27,7 +27,10 @@ def statuses(event) -> dict:
     return found
 
 
-def test_200_registrations_for_50_places():
+# With and without the SQLite writers' file lock (aula.core.sqlite_writers): the same outcome.
+@pytest.mark.parametrize("writer_lock", [True, False])
+def test_200_registrations_for_50_places(settings, writer_lock):
+    settings.AULA_SQLITE_WRITER_LOCK = writer_lock
     event = make_event(options=NO_OPT_IN, capacity=50)
     outcomes = in_threads(lambda n: services.register(event, person(n)), range(200))
     results = [outcome.result for outcome in outcomes]

@@ -44,6 +44,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from aula.audit import services as audit
+from aula.core import sqlite_writers
 from aula.core.errors import ActionRefused
 from aula.core.unavailable import connection_lost
 from aula.events.models import AgendaBlock, Event
@@ -178,7 +179,7 @@ def run_in_transaction(func: Callable[[], T]) -> T:
     while True:
         attempt += 1
         try:
-            with transaction.atomic():
+            with sqlite_writers.writer_turn(), transaction.atomic():
                 return func()
         except (OperationalError, InterfaceError) as exc:
             connection = transaction.get_connection()
