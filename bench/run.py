@@ -12,6 +12,7 @@ BENCH_WEB_SERVER=granian|gunicorn (AULA_WEB_SERVER; default granian)
 BENCH_PG_DB, BENCH_PGBENCH_DB, BENCH_REDIS_URL (default aula_bench, aula_bench_pgbench, Redis db 15)
 BENCH_PARTS=page,registration,outbox,console (default all; the references always run)
 BENCH_TAG=<name> (results file bench/results/<date>-<commit>-<name>.json)
+BENCH_ENV=AULA_X=1,AULA_Y=2 (settings for Aula's processes, for A/B runs)
 """
 
 import atexit
@@ -390,6 +391,9 @@ def backend_env(name, var_dir, port):
         env["AULA_WEB_WORKERS"] = os.environ["BENCH_WEB_WORKERS"]
     if os.environ.get("BENCH_WEB_SERVER"):
         env["AULA_WEB_SERVER"] = os.environ["BENCH_WEB_SERVER"]
+    for pair in filter(None, (os.environ.get("BENCH_ENV") or "").split(",")):
+        key, _, value = pair.partition("=")  # A/B runs of one setting
+        env[key.strip()] = value.strip()
     if name == "postgres":
         env["AULA_DATABASE_URL"] = f"{PG}/{PG_DB}"
         env["AULA_REDIS_URL"] = REDIS_URL
