@@ -158,6 +158,15 @@ def is_web_server(cmdline: bytes) -> bool:
     return b"gunicorn" in cmdline or b"granian" in cmdline
 
 
+def parent_is_web_server(pid) -> bool:
+    """Whether the process's parent is a web server (so the process is one of its workers)."""
+    try:
+        ppid = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]
+        return is_web_server(Path(f"/proc/{ppid}/cmdline").read_bytes())
+    except OSError:
+        return False
+
+
 class MemorySampler(threading.Thread):
     """Peak RSS of every descendant of one process, sampled from /proc every 0.25 s."""
 
@@ -203,13 +212,6 @@ class MemorySampler(threading.Thread):
     def sample(self):
         pids = self.descendants()
 
-        def parent_is_web_server(pid):
-            try:
-                ppid = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]
-                return is_web_server(Path(f"/proc/{ppid}/cmdline").read_bytes())
-            except OSError:
-                return False
-
         for pid in pids:
             name = self.label(pid, parent_is_web_server)
             if not name:
@@ -244,13 +246,6 @@ def cpu_seconds(root_pid) -> dict[int, tuple[str, float]]:
     tick = os.sysconf("SC_CLK_TCK")
     sampler = MemorySampler(root_pid)
     aula = set(sampler.descendants())
-
-    def parent_is_web_server(pid):
-        try:
-            ppid = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]
-            return is_web_server(Path(f"/proc/{ppid}/cmdline").read_bytes())
-        except OSError:
-            return False
 
     found: dict[int, tuple[str, float]] = {}
     for entry in os.listdir("/proc"):
