@@ -27,7 +27,7 @@ run: $(VENV)/.installed
 	$(PY) manage.py start
 
 ## make serve: production-style on one machine: migrate, collect the hashed static files, then
-## gunicorn (deploy/gunicorn.conf.py; AULA_WEB_WORKERS, default two per core) on AULA_BIND:PORT with the
+## gunicorn (deploy/gunicorn.conf.py; AULA_WEB_WORKERS, default the cores + 1) on AULA_BIND:PORT with the
 ## task worker and the scheduler, restarted when they crash. No demo data, no demo login.
 ## Refuses to start without AULA_EMAIL_URL. See docs/deploy.md.
 serve: $(VENV)/.installed

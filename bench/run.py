@@ -1,13 +1,13 @@
 """Aula's benchmark: `make bench` (or `.venv/bin/python bench/run.py`). See bench/README.md.
 
 Starts Aula production-style (`manage.py start`: the web server — granian, or gunicorn with
-BENCH_WEB_SERVER=gunicorn — with two workers per core, the task worker, the
+BENCH_WEB_SERVER=gunicorn — with the cores + 1 workers, the task worker, the
 scheduler) on SQLite and on PostgreSQL + Redis, loads it from this process over 127.0.0.1 with
 bounded runs, measures the machine's references (nginx static file, pgbench TPC-B) in the same
 run, prints one table and writes bench/results/<date>-<commit>.json.
 
 Options (environment): BENCH_BACKENDS=sqlite,postgres  BENCH_QUICK=1 (short runs, smaller data)
-BENCH_WEB_WORKERS=<n> (web workers, AULA_WEB_WORKERS; default two per core)
+BENCH_WEB_WORKERS=<n> (web workers, AULA_WEB_WORKERS; default the cores + 1)
 BENCH_WEB_SERVER=granian|gunicorn (AULA_WEB_SERVER; default granian)
 BENCH_PG_DB, BENCH_PGBENCH_DB, BENCH_REDIS_URL (default aula_bench, aula_bench_pgbench, Redis db 15)
 BENCH_PARTS=page,registration,outbox,console (default all; the references always run)

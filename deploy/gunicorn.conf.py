@@ -12,7 +12,7 @@ from aula.config import web_workers
 wsgi_app = "aula.wsgi"
 bind = f"{os.environ.get('AULA_BIND', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 
-# Synchronous workers, one thread each: Aula's views are synchronous. Two per core
+# Synchronous workers, one thread each: Aula's views are synchronous. One more than the cores
 # (``aula.config.web_workers``; AULA_WEB_WORKERS sets it); each holds one database connection
 # (CONN_MAX_AGE keeps it open between requests).
 # Measured against "gthread" (keep-alive) on the event page (bench/README.md, 2026-12-06): a

@@ -142,14 +142,13 @@ def redis_url() -> str | None:
 
 
 def web_workers() -> int:
-    """Web server processes: ``AULA_WEB_WORKERS``, else two per core — a worker answers one
-    request at a time and waits on the database (or, on SQLite, for its turn to write) for part
-    of each registration; the others fill those waits (measured on 2 cores, bench/README.md
-    "Where the CPU goes": 3 workers registered 10-15 % more per second than 2, 4 on SQLite
-    another ~8 %, on PostgreSQL the same)."""
+    """Web server processes: ``AULA_WEB_WORKERS``, else one more than the machine's cores —
+    a synchronous worker waits on the database for part of each registration, and the extra
+    one fills those waits (measured on 2 cores, bench/README.md "Where the CPU goes": 3 workers
+    registered 10-15 % more per second than 2; 4 were no better)."""
     raw = (os.environ.get("AULA_WEB_WORKERS") or "").strip()
     if not raw:
-        return 2 * (os.cpu_count() or 1)
+        return (os.cpu_count() or 1) + 1
     if not raw.isdigit() or int(raw) < 1:
         raise ValueError(f"AULA_WEB_WORKERS must be a whole number of 1 or more, not {raw!r}.")
     return int(raw)

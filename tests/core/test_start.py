@@ -257,12 +257,12 @@ def test_the_web_server_is_granian_unless_gunicorn_is_asked_for(monkeypatch):
         web_command("deploy/gunicorn.conf.py", "127.0.0.1", 8000, 3)
 
 
-def test_web_workers_default_to_two_per_core(monkeypatch):
+def test_web_workers_default_to_one_more_than_the_cores(monkeypatch):
     from aula import config
 
     monkeypatch.delenv("AULA_WEB_WORKERS", raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    assert config.web_workers() == 4
+    assert config.web_workers() == 3
     monkeypatch.setenv("AULA_WEB_WORKERS", "5")
     assert config.web_workers() == 5
     for bad in ("0", "two", "-1"):

@@ -134,7 +134,7 @@ class Command(BaseCommand):
         parser.add_argument("--bind", default=os.environ.get("AULA_BIND", "127.0.0.1"))
         parser.add_argument(
             "--workers", type=int, default=config.web_workers(),
-            help="web server processes (AULA_WEB_WORKERS, default: two per core)",
+            help="web server processes (AULA_WEB_WORKERS, default: the cores + 1)",
         )
         parser.add_argument(
             "--config", default=str(GUNICORN_CONFIG), help="gunicorn's configuration file"
