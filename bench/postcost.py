@@ -59,9 +59,9 @@ from loadgen import form_data  # noqa: E402
 from aula.wsgi import application  # noqa: E402
 
 
-def call(method, url, body=b"", cookies=None):
+def call(method, url, body=b"", cookies=None, query=""):
     environ = {
-        "REQUEST_METHOD": method, "PATH_INFO": url, "QUERY_STRING": "", "SERVER_NAME": "127.0.0.1",
+        "REQUEST_METHOD": method, "PATH_INFO": url, "QUERY_STRING": query, "SERVER_NAME": "127.0.0.1",
         "SERVER_PORT": "8000", "HTTP_HOST": "127.0.0.1:8000", "SERVER_PROTOCOL": "HTTP/1.1",
         "REMOTE_ADDR": "127.0.0.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body),
         "wsgi.errors": sys.stderr, "wsgi.multithread": False, "wsgi.multiprocess": True,
@@ -91,6 +91,10 @@ def call(method, url, body=b"", cookies=None):
     return seen["status"], dict(seen["headers"]), body
 
 
+def call_query(method, url, query, cookies):
+    return call(method, url, cookies=cookies, query=query)
+
+
 cookies: dict[str, str] = {}
 status, _headers, page = call("GET", path, cookies=cookies)
 assert status.startswith("200"), status
@@ -115,7 +119,7 @@ if os.environ.get("POSTCOST_SQL"):  # the statements of one POST, on stderr
     for query in captured.captured_queries:
         print(query["sql"][:300], file=sys.stderr)
 profile = None
-if os.environ.get("POSTCOST_PROFILE"):
+if os.environ.get("POSTCOST_PROFILE") == "1":
     import cProfile
 
     profile = cProfile.Profile()
@@ -130,8 +134,44 @@ if profile is not None:
     profile.disable()
     pstats.Stats(profile, stream=sys.stderr).sort_stats("tottime").print_stats(30)
     pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(60)
+pages = {}
+if os.environ.get("POSTCOST_PAGES"):  # the browser-like journey's two GETs, and the client's parse
+    thanks = location.split("://", 1)[-1]
+    thanks_path, _, thanks_query = location.partition("?")
+
+    def timed(label, fn, repeat=200):
+        started = time.process_time()
+        for _ in range(repeat):
+            fn()
+        pages[label] = round((time.process_time() - started) / repeat * 1000, 2)
+
+    timed("form_get_ms", lambda: call("GET", path, cookies=dict(cookies)))
+    if os.environ.get("POSTCOST_PROFILE") == "get":  # the form page's profile, on stderr
+        import cProfile
+        import pstats
+
+        get_profile = cProfile.Profile()
+        get_profile.enable()
+        for _ in range(200):
+            call("GET", path, cookies=dict(cookies))
+        get_profile.disable()
+        pstats.Stats(get_profile, stream=sys.stderr).sort_stats("tottime").print_stats(25)
+        pstats.Stats(get_profile, stream=sys.stderr).sort_stats("cumulative").print_stats(50)
+    timed("client_parse_ms", lambda: form_data(page.decode(), 1))
+    if os.environ.get("POSTCOST_COMPARE_PARSER"):
+        sys.path.insert(0, "/tmp")
+        import oldloadgen
+        assert oldloadgen.form_data(page.decode(), 1) == form_data(page.decode(), 1)
+        print("parsers agree", len(form_data(page.decode(), 1)), file=sys.stderr)
+
+    def get_thanks():
+        environ_path = thanks_path
+        status, _h, _b = call_query("GET", environ_path, thanks_query, dict(cookies))
+        assert status.startswith("200"), status
+
+    timed("thanks_get_ms", get_thanks)
 print(json.dumps({
-    "backend": backend, "n": N, "last_result": re.sub(r".*result=", "", location),
+    **pages, "backend": backend, "n": N, "last_result": re.sub(r".*result=", "", location),
     "cpu_ms_per_post": round(cpu / N * 1000, 2), "wall_ms_per_post": round(wall / N * 1000, 2),
 }))
 if backend == "postgres":

@@ -299,6 +299,15 @@ def fill_session_places(html: str, texts: dict[int, str]) -> str:
     return html
 
 
+def session_place_texts(slots, session_left, waiting_list) -> dict[int, str]:
+    """Each session's places as the form shows them (block id → text), for
+    ``fill_session_places``."""
+    return {
+        block.pk: session_places(session_left.get(block.pk), waiting_list)
+        for slot in slots for block in slot.blocks
+    }
+
+
 def add_slot_fields(form, slots, session_left, *, current=None, disable_full=True,
                     live_places=False, waiting_list=None):
     """One radio group per slot, each session with its places left. ``current``: block ids the
@@ -374,10 +383,7 @@ class RegistrationForm(PersonForm):
         waiting_list = not disable_full if waiting_list is None else waiting_list
         add_slot_fields(self, list(slots), session_left or {}, disable_full=disable_full,
                         live_places=live_places, waiting_list=waiting_list)
-        self.session_places = {
-            block.pk: session_places((session_left or {}).get(block.pk), waiting_list)
-            for slot in self.slots for block in slot.blocks
-        }
+        self.session_places = session_place_texts(self.slots, session_left or {}, waiting_list)
         # The page's order, so the error summary lists problems as they appear.
         self.order_fields([
             *self.field_order, *(slot.key for slot in self.slots),

@@ -41,6 +41,7 @@ from aula.registrations.forms import (
     embed_token,
     embed_token_valid,
     fill_session_places,
+    session_place_texts,
     started_token,
 )
 from aula.registrations.models import Registration
@@ -164,6 +165,16 @@ def _register(request, project, event, *, embed):
         "disable_full": event_has_room and not options.waiting_list,
         "waiting_list": options.waiting_list, "live_places": True,
     }
+    def form_context(form):
+        context = page()
+        context.update({
+            "form": form, "notice": notice, "options": options, "places_left": places_left,
+            "event_has_room": event_has_room,
+        })
+        if embed:
+            context["embed_token"] = embed_token(event)
+        return context
+
     status = 200
     if request.method == "POST":
         allowed, retry_after = ratelimit.allow(request)
@@ -200,23 +211,19 @@ def _register(request, project, event, *, embed):
                 else:
                     return done(_closed(request, page(), outcome.result))
         status = 400 if form.errors else 200
-    else:
-        form = RegistrationForm(**form_kwargs)
-    context = page()
-    context.update({
-        "form": form,
-        "notice": notice,
-        "options": options,
-        "places_left": places_left,
-        "event_has_room": event_has_room,
-    })
-    if embed:
-        context["embed_token"] = embed_token(event)
-    if request.method != "POST" and pagecache.enabled() and pagecache.anonymous(request):
+    elif pagecache.enabled() and pagecache.anonymous(request):
+        # The blank form, spliced into its cached page: the form and the page's context are
+        # built only when the page must be rendered.
         state = (event_has_room, places_left if places_left is not None and places_left <= 10
                  else None, tuple(sorted(pk for pk, left in session_left.items() if left == 0)))
-        return done(_blank_form_page(request, event, context, state))
-    html = render_to_string("registrations/register.html", context, request)
+        return done(_blank_form_page(
+            request, event, state, embed=embed,
+            render_context=lambda: form_context(RegistrationForm(**form_kwargs)),
+            place_texts=session_place_texts(slots, session_left, options.waiting_list),
+        ))
+    else:
+        form = RegistrationForm(**form_kwargs)
+    html = render_to_string("registrations/register.html", form_context(form), request)
     return done(HttpResponse(fill_session_places(html, form.session_places), status=status))
 
 
@@ -227,18 +234,19 @@ STARTED_MARK = "aulastartedmark"
 EMBED_MARK = "aulaembedtokenmark"
 
 
-def _blank_form_page(request, event, context, state) -> HttpResponse:
+def _blank_form_page(request, event, state, *, embed, render_context, place_texts):
     """The empty registration form, rendered once per content version, language and state of
     the places (full, nearly full, full sessions), and spliced with the visitor's own CSRF
-    token and start time (the embedded form: its embed token, and no CSRF token or cookie).
-    Rendering the form's fields was most of the page's time."""
+    token and start time (the embedded form: its embed token, and no CSRF token or cookie), and
+    the places left in each session (``place_texts``). Rendering the form's fields was most of
+    the page's time; ``render_context()`` builds the form and its page only on a miss."""
     version = pagecache.versions(event.project.slug)[0]
     language = translation.get_language()
-    embed = context["embed"]
     key = (f"aula:register-form:{pagecache.release()}:{version}:{event.pk}:{language}:"
            f"{'embed:' if embed else ''}{hash_state(state)}")
     html = cache.get(key)
     if html is None:
+        context = render_context()
         context["form"].fields["started"].initial = STARTED_MARK
         if embed:
             context["embed_token"] = EMBED_MARK
@@ -251,7 +259,7 @@ def _blank_form_page(request, event, context, state) -> HttpResponse:
     else:
         html = html.replace(CSRF_MARK, get_token(request))
     html = html.replace(STARTED_MARK, started_token())
-    return HttpResponse(fill_session_places(html, context["form"].session_places))
+    return HttpResponse(fill_session_places(html, place_texts))
 
 
 def hash_state(state) -> str:
