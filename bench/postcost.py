@@ -2,8 +2,11 @@
 (``aula.wsgi.application``: the fast lane, every middleware, the form, ``register``, the
 redirect) called in-process with the environ a browser's POST makes, N times, against a scratch
 copy of the demo seminar prepared as ``make bench`` prepares it. Reports CPU and wall time per
-POST; ``POSTCOST_PROFILE=1`` adds a cProfile of the timed loop. No load generator, no sockets:
-this is the figure the web process is responsible for (bench/README.md).
+POST, and on PostgreSQL the CPU its server process spent; ``POSTCOST_PROFILE=1`` adds a cProfile
+of the timed loop (``=get``: of the form page), ``POSTCOST_SQL=1`` one POST's statements and
+round trips, ``POSTCOST_PAGES=1`` the CPU of the browser-like journey's two GETs and of the load
+generator's parse of the form. No load generator, no sockets: this is the figure the web
+process is responsible for (bench/README.md).
 
     .venv/bin/python bench/postcost.py [sqlite|postgres] [N]
 
@@ -61,7 +64,8 @@ from aula.wsgi import application  # noqa: E402
 
 def call(method, url, body=b"", cookies=None, query=""):
     environ = {
-        "REQUEST_METHOD": method, "PATH_INFO": url, "QUERY_STRING": query, "SERVER_NAME": "127.0.0.1",
+        "REQUEST_METHOD": method, "PATH_INFO": url, "QUERY_STRING": query,
+        "SERVER_NAME": "127.0.0.1",
         "SERVER_PORT": "8000", "HTTP_HOST": "127.0.0.1:8000", "SERVER_PROTOCOL": "HTTP/1.1",
         "REMOTE_ADDR": "127.0.0.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body),
         "wsgi.errors": sys.stderr, "wsgi.multithread": False, "wsgi.multiprocess": True,
@@ -91,10 +95,6 @@ def call(method, url, body=b"", cookies=None, query=""):
     return seen["status"], dict(seen["headers"]), body
 
 
-def call_query(method, url, query, cookies):
-    return call(method, url, cookies=cookies, query=query)
-
-
 cookies: dict[str, str] = {}
 status, _headers, page = call("GET", path, cookies=cookies)
 assert status.startswith("200"), status
@@ -111,23 +111,63 @@ def one(n):
 for n in range(20):
     one(n)
 if os.environ.get("POSTCOST_SQL"):  # the statements of one POST, on stderr
+    import psycopg
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    sent = []
+    command, execute = psycopg.Connection._exec_command, psycopg.Cursor.execute
+    if backend == "postgres":  # every round trip, the driver's own commands included
+        def exec_command(self, cmd, *args, **kwargs):
+            sent.append(("command", cmd if isinstance(cmd, bytes | str) else repr(cmd)))
+            return command(self, cmd, *args, **kwargs)
+
+        def cursor_execute(self, query, *args, **kwargs):
+            sent.append(("execute", str(query)[:120]))
+            return execute(self, query, *args, **kwargs)
+
+        psycopg.Connection._exec_command = exec_command
+        psycopg.Cursor.execute = cursor_execute
     with CaptureQueriesContext(connection) as captured:
         one(99)
+    psycopg.Connection._exec_command, psycopg.Cursor.execute = command, execute
     for query in captured.captured_queries:
         print(query["sql"][:300], file=sys.stderr)
+    for kind, text in sent:
+        print("round trip:", kind, text, file=sys.stderr)
 profile = None
 if os.environ.get("POSTCOST_PROFILE") == "1":
     import cProfile
 
     profile = cProfile.Profile()
     profile.enable()
+
+
+def rss() -> float:
+    return round(int(re.search(r"VmRSS:\s+(\d+)", Path("/proc/self/status").read_text())
+                     .group(1)) / 1024, 1)
+
+
+def server_cpu() -> float:
+    """CPU seconds of this process's PostgreSQL backend so far (0 on SQLite)."""
+    if backend != "postgres":
+        return 0.0
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+rss_before = rss()
+server_before = server_cpu()
 cpu, wall = time.process_time(), time.perf_counter()
 for n in range(100, 100 + N):
     location = one(n)
 cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+server = server_cpu() - server_before
 if profile is not None:
     import pstats
 
@@ -136,7 +176,6 @@ if profile is not None:
     pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(60)
 pages = {}
 if os.environ.get("POSTCOST_PAGES"):  # the browser-like journey's two GETs, and the client's parse
-    thanks = location.split("://", 1)[-1]
     thanks_path, _, thanks_query = location.partition("?")
 
     def timed(label, fn, repeat=200):
@@ -158,21 +197,17 @@ if os.environ.get("POSTCOST_PAGES"):  # the browser-like journey's two GETs, and
         pstats.Stats(get_profile, stream=sys.stderr).sort_stats("tottime").print_stats(25)
         pstats.Stats(get_profile, stream=sys.stderr).sort_stats("cumulative").print_stats(50)
     timed("client_parse_ms", lambda: form_data(page.decode(), 1))
-    if os.environ.get("POSTCOST_COMPARE_PARSER"):
-        sys.path.insert(0, "/tmp")
-        import oldloadgen
-        assert oldloadgen.form_data(page.decode(), 1) == form_data(page.decode(), 1)
-        print("parsers agree", len(form_data(page.decode(), 1)), file=sys.stderr)
 
     def get_thanks():
-        environ_path = thanks_path
-        status, _h, _b = call_query("GET", environ_path, thanks_query, dict(cookies))
+        status, _h, _b = call("GET", thanks_path, cookies=dict(cookies), query=thanks_query)
         assert status.startswith("200"), status
 
     timed("thanks_get_ms", get_thanks)
 print(json.dumps({
     **pages, "backend": backend, "n": N, "last_result": re.sub(r".*result=", "", location),
-    "cpu_ms_per_post": round(cpu / N * 1000, 2), "wall_ms_per_post": round(wall / N * 1000, 2),
+    "cpu_ms_per_post": round(cpu / N * 1000, 2),
+    "server_cpu_ms_per_post": round(server / N * 1000, 2),
+    "wall_ms_per_post": round(wall / N * 1000, 2), "rss_mib_before_after": [rss_before, rss()],
 }))
 if backend == "postgres":
     from django.db import connection

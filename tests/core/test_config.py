@@ -49,7 +49,22 @@ def test_database_from_a_postgres_url(var_dir, monkeypatch):
     assert db["CONN_MAX_AGE"] == 60
     assert db["CONN_HEALTH_CHECKS"] is True
     assert "transaction_mode" not in db.get("OPTIONS", {})
+    # Bound and prepared by the server (a registration's statements are planned once).
+    assert db["OPTIONS"]["server_side_binding"] is True
+    assert db["OPTIONS"]["prepare_threshold"] == 5
     assert not var_dir.exists()  # no SQLite, no var/ needed
+
+
+def test_database_url_options_are_kept_and_win(var_dir, monkeypatch):
+    monkeypatch.setenv(
+        "AULA_DATABASE_URL", "postgres://aula@db.example/aula?sslmode=verify-full&prepare_threshold=none"
+    )
+    options = config.database()["OPTIONS"]
+    assert options["sslmode"] == "verify-full"
+    assert options["prepare_threshold"] is None  # a pooler that cannot keep them
+    assert options["server_side_binding"] is True
+    monkeypatch.setenv("AULA_DATABASE_URL", "postgres://aula@db.example/aula?prepare_threshold=2")
+    assert config.database()["OPTIONS"]["prepare_threshold"] == 2
 
 
 def test_database_argument_wins_over_the_environment(var_dir, monkeypatch):

@@ -938,7 +938,10 @@ def chosen():
     from aula.registrations import services as registrations
     from tests.registrations.factories import make_slot, person
 
-    starts = (timezone.now() + timedelta(days=10)).replace(second=0, microsecond=0)
+    # In the morning (UTC), so that moving a session by half an hour never crosses midnight in
+    # the event's zone, whatever the hour the test runs.
+    starts = (timezone.now() + timedelta(days=10)).replace(
+        hour=7, minute=0, second=0, microsecond=0)
     event = make_event(starts_at=starts, ends_at=starts + timedelta(hours=3))
     sessions = make_slot(event, 10, None)
     assert registrations.register(event, person(1, sessions=[sessions[0].pk])).accepted
