@@ -95,6 +95,7 @@ def call(method, url, body=b"", cookies=None, query=""):
     return seen["status"], dict(seen["headers"]), body
 
 
+LAZY = {"icalendar", "markdown_it", "nh3", "pyuca"}  # imported on first use (architecture.md)
 cookies: dict[str, str] = {}
 status, _headers, page = call("GET", path, cookies=cookies)
 assert status.startswith("200"), status
@@ -208,6 +209,7 @@ print(json.dumps({
     "cpu_ms_per_post": round(cpu / N * 1000, 2),
     "server_cpu_ms_per_post": round(server / N * 1000, 2),
     "wall_ms_per_post": round(wall / N * 1000, 2), "rss_mib_before_after": [rss_before, rss()],
+    "lazy_libraries_loaded": sorted(LAZY & set(sys.modules)),
 }))
 if backend == "postgres":
     from django.db import connection

@@ -6,6 +6,10 @@ from datetime import timedelta
 from django.utils.translation import gettext_lazy as _
 
 from aula import config
+from aula.core import collation
+
+# Before django.setup() imports it: django-countries without its eager collation table.
+collation.import_django_countries()
 
 BASE_DIR = config.BASE_DIR
 VAR_DIR = config.VAR_DIR

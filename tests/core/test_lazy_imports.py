@@ -9,9 +9,11 @@ import sys
 
 from aula.core import spreadsheets
 
-# Imported only inside the functions that make PDFs, XLSX, QR codes or read uploaded images.
+# Imported only inside the functions that make PDFs, XLSX, QR codes or read uploaded images;
+# that write a calendar file (icalendar), parse Markdown (markdown-it, linkify-it, nh3), or sort
+# country names (pyuca's table, which django-countries would build at its import).
 HEAVY = ("weasyprint", "openpyxl", "lxml", "fontTools", "tinyhtml5", "PIL", "segno", "pydyf",
-         "ninja", "pydantic")
+         "ninja", "pydantic", "icalendar", "markdown_it", "linkify_it", "nh3", "pyuca")
 
 WORKER = """
 import json, os, sys
@@ -42,3 +44,33 @@ def test_the_illegal_characters_are_openpyxls():
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     assert spreadsheets.ILLEGAL_CHARACTERS_RE.pattern == ILLEGAL_CHARACTERS_RE.pattern
+
+
+COUNTRIES = """
+import json, os, sys
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aula.settings")
+import django
+django.setup()
+from django.utils import translation
+from aula.registrations.forms import country_choices
+before = "pyuca" in sys.modules
+with translation.override(sys.argv[1]):
+    names = [name for code, name in country_choices() if code]
+import pyuca
+print(json.dumps({"before": before, "names": names,
+                  "uca": sorted(names, key=pyuca.Collator().sort_key)}))
+"""
+
+
+def test_country_names_are_sorted_by_the_collation_table_built_on_first_sort():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "aula.settings"}
+    for language in ("ro", "lt", "hr"):
+        result = subprocess.run(  # noqa: S603 - this interpreter, our own code
+            [sys.executable, "-c", COUNTRIES, language], capture_output=True, text=True,
+            env=env, timeout=120, check=False,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        seen = json.loads(result.stdout.strip().splitlines()[-1])
+        assert seen["before"] is False  # not built by django.setup()
+        assert len(seen["names"]) > 240
+        assert seen["names"] == seen["uca"]  # the order pyuca's table gives (Č beside C …)

@@ -9,27 +9,88 @@ Both databases then agree: letters first (Č beside C, Ș beside S, Ž beside Z,
 accents only where the letters are equal (Emile < émile < Eva), case last (stan < Stan).
 Strings whose keys are equal are ordered by their code points, as PostgreSQL breaks such ties.
 
+The table is built on the first sort, and for a Latin name only its Latin entries (~0.5 MiB
+instead of ~11 MiB per process, the same keys); django-countries, which would build the whole
+table when imported to sort country names, sorts with this module's key instead
+(``import_django_countries``; docs/architecture.md, "Memory").
+
 ``AppConfig.ready()`` of ``aula.core`` connects :func:`register` to ``connection_created``.
 """
 
 import functools
 import struct
+import sys
+import tempfile
+import unicodedata
+from pathlib import Path
 
 UNICODE_COLLATION = "aula_unicode"
 
 
+# Latin script (with IPA and the modifier letters such as ʻ and ʼ), its combining accents,
+# Latin Extended Additional and general punctuation: the letters of nearly every name Aula
+# sorts (the partners' languages, their country names). Sorted with only these entries of the
+# table, such a name gets exactly the key the whole table gives it (a key is built only from
+# the entries of the string's own code points), for ~1/20 of its memory.
+LATIN = frozenset([*range(0x0000, 0x0370), *range(0x1E00, 0x1F00), *range(0x2000, 0x2070)])
+
+
 @functools.cache
 def _collator():
-    # The table (~5 MiB of Python objects) once per process: django-countries already built
-    # one at import (the same default table) to sort country names; take that one.
-    import django_countries
+    # The whole table (~11 MiB per process), for a name with a letter outside ``LATIN``.
+    import pyuca
 
-    collator = getattr(django_countries, "collator", None)
-    if collator is None:
-        import pyuca
+    return pyuca.Collator()
 
-        collator = pyuca.Collator()
-    return collator
+
+@functools.cache
+def _latin_collator():
+    # The table's entries made only of ``LATIN`` code points (and its @ lines): ~0.5 MiB.
+    import pyuca
+
+    source = Path(pyuca.__file__).parent / f"allkeys-{pyuca.Collator.UCA_VERSION}.txt"
+    with source.open(encoding="utf-8") as lines, tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", suffix=".txt"
+    ) as table:
+        table.writelines(line for line in lines if _latin_entry(line))
+        table.flush()
+        return pyuca.Collator(table.name)
+
+
+def _latin_entry(line: str) -> bool:
+    if line.startswith("@"):
+        return True
+    code_points = line.split("#", 1)[0].split(";", 1)[0].split()
+    return bool(code_points) and all(int(point, 16) in LATIN for point in code_points)
+
+
+def import_django_countries() -> None:
+    """Import django-countries without the collation table it would build at import.
+
+    django-countries sorts country names with pyuca's ``Collator`` when pyuca is installed (as
+    it is, for this module), and builds it when it is imported: ~5 MiB in every process, used
+    only to sort the names once per language. Imported here with pyuca hidden, it gets this
+    module's sort key instead (the same table, so the same order), built on the first sort:
+    a web worker that serves the cached form and validates countries by code never builds it.
+    Called by the settings, before ``django.setup()`` imports the app.
+    """
+    if "django_countries" in sys.modules:
+        return
+    hidden = sys.modules.get("pyuca")
+    sys.modules["pyuca"] = None  # its "import pyuca" fails: django-countries' fallback
+    try:
+        import django_countries
+    finally:
+        if hidden is None:
+            del sys.modules["pyuca"]
+        else:
+            sys.modules["pyuca"] = hidden
+    django_countries.sort_key = country_sort_key
+
+
+def country_sort_key(item: tuple[str, str]) -> bytes:
+    """django-countries' sort key of a ``(code, name)`` pair: the name's UCA key."""
+    return sort_key(str(item[1]))
 
 
 @functools.lru_cache(maxsize=131072)
@@ -38,7 +99,8 @@ def sort_key(text: str) -> bytes:
     bits; big-endian, so comparing the bytes compares the weights), cached because a sort
     compares each name many times: room for the names of a 100,000-registrant table (some
     15 MB at most); sorting such a table by name takes about a second on SQLite."""
-    weights = _collator().sort_key(text)
+    latin = all(ord(char) in LATIN for char in unicodedata.normalize("NFD", text))
+    weights = (_latin_collator() if latin else _collator()).sort_key(text)
     return struct.pack(f">{len(weights)}H", *weights)
 
 

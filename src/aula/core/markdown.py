@@ -10,16 +10,24 @@ same parse as headings, paragraphs and lists of styled runs for writers that are
 ``escape`` is the other direction: a value (an event's title, a speaker's name) put into a
 Markdown draft with its control characters escaped, so it reads as itself and cannot open a
 list, a heading or a link.
+
+markdown-it-py, linkify-it-py and nh3 are imported on the first parse, not with this module: a
+web worker that only serves cached pages and registrations never loads them (~2 MiB;
+docs/architecture.md, "Memory").
 """
+
+from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TYPE_CHECKING
 
-import nh3
 from django.utils.html import escape as escape_html
 from django.utils.safestring import SafeString, mark_safe
-from markdown_it import MarkdownIt
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 TAGS = {
     "p", "br", "strong", "em", "s", "a", "ul", "ol", "li", "blockquote", "code", "pre", "hr",
@@ -31,6 +39,8 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 @cache
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     return MarkdownIt(
         "commonmark", {"html": False, "linkify": True, "breaks": True, "typographer": False}
     ).enable(["linkify", "strikethrough", "table"])
@@ -49,6 +59,8 @@ def to_html(text: str, *, heading_offset: int = 0) -> SafeString:
     tokens = parser.parse(str(text or ""))
     _shift_headings(tokens, heading_offset)
     html = parser.renderer.render(tokens, parser.options, {})
+    import nh3
+
     return mark_safe(  # noqa: S308 (nh3 keeps only the tags and schemes above)
         nh3.clean(
             html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,

@@ -2,15 +2,22 @@
 
 The meeting address is never written into the file: a registrant's personal join link is,
 when the caller passes it as ``attendee_url``.
+
+icalendar (80 modules, ~2 MiB) is imported by the functions that write a file, not with this
+module: a web worker that never writes one never loads it (docs/architecture.md, "Memory").
 """
+
+from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, vCalAddress, vDuration
-from icalendar import Event as VEvent
+
+if TYPE_CHECKING:
+    from icalendar import vCalAddress
 
 PRODID = "-//Aula//Aula//EN"
 METHODS = frozenset({"PUBLISH", "REQUEST", "CANCEL"})
@@ -40,6 +47,8 @@ def event_calendar(
     """A VCALENDAR with the event as its one VEVENT and the VTIMEZONE of the event's zone."""
     if method not in METHODS:
         raise ValueError(f"Unsupported iCalendar METHOD {method!r}")
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -55,6 +64,8 @@ def feed_calendar(events: Iterable[tuple], language: str, name: str) -> bytes:
     """A subscribed calendar: ``(event, page_url)`` pairs, each VEVENT exactly as in the
     event's own file (the same function writes it), so one event never appears twice in a
     calendar that has both. Always METHOD:PUBLISH: a cancelled event stays, marked CANCELLED."""
+    from icalendar import Calendar, vDuration
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -76,6 +87,8 @@ def feed_calendar(events: Iterable[tuple], language: str, name: str) -> bytes:
 
 
 def _vevent(event, language: str, page_url: str, method: str, attendee_url: str | None):
+    from icalendar import Event as VEvent
+
     vevent = VEvent()
     vevent.add("uid", event_uid(event))
     vevent.add("sequence", event.sequence)
@@ -126,6 +139,8 @@ def _organizer(event) -> vCalAddress | None:
     """The contact person; ORGANIZER is an address, so there is none without an e-mail."""
     if not event.contact_email:
         return None
+    from icalendar import vCalAddress
+
     return vCalAddress.new(event.contact_email, cn=event.contact_name or None)
 
 
