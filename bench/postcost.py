@@ -140,7 +140,7 @@ profile = None
 if os.environ.get("POSTCOST_PROFILE") == "1":
     import cProfile
 
-    profile = cProfile.Profile(time.process_time)  # CPU, not waiting
+    profile = cProfile.Profile()
     profile.enable()
 
 
@@ -190,7 +190,7 @@ if os.environ.get("POSTCOST_PAGES"):  # the browser-like journey's two GETs, and
         import cProfile
         import pstats
 
-        get_profile = cProfile.Profile(time.process_time)  # CPU, not waiting
+        get_profile = cProfile.Profile()
         get_profile.enable()
         for _ in range(200):
             call("GET", path, cookies=dict(cookies))

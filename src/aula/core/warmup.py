@@ -5,8 +5,6 @@ before it serves (``aula.wsgi_worker``).
 Why: a fresh worker spent about 0.7 s on its first request (compiling templates, reading six
 translation catalogues, building the URL resolver) while the requests queued behind it waited;
 under an announcement rush that was the slowest percent of all answers (bench/README.md).
-Only the default language's catalogue is read ahead: another language's costs its first
-request in a worker ~13 ms, and a worker that never serves it never holds it (~0.75 MiB each).
 Forked workers inherit all of it. ``gc.freeze()`` then keeps what they inherited out of their
 garbage collections: shorter pauses, and the shared memory pages stay shared.
 """
@@ -60,9 +58,9 @@ def compile_templates() -> int:
 
 
 def load_catalogues() -> None:
-    """The default language's catalogue (the others on their first use)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        translation.gettext("Register")
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            translation.gettext("Register")
 
 
 def warm_up() -> None:
@@ -82,4 +80,5 @@ def _warm_up() -> None:
     connections.close_all()  # never hand a connection to forked workers
     gc.collect()
     gc.freeze()
-    logger.info("Warmed up: %s templates compiled.", count)
+    logger.info("Warmed up: %s templates compiled, %s languages loaded.", count,
+                len(settings.LANGUAGES))
