@@ -12,6 +12,7 @@ retries, the mail viewer and retention see it like any other. This keeps templat
 files out of the request that wrote the row (a registration: bench/README.md).
 """
 
+import functools
 import logging
 import os
 import random
@@ -303,9 +304,14 @@ def new_message_id() -> str:
 
 def message_id_domain() -> str:
     """The sender's domain (RFC 5322 wants the right-hand side to be one we control)."""
-    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
-    domain = address.rpartition("@")[2]
-    return domain or urlsplit(settings.AULA_BASE_URL).hostname or "localhost"
+    return _domain_of(settings.DEFAULT_FROM_EMAIL, settings.AULA_BASE_URL)
+
+
+@functools.lru_cache(maxsize=8)
+def _domain_of(from_email: str, base_url: str) -> str:
+    # Parsed once per value: every registration writes a message id.
+    domain = parseaddr(from_email)[1].rpartition("@")[2]
+    return domain or urlsplit(base_url).hostname or "localhost"
 
 
 def requeue(message_ids: Iterable[int]) -> int:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.html import escape
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import get_language, get_language_info
@@ -308,6 +309,13 @@ def session_place_texts(slots, session_left, waiting_list) -> dict[int, str]:
     }
 
 
+def _slot_time(starts_at, ends_at, time_zone, language) -> str:
+    return capfirst(timefmt.format_range(starts_at, ends_at, time_zone, language))
+
+
+_slot_label = lazy(_slot_time, str)
+
+
 def add_slot_fields(form, slots, session_left, *, current=None, disable_full=True,
                     live_places=False, waiting_list=None):
     """One radio group per slot, each session with its places left. ``current``: block ids the
@@ -326,9 +334,8 @@ def add_slot_fields(form, slots, session_left, *, current=None, disable_full=Tru
             if session_left.get(block.pk) == 0 and block.pk not in current
         ] if disable_full else []
         form.fields[slot.key] = forms.ChoiceField(
-            label=capfirst(
-                timefmt.format_range(slot.starts_at, slot.ends_at, event.time_zone, language)
-            ),
+            # Formatted only when shown: a sent form that is valid never shows it.
+            label=_slot_label(slot.starts_at, slot.ends_at, event.time_zone, language),
             choices=[
                 (str(block.pk), format_lazy("{}{}", localize(
                     block.title, language, event.primary_language
