@@ -13,7 +13,6 @@ import itertools
 import re
 import threading
 import time
-from http.cookies import SimpleCookie
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 # A browser parses the page on its own machine; here the client shares the server's cores, so it
@@ -85,10 +84,9 @@ class Client:
                 if attempt:
                     raise
         for value in response.headers.get_all("Set-Cookie") or []:
-            cookie = SimpleCookie()
-            cookie.load(value)
-            for key, morsel in cookie.items():
-                self.cookies[key] = morsel.value
+            # name=value; attributes (Django's cookies: plain tokens, never quoted)
+            key, _, rest = value.partition("=")
+            self.cookies[key.strip()] = rest.split(";", 1)[0]
         if response.getheader("Connection", "").lower() == "close":
             self.conn.close()
         return response.status, response.getheader("Location"), data

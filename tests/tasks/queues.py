@@ -12,17 +12,10 @@ from django.core.management import call_command
 from django_tasks import TaskResult, TaskResultStatus
 from django_tasks.signals import task_enqueued
 
+from aula.config import redis_cache
+
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 RQ_TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-
-
-def redis_cache(url: str) -> dict:
-    """``CACHES`` as Aula's settings build it when ``AULA_REDIS_URL`` is set."""
-    return {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache", "LOCATION": url, "KEY_PREFIX": "aula",
-        }
-    }
 
 
 def rq_settings(url: str) -> dict:
