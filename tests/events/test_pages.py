@@ -6,6 +6,7 @@ from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -500,3 +501,27 @@ def test_project_and_home_queries_do_not_grow_with_events(client, django_assert_
         client.get(url("project", project=large.slug))
     with django_assert_max_num_queries(2):
         client.get(url("home"))
+
+
+@pytest.mark.django_db
+def test_language_links_are_what_translate_url_gives_for_every_page(client):
+    """``in_language`` swaps the language prefix instead of reversing the page in each
+    language (the resolver's tables per language in every worker): the same addresses."""
+    from django.urls import translate_url
+
+    from aula.core.templatetags.aula import in_language
+
+    event = make_model_seminar()
+    kwargs = {"project": event.project.slug, "event": event.slug}
+    with translation.override("ro"):
+        register = reverse("registrations:register", kwargs=kwargs)
+        thanks = reverse("registrations:thanks", kwargs=kwargs) + "?result=confirmed"
+    paths = [*all_public_urls(event, "ro"), register, thanks]
+    with translation.override("ro"):  # as on a Romanian page
+        for path in paths:
+            for code, _name in settings.LANGUAGES:
+                assert in_language(path, code) == translate_url(path, code), (path, code)
+    assert in_language("/j/some-token/", "lt") == "/j/some-token/"  # no language prefix
+    html = client.get(all_public_urls(event, "ro")[2]).content.decode()
+    assert f'hreflang="lt" href="http://testserver{event_urls(event, "lt")["event"]}"' in html \
+        or f'href="{event_urls(event, "lt")["event"]}"' in html
