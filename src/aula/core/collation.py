@@ -32,12 +32,13 @@ UNICODE_COLLATION = "aula_unicode"
 # sorts (the partners' languages, their country names). Sorted with only these entries of the
 # table, such a name gets exactly the key the whole table gives it (a key is built only from
 # the entries of the string's own code points), for ~1/20 of its memory.
-LATIN = frozenset([*range(0x0000, 0x0370), *range(0x1E00, 0x1F00), *range(0x2000, 0x2070)])
+def is_latin(code_point: int) -> bool:
+    return code_point < 0x0370 or 0x1E00 <= code_point < 0x1F00 or 0x2000 <= code_point < 0x2070
 
 
 @functools.cache
 def _collator():
-    # The whole table (~11 MiB per process), for a name with a letter outside ``LATIN``.
+    # The whole table (~11 MiB per process), for a name with a letter that is not ``is_latin``.
     import pyuca
 
     return pyuca.Collator()
@@ -45,7 +46,7 @@ def _collator():
 
 @functools.cache
 def _latin_collator():
-    # The table's entries made only of ``LATIN`` code points (and its @ lines): ~0.5 MiB.
+    # The table's entries made only of ``is_latin`` code points (and its @ lines): ~0.5 MiB.
     import pyuca
 
     source = Path(pyuca.__file__).parent / f"allkeys-{pyuca.Collator.UCA_VERSION}.txt"
@@ -61,7 +62,7 @@ def _latin_entry(line: str) -> bool:
     if line.startswith("@"):
         return True
     code_points = line.split("#", 1)[0].split(";", 1)[0].split()
-    return bool(code_points) and all(int(point, 16) in LATIN for point in code_points)
+    return bool(code_points) and all(is_latin(int(point, 16)) for point in code_points)
 
 
 def import_django_countries() -> None:
@@ -99,7 +100,7 @@ def sort_key(text: str) -> bytes:
     bits; big-endian, so comparing the bytes compares the weights), cached because a sort
     compares each name many times: room for the names of a 100,000-registrant table (some
     15 MB at most); sorting such a table by name takes about a second on SQLite."""
-    latin = all(ord(char) in LATIN for char in unicodedata.normalize("NFD", text))
+    latin = all(is_latin(ord(char)) for char in unicodedata.normalize("NFD", text))
     weights = (_latin_collator() if latin else _collator()).sort_key(text)
     return struct.pack(f">{len(weights)}H", *weights)
 
