@@ -69,11 +69,11 @@ def import_django_countries() -> None:
     """Import django-countries without the collation table it would build at import.
 
     django-countries sorts country names with pyuca's ``Collator`` when pyuca is installed (as
-    it is, for this module), and builds it when it is imported: ~5 MiB in every process, used
+    it is, for this module), and builds it when it is imported: ~11 MiB in every process, used
     only to sort the names once per language. Imported here with pyuca hidden, it gets this
-    module's sort key instead (the same table, so the same order), built on the first sort:
-    a web worker that serves the cached form and validates countries by code never builds it.
-    Called by the settings, before ``django.setup()`` imports the app.
+    module's sort key instead (the same keys, so the same order): the Latin table, 0.5 MiB,
+    built on the first sort. Called by the settings, before ``django.setup()`` imports the
+    app.
     """
     if "django_countries" in sys.modules:
         return

@@ -165,6 +165,7 @@ def _register(request, project, event, *, embed):
         "disable_full": event_has_room and not options.waiting_list,
         "waiting_list": options.waiting_list, "live_places": True,
     }
+
     def form_context(form):
         context = page()
         context.update({
