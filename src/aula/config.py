@@ -54,9 +54,10 @@ def database(url: str | None = None) -> dict:
     elif config["ENGINE"] == "django.db.backends.postgresql":
         # Parameters bound by the server, and a statement run five times on a connection is
         # prepared there: PostgreSQL parses and plans it once, not per request (a registration
-        # runs the same ten; its server-side CPU about a third less, bench/README.md). Needs a
-        # direct connection or a pooler that keeps prepared statements (docs/deploy.md). The
-        # URL's own options (``?sslmode=verify-full``) are kept, and win.
+        # runs the same ten; the server's CPU per POST a third to a half less,
+        # bench/README.md). Needs a direct connection or a pooler that keeps prepared
+        # statements (docs/deploy.md). The URL's own options (``?sslmode=...``) are kept, and
+        # win.
         options = {"server_side_binding": True, "prepare_threshold": 5,
                    **config.get("OPTIONS", {})}
         threshold = options["prepare_threshold"]
@@ -67,8 +68,8 @@ def database(url: str | None = None) -> dict:
 
 
 def redis_cache(url: str) -> dict:
-    """``CACHES`` on Redis at ``url``: Django's own Redis backend (one module, and about half
-    the CPU per call of django-redis, which it replaced; bench/README.md)."""
+    """``CACHES`` on Redis at ``url``: Django's own Redis backend (one module where
+    django-redis, which it replaced, imported twenty; bench/README.md)."""
     return {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
