@@ -12,7 +12,7 @@ Markdown draft with its control characters escaped, so it reads as itself and ca
 list, a heading or a link.
 
 markdown-it-py, linkify-it-py and nh3 are imported on the first parse, not with this module: a
-web worker that only serves cached pages and registrations never loads them (~2 MiB;
+web worker that only serves cached pages and registrations never loads them (~3.5 MiB;
 docs/architecture.md, "Memory").
 """
 
