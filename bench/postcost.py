@@ -61,6 +61,11 @@ from loadgen import form_data  # noqa: E402
 
 from aula.wsgi import application  # noqa: E402
 
+if os.environ.get("POSTCOST_CAPACITY"):  # e.g. 0: every POST joins the waiting list
+    from aula.events.models import Event
+
+    Event.objects.update(capacity=int(os.environ["POSTCOST_CAPACITY"]))
+
 
 def call(method, url, body=b"", cookies=None, query=""):
     environ = {

@@ -107,3 +107,30 @@ def test_registration_of_address_is_the_events_row_of_that_address():
     )
     assert sql.registration_of_address(other.pk, registration.email) is None
     assert sql.registration_of_address(event.pk, "nobody@example.org") is None
+
+
+def test_lock_counter_reads_the_counter_without_changing_it():
+    event = make_event(options=NO_OPT_IN, capacity=10)
+    assert sql.lock_counter(event.pk) is None
+    services.register(event, person(1))
+    counter = CapacityCounter.objects.get(event=event, block=None)
+    assert sql.lock_counter(event.pk) == (counter.pk, 1)
+    assert CapacityCounter.objects.get(pk=counter.pk).taken == 1
+
+
+@pytest.mark.parametrize("take", [False, True])
+def test_state_and_sessions_is_event_state_with_the_sessions_counters(take):
+    event = make_event(options=NO_OPT_IN, capacity=10)
+    a, b, c = make_slot(event, 3, None, 4)
+    services.register(event, person(1, sessions=[a.pk]))
+    services.register(event, person(2, sessions=[b.pk]))
+    AgendaBlock.objects.filter(pk=a.pk).update(capacity=5)  # the capacity as it is now
+    counters = {x.block_id: x for x in CapacityCounter.objects.filter(block__isnull=False)}
+    state, sessions = sql.state_and_sessions(event.pk, [b.pk, a.pk, c.pk], take=take)
+    assert state == sql.event_state(event.pk)
+    # c has no counter yet: left out, as take_sessions leaves it out
+    assert sessions == {a.pk: (counters[a.pk].pk, 1 + take, 5),
+                        b.pk: (counters[b.pk].pk, 1 + take, None)}
+    assert CapacityCounter.objects.get(block=a).taken == 1 + take
+    assert sql.state_and_sessions(event.pk, [], take=take) == (state, {})
+    assert sql.state_and_sessions(event.pk + 1000, [a.pk], take=take) == (None, {})

@@ -242,46 +242,51 @@ def _lock_event(event_id: int, *, exclude: int | None = None) -> CapacityCounter
     return counter
 
 
-def _take_place(event: Event, exclude: int | None) -> CapacityCounter:
-    """Lock the event's counter row and take one place on it in one statement
-    (``sql.take_place``); the returned counter says the places taken before this one, with the
-    event as it is now: a copy of ``event`` with the fields that decide a registration read
-    after the lock (``sql.event_state``, see ``_lock_event``). The caller rolls the
-    transaction back when the decision gives no place."""
-    found = sql.take_place(event.pk)
+def _lock_and_read(
+    event: Event, blocks, exclude: int | None, *, take: bool
+) -> tuple[CapacityCounter, dict[int, CapacityCounter]]:
+    """The lock and what the decision reads, in two statements (and the commit) on the counter
+    while it is locked, for a registration whose rows are written already.
+
+    1. The event counter's lock: with ``take``, together with one place on it
+       (``sql.take_place``: ``UPDATE … SET taken = taken + 1 … RETURNING``); else only the lock
+       (``sql.lock_counter``, a waiting-list registration). A missing counter is created first
+       (``_lock_event``).
+    2. The event as it is now and the chosen sessions' counters, with one more place taken on
+       each when ``take`` (``sql.state_and_sessions``): a statement of its own after the lock
+       (see ``_lock_event``).
+
+    Returned as ``_lock_event`` and ``_session_counters`` give them, so that the decision reads
+    them the same way: the places taken before this registration, the counter's ``event`` a
+    copy of ``event`` with the fields that decide a registration as they are now, each
+    session's block a copy with its capacity now. The caller rolls the transaction back when
+    the decision gives no place."""
+    step = sql.take_place if take else sql.lock_counter
+    found = step(event.pk)
     if found is None:
         _lock_event(event.pk, exclude=exclude)  # creates the missing counter
-        found = sql.take_place(event.pk)
+        found = step(event.pk)
     pk, taken = found
-    counter = CapacityCounter(pk=pk, event_id=event.pk, block=None, taken=taken - 1)
-    state = sql.event_state(event.pk)
+    counter = CapacityCounter(pk=pk, event_id=event.pk, block=None, taken=taken - take)
+    by_pk = {block.pk: block for block in blocks}
+    state, found = sql.state_and_sessions(event.pk, by_pk, take=take)
     if state is None:
         raise Event.DoesNotExist
+    missing = by_pk.keys() - found.keys()
+    if missing:
+        _session_counters(event.pk, missing, exclude=exclude)  # creates the missing counters
+        found.update(sql.state_and_sessions(event.pk, missing, take=take)[1])
     current = copy.copy(event)
     for name, value in state.items():
         setattr(current, name, value)
     counter.event = current
-    return counter
-
-
-def _take_sessions(event_id: int, blocks, exclude: int | None) -> dict[int, CapacityCounter]:
-    """One more place on each chosen session's counter (``sql.take_sessions``, one statement;
-    a missing counter is created first, as ``_session_counters`` does), under the event's lock.
-    Returned as ``_session_counters`` gives them — the places taken before this one, with the
-    session's capacity as it is now — so that the decision reads them the same way."""
-    by_pk = {block.pk: block for block in blocks}
-    found = sql.take_sessions(by_pk)
-    missing = by_pk.keys() - found.keys()
-    if missing:
-        _session_counters(event_id, missing, exclude=exclude)
-        found.update(sql.take_sessions(missing))
     sessions = {}
-    for block_pk, (pk, taken, capacity) in found.items():
+    for block_pk, (session_pk, session_taken, capacity) in found.items():
         block = copy.copy(by_pk[block_pk])
         block.capacity = capacity
-        counter = CapacityCounter(pk=pk, event_id=event_id, block=block, taken=taken - 1)
-        sessions[block_pk] = counter
-    return sessions
+        sessions[block_pk] = CapacityCounter(pk=session_pk, event_id=event.pk, block=block,
+                                             taken=session_taken - take)
+    return counter, sessions
 
 
 def _session_counters(
@@ -558,11 +563,10 @@ def _register_locked(
 
     1. Before the lock: the registration, its session choices and its e-mail (to render) are
        written as the ``expected`` outcome has them. Invisible to everyone else until commit.
-    2. The lock and the decision. Expecting a place, one statement takes the event counter's
-       lock and the place (``sql.take_place``: ``UPDATE … SET taken = taken + 1 … RETURNING``);
-       otherwise the counter is locked as everywhere (``_lock_event``). Then the event is read
-       (a statement of its own: see ``_lock_event``) with the session counters, and the
-       decision taken with the places taken before this one. A refusal raises ``_Refused``;
+    2. The lock and the decision (``_lock_and_read``): one statement takes the event counter's
+       lock, and the place when one is expected; a second reads the event as it is now with
+       the session counters (taking their places too when a place is expected); the decision
+       is taken with the places taken before this one. A refusal raises ``_Refused``;
        an outcome other than the one written raises ``_Unexpected``: the transaction rolls
        back, the counter included, and the caller tries again with ``expected=None``.
     3. After the decision, in the transaction: the session counters, the audit entry of an
@@ -570,8 +574,9 @@ def _register_locked(
        ``expected`` None (or a refusal expected), part 1's writes happen here instead, after
        the decision, as every other change of places does: that attempt cannot be undone by
        the places moving, so a registration is tried at most twice.
-    On PostgreSQL, the counter stays locked for two statements and the commit when a place is
-    taken without sessions (eight before 2026-12-06).
+    On PostgreSQL, the counter stays locked for one more statement and the commit, with or
+    without sessions, taking a place or joining the waiting list (eight statements before
+    2026-12-06).
     """
     # A fresh copy per attempt: a retried transaction must not inherit the id or timestamps
     # of the attempt that was rolled back.
@@ -585,7 +590,11 @@ def _register_locked(
 
     # --- The lock: from here to the commit every registration of the event waits.
     took = writes_first and registration.takes_place
-    counter = _take_place(event, exclude) if took else _lock_event(event.pk, exclude=exclude)
+    if writes_first:
+        counter, sessions = _lock_and_read(event, blocks, exclude, take=took)
+    else:
+        counter = _lock_event(event.pk)
+        sessions = None
     current = counter.event
     refusal = why_closed(current, now)
     if refusal is not None:
@@ -595,12 +604,8 @@ def _register_locked(
         status = Registration.objects.filter(pk=previous_id).values_list("status", flat=True)
         if status.first() != Status.CANCELLED:
             raise _AlreadyRegistered
-    # Taking a place, the sessions' places are taken in the same statement that reads them
-    # (rolled back with the rest should the decision be another).
-    sessions = (
-        _take_sessions(event.pk, blocks, exclude) if took
-        else _session_counters(event.pk, [block.pk for block in blocks], exclude=exclude)
-    )
+    if sessions is None:
+        sessions = _session_counters(event.pk, [block.pk for block in blocks])
     result, full = decide(current, options, counter.taken, _full_sessions(sessions))
     exceeded = []
     if over_capacity and result not in (Result.CONFIRMED, Result.HELD):
@@ -622,9 +627,9 @@ def _register_locked(
         if registration.takes_place:
             _adjust(counter, sessions.values(), +1)
     elif took:
-        counter.taken += 1  # taken by ``_take_place``
+        counter.taken += 1  # taken by ``_lock_and_read``
         for session in sessions.values():
-            session.taken += 1  # taken by ``_take_sessions``
+            session.taken += 1
     # Webhooks: one call after the decision (no query unless the project has an endpoint).
     hooks.tell("registration.created", registration, current.project_id, blocks=blocks)
     if actor is not None or via:

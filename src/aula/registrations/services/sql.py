@@ -50,6 +50,13 @@ REGISTRATION_OF_ADDRESS = (
 )
 
 
+LOCK_COUNTER = (
+    f'SELECT "id", "taken" FROM {_counters} '  # noqa: S608
+    f'WHERE {_event_id} = %s AND {_block_id} IS NULL'
+)
+_event_state_columns = ", ".join(f"e.{_column(Event, name)}" for name in EVENT_STATE_FIELDS)
+
+
 def _take_sessions_sql(count: int) -> str:
     marks = ", ".join(["%s"] * count)
     # The capacity by a subquery: SQLite lets RETURNING name only the updated table.
@@ -87,12 +94,67 @@ def event_state(event_id: int) -> dict | None:
     with connection.cursor() as cursor:
         cursor.execute(EVENT_STATE, [event_id])
         row = cursor.fetchone()
-    if row is None:
-        return None
+    return None if row is None else _state(row)
+
+
+def _state(row) -> dict:
     state = dict(zip(EVENT_STATE_FIELDS, row, strict=True))
     for name in ("registration_opens_at", "registration_closes_at", "ends_at"):
         state[name] = _aware(state[name])
     return state
+
+
+def lock_counter(event_id: int) -> tuple[int, int] | None:
+    """Lock the event's counter row (as ``select_for_update``, until commit) and return (its
+    id, places taken), or None when the event has no counter yet. SQLite has no row locks and
+    needs none: the transaction is the only writer already."""
+    suffix = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(LOCK_COUNTER + suffix, [event_id])
+        return cursor.fetchone()
+
+
+def _state_and_sessions_sql(count: int, *, take: bool) -> str:
+    marks = ", ".join(["%s"] * count)
+    if take:  # PostgreSQL: the sessions' places taken in the statement that reads the event
+        sessions = (f'WITH s AS (UPDATE {_counters} SET "taken" = "taken" + 1 '  # noqa: S608
+                    f'WHERE {_block_id} IN ({marks}) RETURNING "id", {_block_id}, "taken") ')
+        source = "s"
+    else:
+        sessions, source = "", _counters
+    return (
+        f"{sessions}SELECT {_event_state_columns}, c.\"id\", c.{_block_id}, c.\"taken\", "  # noqa: S608
+        f"b.{_column(AgendaBlock, 'capacity')} FROM {_events} e "
+        f"LEFT JOIN {source} c ON {'TRUE' if take else f'c.{_block_id} IN ({marks})'} "
+        f'LEFT JOIN {_blocks} b ON b."id" = c.{_block_id} WHERE e."id" = %s'
+    )
+
+
+def state_and_sessions(
+    event_id: int, block_ids, *, take: bool
+) -> tuple[dict | None, dict[int, tuple[int, int, int | None]]]:
+    """Under the event counter's lock, in one statement: the event's state as ``event_state``
+    gives it (None when it is gone), and the chosen sessions' counters as ``take_sessions``
+    gives them, with one more place taken on each when ``take``. On PostgreSQL the read and
+    the places are one round trip, whose snapshot is taken after the lock (the reason
+    ``event_state`` is a statement of its own). SQLite, whose statements cannot write in a
+    ``WITH``, takes the places in a second statement (no round trip there)."""
+    block_ids = sorted(block_ids)
+    if not block_ids:
+        return event_state(event_id), {}
+    if take and connection.vendor != "postgresql":
+        state = event_state(event_id)
+        return state, (take_sessions(block_ids) if state is not None else {})
+    with connection.cursor() as cursor:
+        cursor.execute(_state_and_sessions_sql(len(block_ids), take=take),
+                       [*block_ids, event_id])
+        rows = cursor.fetchall()
+    if not rows:
+        return None, {}
+    width = len(EVENT_STATE_FIELDS)
+    sessions = {row[width + 1]: (row[width], row[width + 2], row[width + 3])
+                for row in rows if row[width] is not None}
+    return _state(rows[0][:width]), sessions
 
 
 def take_sessions(block_ids) -> dict[int, tuple[int, int, int | None]]:
