@@ -52,6 +52,9 @@ def database(url: str | None = None) -> dict:
             ),
         }
     elif config["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend, whose health check skips its SELECT 1 on a quiet connection
+        # (aula/core/pgbackend/base.py).
+        config["ENGINE"] = "aula.core.pgbackend"
         # Parameters bound by the server, and a statement run five times on a connection is
         # prepared there: PostgreSQL parses and plans it once, not per request (a registration
         # runs the same ten; the server's CPU per POST a third to a half less,

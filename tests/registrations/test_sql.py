@@ -5,15 +5,19 @@ the lock: a session filled or cut after the form's snapshot, a counter not yet t
 from datetime import timedelta
 
 import pytest
+from django.db import IntegrityError, transaction
+from django.db.models import signals
 from django.utils import timezone
 
 from aula.events.models import AgendaBlock, Event
-from aula.registrations import queries, services
-from aula.registrations.models import CapacityCounter, Registration
+from aula.messaging.models import OutboxMessage
+from aula.registrations import emails, queries, services
+from aula.registrations.models import CapacityCounter, Registration, SessionChoice
 from aula.registrations.services import Result, sql
+from aula.registrations.services.validation import RegistrationData, _new_registration
 from tests.factories import make_event
 from tests.registrations.conftest import NO_OPT_IN
-from tests.registrations.factories import make_slot, person
+from tests.registrations.factories import make_question, make_slot, person
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +138,83 @@ def test_state_and_sessions_is_event_state_with_the_sessions_counters(take):
     assert CapacityCounter.objects.get(block=a).taken == 1 + take
     assert sql.state_and_sessions(event.pk, [], take=take) == (state, {})
     assert sql.state_and_sessions(event.pk + 1000, [a.pk], take=take) == (None, {})
+
+
+def _row(instance, *, leave_out=()):
+    return {field.attname: getattr(instance, field.attname)
+            for field in type(instance)._meta.concrete_fields
+            if field.attname not in {"id", *leave_out}}
+
+
+def test_insert_registration_writes_the_rows_the_orm_writes(render_in_worker, no_worker):
+    """The same registration, session choices and outbox row, written by the ORM and by the
+    one statement: read back, they differ only where they must (ids, address, key, times)."""
+    event = make_event(options=NO_OPT_IN, capacity=10)
+    a, b = make_slot(event, 3, None)
+    question = make_question(event)
+    setup = queries.registration_setup(event)
+    now = timezone.now()
+    written = {}
+    for n, by_orm in ((1, True), (2, False)):
+        data = RegistrationData.of(person(n, consent_recording=True, time_zone="Europe/Vilnius",
+                                          answers={str(question.pk): "Ferries, ports"}))
+        registration = _new_registration(event, data, setup.notice, setup.questions, now)
+        registration.status, registration.confirmed_at = Registration.Status.CONFIRMED, now
+        choices = [SessionChoice(block=a, slot_starts_at=a.starts_at)]
+        with transaction.atomic():
+            if by_orm:
+                registration.save(force_insert=True)
+                for choice in choices:
+                    choice.registration = registration
+                SessionChoice.objects.bulk_create(choices)
+                emails.queue_later("confirmation", registration, event)
+            else:
+                message = emails.later_message("confirmation", registration, event)
+                sql.insert_registration(registration, choices, message)
+                assert message.pk and message.registration_id == registration.pk
+        assert registration.pk and not registration._state.adding
+        written[by_orm] = registration
+    orm, raw = (Registration.objects.get(pk=written[flag].pk) for flag in (True, False))
+    different = {"email", "family_name", "token", "updated_at"}
+    assert _row(raw, leave_out=different) == _row(orm, leave_out=different)
+    assert raw.answers == {str(question.pk): "Ferries, ports"} and raw.country == "RO"
+    assert raw.updated_at >= raw.created_at
+    assert [_row(c, leave_out={"registration_id"}) for c in raw.session_choices.all()] == [
+        _row(c, leave_out={"registration_id"}) for c in orm.session_choices.all()]
+    by_orm, by_sql = (OutboxMessage.objects.get(registration_id=r.pk) for r in (orm, raw))
+    different = {"recipient", "registration_id", "message_id", "next_attempt_at", "created_at"}
+    assert _row(by_sql, leave_out=different) == _row(by_orm, leave_out=different)
+    assert by_sql.to_render == {"renderer": "registration", "name": "confirmation",
+                                "status": "confirmed", "extra": {}}
+
+
+def test_insert_registration_of_a_known_address_writes_nothing():
+    event = make_event(options=NO_OPT_IN, capacity=10)
+    (a,) = make_slot(event, 3)
+    services.register(event, person(1, sessions=[a.pk]))
+    setup = queries.registration_setup(event)
+    again = _new_registration(event, RegistrationData.of(person(1)), setup.notice, [],
+                              timezone.now())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        sql.insert_registration(again, [SessionChoice(block=a, slot_starts_at=a.starts_at)],
+                                None)
+    assert Registration.objects.count() == SessionChoice.objects.count() == 1
+
+
+@pytest.mark.parametrize("model", [Registration, SessionChoice, OutboxMessage])
+def test_no_save_signal_is_connected_to_the_rows_the_registration_path_inserts(model):
+    """``sql.insert_registration`` sends no signals: one connected later would be skipped."""
+    assert not signals.pre_save.has_listeners(model)
+    assert not signals.post_save.has_listeners(model)
+
+
+def test_registering_again_after_cancelling_overwrites_the_cancelled_row():
+    event = make_event(options=NO_OPT_IN, capacity=10)
+    first = services.register(event, person(1)).registration
+    services.cancel(first)
+    outcome = services.register(event, person(1, first_name="Ioana"))
+    assert outcome.result == Result.CONFIRMED and not outcome.existing
+    assert outcome.registration.pk == first.pk
+    assert Registration.objects.get().first_name == "Ioana"
+    again = services.register(event, person(1))
+    assert again.existing and again.registration is None

@@ -219,11 +219,32 @@ def queue_emails(emails: Iterable[OutgoingEmail]) -> list[OutboxMessage]:
                 row.message = message
                 attachments.append(row)
         OutboxAttachment.objects.bulk_create(attachments)
+    _schedule(messages, now)
+    return messages
+
+
+def new_outbox_message(email: OutgoingEmail) -> OutboxMessage:
+    """The outbox row of ``email`` (which has no attachments), checked as ``queue_emails``
+    checks it and unsaved: for a caller that writes it in the statement of the change it
+    reports (``registrations.services.sql.insert_registration``) and then calls
+    ``outbox_written``. ``ValidationError`` for an invalid address."""
+    if email.attachments:
+        raise ValueError("new_outbox_message writes no attachments: use queue_emails.")
+    message, _rows = _outbox_rows(email, timezone.now())
+    return message
+
+
+def outbox_written(messages: Iterable[OutboxMessage]) -> None:
+    """Delivery of rows made by ``new_outbox_message`` and written by their caller, inside the
+    caller's transaction (enqueued once it commits), as ``queue_emails`` schedules its own."""
+    _schedule(list(messages), timezone.now())
+
+
+def _schedule(messages: list[OutboxMessage], now: datetime) -> None:
     for run_after in sorted({m.next_attempt_at for m in messages if m.next_attempt_at > now}):
         _schedule_delivery(run_after)
     if any(message.next_attempt_at <= now for message in messages):
         _schedule_delivery()
-    return messages
 
 
 def _outbox_rows(email: OutgoingEmail, now: datetime):

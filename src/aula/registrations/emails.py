@@ -16,11 +16,13 @@ from django.utils import translation
 from aula.core import timefmt
 from aula.events.calendar import calendar_filename, event_calendar
 from aula.events.models import Event
+from aula.messaging.models import OutboxMessage
 from aula.messaging.services import (
     Attachment,
     OutgoingEmail,
     Rendered,
     RenderedEmail,
+    new_outbox_message,
     queue_emails,
     queue_templated_email,
     render_email,
@@ -192,12 +194,27 @@ def queue_later(name: str, registration: Registration, event: Event, *, blocks=(
         attachments = [calendar_attachment(registration, event)] if name in WITH_CALENDAR else []
         queue(name, registration, event, blocks=blocks, attachments=attachments, **extra)
         return
+    queue_emails([_to_render(name, registration, event, extra)])
+
+
+def later_message(name: str, registration: Registration, event: Event,
+                  **extra) -> OutboxMessage | None:
+    """The outbox row ``queue_later`` would write, unsaved, for a caller that writes it in the
+    statement of the registration itself (its ``registration_id`` then set by that statement;
+    ``messaging.services.outbox_written`` after). None when ``queue_later`` writes no such row:
+    an erased registration, or e-mails rendered in the request."""
+    if registration.anonymised_at or not render_later():
+        return None
+    return new_outbox_message(_to_render(name, registration, event, extra))
+
+
+def _to_render(name, registration, event, extra) -> OutgoingEmail:
     spec = {"renderer": RENDERER, "name": name, "status": registration.status, "extra": extra}
-    queue_emails([OutgoingEmail(
+    return OutgoingEmail(
         to=registration.email, subject="", text="", kind=f"registration_{name}",
         language=registration.language, event=event, registration_id=registration.pk,
         to_render=spec,
-    )])
+    )
 
 
 def render_for_outbox(message) -> Rendered:

@@ -353,10 +353,15 @@ class Registration(models.Model):
 
     def save(self, *args, update_fields=None, **kwargs):
         """Every save moves ``updated_at``, also a save of some fields only."""
-        self.updated_at = timezone.now()
+        self.touch()
         if update_fields is not None:
             update_fields = {*update_fields, "updated_at"}
         super().save(*args, update_fields=update_fields, **kwargs)
+
+    def touch(self) -> None:
+        """``updated_at`` now: every write of the row (``save``, and the registration path's
+        own insert, ``services.sql.insert_registration``)."""
+        self.updated_at = timezone.now()
 
     @property
     def takes_place(self) -> bool:

@@ -173,16 +173,17 @@ _forms: dict[tuple[str, str], tuple[str, Event, RegistrationSetup]] = {}
 _FORMS_MAX = 200
 
 
-def form_event_and_setup(project_slug: str, event_slug: str):
+def form_event_and_setup(project_slug: str, event_slug: str, version: str | None = None):
     """The public event and its registration setup for the registration form, kept in this
     process while the project's content version (``core.pagecache``) stays the same: every
     save of the event, its agenda, questions, options or privacy notice changes that version.
     One cache read instead of six queries per registration; what decides a place (capacity,
     status, window) is read again under the event's lock by ``services.register``.
-    Returns (None, None) for an unknown or unpublished event."""
+    Returns (None, None) for an unknown or unpublished event. ``version``: the project's
+    content version when the caller has read it already (one cache round trip fewer)."""
     from aula.core import pagecache
 
-    version = pagecache.versions(project_slug)[0]
+    version = version or pagecache.versions(project_slug)[0]
     key = (project_slug, event_slug)
     kept = _forms.get(key)
     if kept is not None and kept[0] == version:

@@ -131,7 +131,9 @@ def embed(request, project, event):
 
 
 def _register(request, project, event, *, embed):
-    event, setup = queries.form_event_and_setup(project, event)
+    # The project's content version: read once, for the setup and the blank form's cache key.
+    version = pagecache.versions(project)[0] if pagecache.enabled() else None
+    event, setup = queries.form_event_and_setup(project, event, version)
     if event is None:
         raise Http404
     done = (lambda response: framed(response, event.project)) if embed else (lambda r: r)
@@ -218,7 +220,7 @@ def _register(request, project, event, *, embed):
         state = (event_has_room, places_left if places_left is not None and places_left <= 10
                  else None, tuple(sorted(pk for pk, left in session_left.items() if left == 0)))
         return done(_blank_form_page(
-            request, event, state, embed=embed,
+            request, event, state, version, embed=embed,
             render_context=lambda: form_context(RegistrationForm(**form_kwargs)),
             place_texts=session_place_texts(slots, session_left, options.waiting_list),
         ))
@@ -235,13 +237,13 @@ STARTED_MARK = "aulastartedmark"
 EMBED_MARK = "aulaembedtokenmark"
 
 
-def _blank_form_page(request, event, state, *, embed, render_context, place_texts):
+def _blank_form_page(request, event, state, version, *, embed, render_context, place_texts):
     """The empty registration form, rendered once per content version, language and state of
     the places (full, nearly full, full sessions), and spliced with the visitor's own CSRF
     token and start time (the embedded form: its embed token, and no CSRF token or cookie), and
     the places left in each session (``place_texts``). Rendering the form's fields was most of
-    the page's time; ``render_context()`` builds the form and its page only on a miss."""
-    version = pagecache.versions(event.project.slug)[0]
+    the page's time; ``render_context()`` builds the form and its page only on a miss.
+    ``version``: the project's content version."""
     language = translation.get_language()
     key = (f"aula:register-form:{pagecache.release()}:{version}:{event.pk}:{language}:"
            f"{'embed:' if embed else ''}{hash_state(state)}")

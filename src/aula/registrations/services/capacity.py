@@ -48,6 +48,7 @@ from aula.core import sqlite_writers
 from aula.core.errors import ActionRefused
 from aula.core.unavailable import connection_lost
 from aula.events.models import AgendaBlock, Event
+from aula.messaging import services as messaging
 from aula.registrations import emails, queries
 from aula.registrations import webhooks as hooks
 from aula.registrations.models import (
@@ -451,11 +452,6 @@ def register(
     blocks = clean_sessions(setup.slots, data.sessions)
     registration = _new_registration(event, data, notice, setup.questions, now)
 
-    found = sql.registration_of_address(event.pk, registration.email)
-    previous = None if found is None else Registration(pk=found[0], status=found[1])
-    if previous is not None and previous.status != Status.CANCELLED:
-        return _already_registered(event, _full(previous), options, blocks)
-
     # The statements that do not depend on the decision run before the lock (see
     # ``_register_locked``): the registration is written with the outcome the places left
     # now point to; should the locked decision differ, everything is rolled back and tried
@@ -464,11 +460,12 @@ def register(
                          queries.places_taken(event) if taken is None else taken)
     if over_capacity and expected not in (Result.CONFIRMED, Result.HELD):
         expected = _placed_result(options)
-    previous_id = previous.pk if previous else None
-    for _attempt in range(3):
+    # Not looked up first: the address's unique constraint tells (see below).
+    previous_id = None
+    for _attempt in range(4):
         try:
             return run_in_transaction(
-                lambda expected=expected: _register_locked(
+                lambda expected=expected, previous_id=previous_id: _register_locked(
                     event, registration, blocks, options, expected, now,
                     previous_id=previous_id, actor=actor, via=via, over_capacity=over_capacity,
                 )
@@ -480,20 +477,22 @@ def register(
         except _Refused as refused:
             return refused.outcome
         except (_AlreadyRegistered, IntegrityError):
-            # Registered meanwhile: under the lock, or (IntegrityError) by a write that
-            # bypassed it.
-            existing = (
-                Registration.objects.filter(event=event, email=registration.email)
-                .exclude(status=Status.CANCELLED).first()
-            )
-            if existing is None:
+            # The address is the event's already (the unique constraint refused the row, and
+            # nothing was written), or it was re-registered while this one waited for the lock.
+            found = sql.registration_of_address(event.pk, registration.email)
+            if found is None:
+                raise  # another constraint (or the row went meanwhile): not ours to answer
+            if found[1] != Status.CANCELLED:
+                return _already_registered(event, _full(found[0]), options, blocks)
+            if previous_id == found[0]:
                 raise
-            return _already_registered(event, existing, options, blocks)
+            # Registering again after cancelling: the cancelled row is overwritten.
+            previous_id = found[0]
     raise AssertionError("the outcome changed three times while the registration was written")
 
 
-def _full(registration: Registration) -> Registration:
-    return Registration.objects.get(pk=registration.pk)
+def _full(pk: int) -> Registration:
+    return Registration.objects.get(pk=pk)
 
 
 def _expected(event, options, blocks, setup, taken) -> str:
@@ -515,23 +514,31 @@ _STATUS_OF = {
 }
 
 
-def _queue_outcome_email(registration, event, blocks, options, outcome: str) -> None:
-    """The registrant's e-mail for ``outcome``, written "to render" (the delivery worker
-    renders it and its ``.ics``: nothing is rendered in the request)."""
+def _outcome_email(outcome: str, options) -> tuple[str, dict]:
+    """The registrant's e-mail for ``outcome``: its name and the template's arguments."""
     if outcome == Result.HELD:
-        emails.queue_later("please_confirm", registration, event, blocks=blocks, promoted=False)
-    elif outcome == Result.CONFIRMED:
-        emails.queue_later("confirmation", registration, event, blocks=blocks)
+        return "please_confirm", {"promoted": False}
+    if outcome == Result.CONFIRMED:
+        return "confirmation", {}
+    extra = {"session_full": True} if outcome == WAITING_FOR_SESSION else {}
+    return "waiting", {"needs_confirmation": options.double_opt_in, **extra}
+
+
+def _write_registration(registration, blocks, previous_id, event, options, outcome) -> None:
+    """Insert the registration, its session choices and its e-mail for ``outcome`` (written
+    "to render": the delivery worker renders it and its ``.ics``, nothing is rendered in the
+    request), or, registering again after cancelling, overwrite the cancelled row: one row per
+    address, all data fresh. No check for the address first: the unique constraint is the
+    check (``IntegrityError``, handled by the caller)."""
+    name, extra = _outcome_email(outcome, options)
+    if previous_id is None:
+        message = emails.later_message(name, registration, event, **extra)
+        choices = [SessionChoice(block=block, slot_starts_at=block.starts_at) for block in blocks]
+        sql.insert_registration(registration, choices, message)
+        if message is not None:
+            messaging.outbox_written([message])
+            return
     else:
-        extra = {"session_full": True} if outcome == WAITING_FOR_SESSION else {}
-        emails.queue_later("waiting", registration, event, blocks=blocks,
-                           needs_confirmation=options.double_opt_in, **extra)
-
-
-def _write_registration(registration, blocks, previous_id) -> None:
-    """Insert the registration and its session choices (or, registering again after
-    cancelling, overwrite the cancelled row: one row per address, all data fresh)."""
-    if previous_id is not None:
         fields = {
             field.attname: getattr(registration, field.attname)
             for field in Registration._meta.concrete_fields if not field.primary_key
@@ -544,15 +551,13 @@ def _write_registration(registration, blocks, previous_id) -> None:
             raise _AlreadyRegistered
         registration.pk = previous_id
         SessionChoice.objects.filter(registration_id=previous_id).delete()
-    else:
-        # No check for the address first: the unique constraint is the check (IntegrityError,
-        # handled by the caller).
-        registration.save(force_insert=True)
-    if blocks:
-        SessionChoice.objects.bulk_create(
-            SessionChoice(registration=registration, block=block, slot_starts_at=block.starts_at)
-            for block in blocks
-        )
+        if blocks:
+            SessionChoice.objects.bulk_create(
+                SessionChoice(registration=registration, block=block,
+                              slot_starts_at=block.starts_at)
+                for block in blocks
+            )
+    emails.queue_later(name, registration, event, blocks=blocks, **extra)
 
 
 def _register_locked(
@@ -584,8 +589,7 @@ def _register_locked(
     writes_first = expected in _STATUS_OF
     if writes_first:
         _place(registration, _STATUS_OF[expected].value, options, now)
-        _write_registration(registration, blocks, previous_id)
-        _queue_outcome_email(registration, event, blocks, options, expected)
+        _write_registration(registration, blocks, previous_id, event, options, expected)
     exclude = registration.pk if writes_first else None
 
     # --- The lock: from here to the commit every registration of the event waits.
@@ -622,8 +626,7 @@ def _register_locked(
         # Nothing written before the lock (a refusal was expected, or a retry after the
         # places moved): the registration, its choices, its e-mail and its place now.
         _place(registration, result.value, options, now)
-        _write_registration(registration, blocks, previous_id)
-        _queue_outcome_email(registration, event, blocks, options, outcome)
+        _write_registration(registration, blocks, previous_id, event, options, outcome)
         if registration.takes_place:
             _adjust(counter, sessions.values(), +1)
     elif took:
