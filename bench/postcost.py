@@ -178,6 +178,8 @@ if profile is not None:
     import pstats
 
     profile.disable()
+    if os.environ.get("POSTCOST_CALLERS"):  # who calls these functions (a regex), on stderr
+        pstats.Stats(profile, stream=sys.stderr).print_callers(os.environ["POSTCOST_CALLERS"])
     pstats.Stats(profile, stream=sys.stderr).sort_stats("tottime").print_stats(30)
     pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(60)
 pages = {}

@@ -72,14 +72,21 @@ def database(url: str | None = None) -> dict:
 
 def redis_cache(url: str) -> dict:
     """``CACHES`` on Redis at ``url``: Django's own Redis backend (one module where
-    django-redis, which it replaced, imported twenty; bench/README.md)."""
+    django-redis, which it replaced, imported twenty; bench/README.md), whose client the RQ
+    queue shares (``aula.core.rediscache``, ``rq_queues``)."""
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "aula.core.rediscache.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": "aula",
         }
     }
+
+
+def rq_queues() -> dict:
+    """``RQ_QUEUES``: the queue on the default cache's Redis client (the same server and
+    database as ``redis_cache``), so that enqueueing reuses its connections."""
+    return {"default": {"USE_REDIS_CACHE": "default"}}
 
 
 def secret_key() -> str:

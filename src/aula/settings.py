@@ -110,7 +110,7 @@ REDIS_URL = config.redis_url()
 if REDIS_URL:
     CACHES = config.redis_cache(REDIS_URL)
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    RQ_QUEUES = config.rq_queues()
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     # One machine without Redis: files under var/, shared by every web process and the worker

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django_tasks import TaskResult, TaskResultStatus
 from django_tasks.signals import task_enqueued
 
-from aula.config import redis_cache
+from aula.config import redis_cache, rq_queues
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 RQ_TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
@@ -20,7 +20,7 @@ RQ_TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["defa
 
 def rq_settings(url: str) -> dict:
     """The settings Aula uses with ``AULA_REDIS_URL`` (see aula/settings.py), on ``url``."""
-    return {"TASKS": RQ_TASKS, "RQ_QUEUES": {"default": {"URL": url}}, "CACHES": redis_cache(url)}
+    return {"TASKS": RQ_TASKS, "RQ_QUEUES": rq_queues(), "CACHES": redis_cache(url)}
 
 
 @contextmanager

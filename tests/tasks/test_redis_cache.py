@@ -69,3 +69,26 @@ def test_the_event_page_cached_in_redis_is_fresh_after_a_change(client, store, r
     assert "Seminar on living heritage" in client.get(url).content.decode()
     assert len(page_keys(store)) == 2  # the old entry is never read again and expires
     assert 0 < store.ttl(next(iter(page_keys(store)))) <= pagecache.page_seconds() + 1
+
+
+def test_the_task_queue_shares_the_caches_redis_client(redis_url):
+    """RQ enqueues on the cache's client (``aula.core.rediscache``): the same connection pool,
+    so a web process that enqueues many tasks opens no connection per task."""
+    import django_rq
+    from django.core.cache import cache
+
+    from tests.tasks.queues import rq_settings
+
+    with override_settings(**rq_settings(redis_url)):
+        connection = django_rq.get_connection("default")
+        assert connection is cache._client
+        assert django_rq.get_queue("default").connection is connection
+        connection.ping()
+        cache.set("aula-test-shared", 1)
+        created = connection.connection_pool._created_connections
+        for _ in range(5):
+            django_rq.get_queue("default").connection.ping()
+            cache.get("aula-test-shared")
+        assert connection.connection_pool._created_connections == created
+        assert connection.connection_pool.connection_kwargs["db"] == redis.Redis.from_url(
+            redis_url).connection_pool.connection_kwargs["db"]
