@@ -43,6 +43,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # separator (comma, semicolon, tab, line break), any spaces and quotes, e.g. ``a;=1+1`` or
 # ``a, "=1+1``. The quote goes right before the starter.
 _PIECE_FORMULA = re.compile(r'([,;\t\r\n][ "]*)(?=[=+\-@])')
+# Text without any of these has no such piece: the pattern need not run (most cells).
+_SEPARATORS = frozenset(',;\t\r\n')
 
 
 def safe(value):
@@ -62,7 +64,7 @@ def safe_csv(value):
     file on: ``safe``, and a single quote before a formula starter that begins any piece after
     a comma, semicolon, tab or line break. Anything but text is returned as it is."""
     value = safe(value)
-    if value.__class__ is not str:
+    if value.__class__ is not str or _SEPARATORS.isdisjoint(value):
         return value
     return _PIECE_FORMULA.sub(r"\1'", value)
 
