@@ -4,9 +4,11 @@ redirect) called in-process with the environ a browser's POST makes, N times, ag
 copy of the demo seminar prepared as ``make bench`` prepares it. Reports CPU and wall time per
 POST, and on PostgreSQL the CPU its server process spent; ``POSTCOST_PROFILE=1`` adds a cProfile
 of the timed loop (``=get``: of the form page), ``POSTCOST_SQL=1`` one POST's statements and
-round trips, ``POSTCOST_PAGES=1`` the CPU of the browser-like journey's two GETs and of the load
-generator's parse of the form. No load generator, no sockets: this is the figure the web
-process is responsible for (bench/README.md).
+round trips, ``POSTCOST_CAPACITY=0`` every POST onto the waiting list,
+``POSTCOST_CALLERS=<regex>`` (with the profile) who calls the functions it matches,
+``POSTCOST_PAGES=1`` the CPU of the browser-like journey's two GETs and of the load generator's
+parse of the form. No load generator, no sockets: this is the figure the web process is
+responsible for (bench/README.md).
 
     .venv/bin/python bench/postcost.py [sqlite|postgres] [N]
 
