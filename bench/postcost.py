@@ -126,12 +126,16 @@ if os.environ.get("POSTCOST_SQL"):  # the statements of one POST, on stderr
     sent = []
     command, execute = psycopg.Connection._exec_command, psycopg.Cursor.execute
     if backend == "postgres":  # every round trip, the driver's own commands included
+        # In a pipeline (``sql.insert_lock_and_read``) statements are sent together: one round
+        # trip when the pipeline syncs, marked "pipelined" here.
         def exec_command(self, cmd, *args, **kwargs):
-            sent.append(("command", cmd if isinstance(cmd, bytes | str) else repr(cmd)))
+            kind = "command pipelined" if self._pipeline is not None else "command"
+            sent.append((kind, cmd if isinstance(cmd, bytes | str) else repr(cmd)))
             return command(self, cmd, *args, **kwargs)
 
         def cursor_execute(self, query, *args, **kwargs):
-            sent.append(("execute", str(query)[:120]))
+            pipelined = self.connection._pipeline is not None
+            sent.append(("execute pipelined" if pipelined else "execute", str(query)[:120]))
             return execute(self, query, *args, **kwargs)
 
         psycopg.Connection._exec_command = exec_command

@@ -27,9 +27,18 @@ def statuses(event) -> dict:
     return found
 
 
+@pytest.fixture(params=[False, True], ids=["rendered-now", "to-render"])
+def rendering(request, settings):
+    """Both ways a registration writes its e-mail: rendered in the transaction (the tests'
+    default), or "to render" as in production — on PostgreSQL the registration's writes, its
+    lock and its reads then go to the server in one pipeline (``sql.insert_lock_and_read``)."""
+    settings.AULA_RENDER_EMAILS_IN_WORKER = request.param
+    return request.param
+
+
 # With and without the SQLite writers' file lock (aula.core.sqlite_writers): the same outcome.
 @pytest.mark.parametrize("writer_lock", [True, False])
-def test_200_registrations_for_50_places(settings, writer_lock):
+def test_200_registrations_for_50_places(settings, writer_lock, rendering):
     settings.AULA_SQLITE_WRITER_LOCK = writer_lock
     event = make_event(options=NO_OPT_IN, capacity=50)
     outcomes = in_threads(lambda n: services.register(event, person(n)), range(200))
@@ -48,7 +57,7 @@ def test_200_registrations_for_50_places(settings, writer_lock):
 
 
 @pytest.mark.parametrize("waiting_list", [False, True])
-def test_a_parallel_session_is_never_overbooked(waiting_list):
+def test_a_parallel_session_is_never_overbooked(waiting_list, rendering):
     """Without a waiting list the others are refused; with one, they wait for their session."""
     event = make_event(capacity=100, options={**NO_OPT_IN, "waiting_list": waiting_list})
     a, b = make_slot(event, 10, 10)
@@ -66,7 +75,7 @@ def test_a_parallel_session_is_never_overbooked(waiting_list):
     assert Registration.objects.count() == (80 if waiting_list else 20)
 
 
-def test_cancellations_and_registrations_at_once_keep_the_count_exact():
+def test_cancellations_and_registrations_at_once_keep_the_count_exact(rendering):
     event = make_event(options=NO_OPT_IN, capacity=50)
     in_threads(lambda n: services.register(event, person(n)), range(80))
     leaving = list(Registration.objects.filter(status=Status.CONFIRMED)[:20])
@@ -87,7 +96,7 @@ def test_cancellations_and_registrations_at_once_keep_the_count_exact():
     assert found["waiting"] == 70
 
 
-def test_the_same_address_many_times_at_once_is_one_registration():
+def test_the_same_address_many_times_at_once_is_one_registration(rendering):
     event = make_event(options=NO_OPT_IN, capacity=50)
     outcomes = in_threads(lambda n: services.register(event, person(1)), range(30))
     assert Registration.objects.filter(event=event).count() == 1
@@ -228,7 +237,7 @@ def _interleave(registrations: list, cuts: list) -> list:
 
 
 @pytest.mark.parametrize("round_", range(3))
-def test_registrations_racing_capacity_cuts_never_overbook(round_):
+def test_registrations_racing_capacity_cuts_never_overbook(round_, rendering):
     """Three rounds: a cut that commits while registrations wait for the lock must be seen by
     each of them (on PostgreSQL, read after the lock, not joined to the locking statement)."""
     from django.core.exceptions import ValidationError
@@ -254,7 +263,7 @@ def test_registrations_racing_capacity_cuts_never_overbook(round_):
     assert answers.count("cut") + answers.count("refused") == len(cuts)
 
 
-def test_registrations_racing_session_cuts_never_overbook_the_session():
+def test_registrations_racing_session_cuts_never_overbook_the_session(rendering):
     """Both ways a session's capacity changes: ``change_session_capacity`` and the agenda's
     own save, which sends ``session_capacity_changing`` inside its transaction."""
     from django.core.exceptions import ValidationError

@@ -218,3 +218,51 @@ def test_registering_again_after_cancelling_overwrites_the_cancelled_row():
     assert Registration.objects.get().first_name == "Ioana"
     again = services.register(event, person(1))
     assert again.existing and again.registration is None
+
+
+def _postgresql_only():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a pipeline of statements is PostgreSQL's (set AULA_DATABASE_URL to run)")
+
+
+@pytest.mark.parametrize("take", [False, True])
+def test_insert_lock_and_read_gives_what_the_statements_give_one_by_one(render_in_worker, take):
+    _postgresql_only()
+    event = make_event(options=NO_OPT_IN, capacity=10)
+    a, b = make_slot(event, 3, None)
+    services.register(event, person(1, sessions=[a.pk]))
+    setup = queries.registration_setup(event)
+    registration = _new_registration(event, RegistrationData.of(person(2)), setup.notice, [],
+                                     timezone.now())
+    registration.status = Registration.Status.WAITING
+    message = emails.later_message("waiting", registration, event)
+    choices = [SessionChoice(block=a, slot_starts_at=a.starts_at)]
+    with transaction.atomic():
+        before = CapacityCounter.objects.get(event=event, block=None)
+        found, state, sessions = sql.insert_lock_and_read(
+            registration, choices, message, event.pk, [a.pk], take=take)
+        assert found == (before.pk, 1 + take)
+        assert state == sql.event_state(event.pk)
+        assert sessions == {a.pk: (CapacityCounter.objects.get(block=a).pk, 1 + take, 3)}
+        assert Registration.objects.get(pk=registration.pk).email == registration.email
+        assert OutboxMessage.objects.get(pk=message.pk).registration_id == registration.pk
+        assert SessionChoice.objects.filter(registration_id=registration.pk).count() == 1
+        transaction.set_rollback(True)
+    assert not Registration.objects.filter(pk=registration.pk).exists()
+
+
+def test_insert_lock_and_read_of_a_known_address_raises_and_writes_nothing(render_in_worker):
+    _postgresql_only()
+    event = make_event(options=NO_OPT_IN, capacity=10)
+    services.register(event, person(1))
+    setup = queries.registration_setup(event)
+    again = _new_registration(event, RegistrationData.of(person(1)), setup.notice, [],
+                              timezone.now())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        sql.insert_lock_and_read(again, [], emails.later_message("confirmation", again, event),
+                                 event.pk, [], take=True)
+    assert Registration.objects.count() == OutboxMessage.objects.count() == 1
+    assert CapacityCounter.objects.get(event=event, block=None).taken == 1
+    assert services.register(event, person(2)).result == Result.CONFIRMED  # the connection works

@@ -37,7 +37,7 @@ from typing import TypeVar
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -267,10 +267,17 @@ def _lock_and_read(
     if found is None:
         _lock_event(event.pk, exclude=exclude)  # creates the missing counter
         found = step(event.pk)
+    state, sessions = sql.state_and_sessions(event.pk, [block.pk for block in blocks], take=take)
+    return _counters(event, blocks, exclude, found, state, sessions, take=take)
+
+
+def _counters(event, blocks, exclude, found, state, found_sessions, *, take: bool):
+    """``_lock_and_read``'s answer from what its statements returned (a session without a
+    counter yet gets one, and its place)."""
     pk, taken = found
     counter = CapacityCounter(pk=pk, event_id=event.pk, block=None, taken=taken - take)
     by_pk = {block.pk: block for block in blocks}
-    state, found = sql.state_and_sessions(event.pk, by_pk, take=take)
+    found = found_sessions
     if state is None:
         raise Event.DoesNotExist
     missing = by_pk.keys() - found.keys()
@@ -560,6 +567,29 @@ def _write_registration(registration, blocks, previous_id, event, options, outco
     emails.queue_later(name, registration, event, blocks=blocks, **extra)
 
 
+def _write_lock_and_read(registration, blocks, previous_id, event, options, outcome, *, take):
+    """Part 1 of ``_register_locked`` (``_write_registration``), and on PostgreSQL for a new
+    row written "to render" also the lock and the reads of part 2 (``_lock_and_read``), sent
+    together in one round trip (``sql.insert_lock_and_read``). Returns part 2's answer when it
+    did part 2, else None. An event without a counter yet raises ``_Unexpected``: the
+    transaction rolls back and the next attempt decides first, creating the counter."""
+    name, extra = _outcome_email(outcome, options)
+    message = None
+    if previous_id is None and connection.vendor == "postgresql":
+        message = emails.later_message(name, registration, event, **extra)
+    if message is None:
+        _write_registration(registration, blocks, previous_id, event, options, outcome)
+        return None
+    choices = [SessionChoice(block=block, slot_starts_at=block.starts_at) for block in blocks]
+    found, state, sessions = sql.insert_lock_and_read(
+        registration, choices, message, event.pk, [block.pk for block in blocks], take=take
+    )
+    messaging.outbox_written([message])
+    if found is None:
+        raise _Unexpected(outcome)
+    return _counters(event, blocks, registration.pk, found, state, sessions, take=take)
+
+
 def _register_locked(
     event, unsaved, blocks, options, expected, now, *, previous_id=None, actor=None, via="",
     over_capacity=False,
@@ -587,15 +617,17 @@ def _register_locked(
     # of the attempt that was rolled back.
     registration = copy.copy(unsaved)
     writes_first = expected in _STATUS_OF
+    took = False
     if writes_first:
         _place(registration, _STATUS_OF[expected].value, options, now)
-        _write_registration(registration, blocks, previous_id, event, options, expected)
+        took = registration.takes_place
+        locked = _write_lock_and_read(registration, blocks, previous_id, event, options,
+                                      expected, take=took)
     exclude = registration.pk if writes_first else None
 
     # --- The lock: from here to the commit every registration of the event waits.
-    took = writes_first and registration.takes_place
     if writes_first:
-        counter, sessions = _lock_and_read(event, blocks, exclude, take=took)
+        counter, sessions = locked or _lock_and_read(event, blocks, exclude, take=took)
     else:
         counter = _lock_event(event.pk)
         sessions = None

@@ -2,8 +2,10 @@
 the event counter's lock, and the few reads every registration makes, which the ORM spent more
 time building than the database spent answering (bench/README.md, 2026-12-06). Plain SQL that
 PostgreSQL and SQLite (3.35 or later: ``RETURNING``) both run; table and column names from the
-models; values always parameters. The tests compare each function with the ORM's answer
-(tests/registrations/test_sql.py).
+models; values always parameters. Where PostgreSQL can do more in one round trip — write inside
+a ``WITH``, send several statements in one pipeline — it does, and SQLite (in-process, where a
+statement costs no round trip) runs the same statements one by one. The tests compare each
+function with the ORM's answer (tests/registrations/test_sql.py).
 """
 
 import functools
@@ -148,9 +150,16 @@ def state_and_sessions(
         state = event_state(event_id)
         return state, (take_sessions(block_ids) if state is not None else {})
     with connection.cursor() as cursor:
-        cursor.execute(_state_and_sessions_sql(len(block_ids), take=take),
-                       [*block_ids, event_id])
-        rows = cursor.fetchall()
+        cursor.execute(*_state_statement(event_id, block_ids, take))
+        return _state_and_sessions(cursor.fetchall())
+
+
+def _state_statement(event_id: int, block_ids: list[int], take: bool) -> tuple[str, list]:
+    """``state_and_sessions``' one statement (on SQLite only without ``take``)."""
+    return _state_and_sessions_sql(len(block_ids), take=take), [*block_ids, event_id]
+
+
+def _state_and_sessions(rows) -> tuple[dict | None, dict[int, tuple[int, int, int | None]]]:
     if not rows:
         return None, {}
     width = len(EVENT_STATE_FIELDS)
@@ -227,45 +236,91 @@ def insert_registration(registration: Registration, choices: list[SessionChoice]
     no model signals (none are connected to these models: tested). An address the event has
     already raises ``IntegrityError`` (the unique constraint) and writes nothing."""
     registration.touch()
-    reg_fields = _insertable(Registration)[0]
-    choice_fields = _insertable(SessionChoice)[0]
-    message_fields = _insertable(OutboxMessage)[0]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            new_id = '(SELECT "id" FROM r)'
-            parts = [f"WITH r AS ({_insert(Registration, returning=True)})"]
-            params = _values(registration, reg_fields)
-            if choices:
-                rows = _insert(SessionChoice, len(choices), link="registration", link_sql=new_id)
-                parts.append(f"c AS ({rows})")
-                for choice in choices:
-                    params += _values(choice, choice_fields, skip="registration")
-            if message is not None:
-                row = _insert(OutboxMessage, link="registration_id", link_sql=new_id,
-                              returning=True)
-                parts.append(f"m AS ({row})")
-                params += _values(message, message_fields, skip="registration_id")
-            last = '(SELECT "id" FROM m)' if message is not None else "NULL"
-            cursor.execute(f"{', '.join(parts)} SELECT {new_id}, {last}", params)
-            registration.pk, message_pk = cursor.fetchone()
-        else:  # SQLite: no INSERT inside WITH; a statement costs no round trip here
-            cursor.execute(_insert(Registration, returning=True),
-                           _values(registration, reg_fields))
-            registration.pk = cursor.fetchone()[0]
-            if choices:
-                params = []
-                for choice in choices:
-                    choice.registration_id = registration.pk
-                    params += _values(choice, choice_fields)
-                cursor.execute(_insert(SessionChoice, len(choices)), params)
-            if message is not None:
-                message.registration_id = registration.pk
-                cursor.execute(_insert(OutboxMessage, returning=True),
-                               _values(message, message_fields))
-                message_pk = cursor.fetchone()[0]
-    for saved in (registration, *([message] if message is not None else [])):
-        saved._state.adding, saved._state.db = False, connection.alias
+            cursor.execute(*_insert_statement(registration, choices, message))
+            _inserted(registration, choices, message, cursor.fetchone())
+            return
+        # SQLite: no INSERT inside WITH; a statement costs no round trip here
+        reg_fields = _insertable(Registration)[0]
+        cursor.execute(_insert(Registration, returning=True), _values(registration, reg_fields))
+        registration.pk = cursor.fetchone()[0]
+        if choices:
+            params = []
+            for choice in choices:
+                choice.registration_id = registration.pk
+                params += _values(choice, _insertable(SessionChoice)[0])
+            cursor.execute(_insert(SessionChoice, len(choices)), params)
+        message_pk = None
+        if message is not None:
+            message.registration_id = registration.pk
+            cursor.execute(_insert(OutboxMessage, returning=True),
+                           _values(message, _insertable(OutboxMessage)[0]))
+            message_pk = cursor.fetchone()[0]
+    _inserted(registration, choices, message, (registration.pk, message_pk))
+
+
+def _insert_statement(registration, choices, message) -> tuple[str, list]:
+    """PostgreSQL's one ``INSERT … WITH`` of ``insert_registration``; it returns the ids of
+    the registration and of the message (NULL without one)."""
+    new_id = '(SELECT "id" FROM r)'
+    parts = [f"WITH r AS ({_insert(Registration, returning=True)})"]
+    params = _values(registration, _insertable(Registration)[0])
+    if choices:
+        rows = _insert(SessionChoice, len(choices), link="registration", link_sql=new_id)
+        parts.append(f"c AS ({rows})")
+        for choice in choices:
+            params += _values(choice, _insertable(SessionChoice)[0], skip="registration")
+    if message is not None:
+        row = _insert(OutboxMessage, link="registration_id", link_sql=new_id, returning=True)
+        parts.append(f"m AS ({row})")
+        params += _values(message, _insertable(OutboxMessage)[0], skip="registration_id")
+    last = '(SELECT "id" FROM m)' if message is not None else "NULL"
+    return f"{', '.join(parts)} SELECT {new_id}, {last}", params
+
+
+def _inserted(registration, choices, message, ids) -> None:
+    """The keys the insert gave, set on the instances, which are now saved ones."""
+    registration.pk, message_pk = ids
+    registration._state.adding, registration._state.db = False, connection.alias
     for choice in choices:
         choice.registration_id = registration.pk
     if message is not None:
         message.pk, message.registration_id = message_pk, registration.pk
+        message._state.adding, message._state.db = False, connection.alias
+
+
+def insert_lock_and_read(registration, choices, message, event_id: int, block_ids, *,
+                         take: bool):
+    """PostgreSQL only: ``insert_registration``, then ``take_place`` (``take``) or
+    ``lock_counter``, then ``state_and_sessions``, sent in one pipeline — the transaction's
+    ``BEGIN`` and the three statements in one round trip where they took four. The server runs
+    them one after the other as it would have anyway: the read starts after the lock is held,
+    so it sees every commit before it (see ``capacity._lock_event``). Returns (the counter's
+    (id, places taken) or None when the event has no counter yet, the event's state or None,
+    the sessions' counters). An address the event has already raises ``IntegrityError``, with
+    nothing written."""
+    registration.touch()
+    block_ids = sorted(block_ids)
+    lock_sql = TAKE_PLACE if take else LOCK_COUNTER + " FOR UPDATE"
+    if block_ids:
+        state_sql, state_params = _state_statement(event_id, block_ids, take)
+    else:
+        state_sql, state_params = EVENT_STATE, [event_id]
+    cursors = [connection.cursor() for _ in range(3)]
+    try:
+        # The statements' errors (the address's unique constraint) come when the pipeline
+        # syncs: Django's wrapper turns them into its own, as for any statement.
+        with connection.wrap_database_errors, connection.connection.pipeline():
+            cursors[0].execute(*_insert_statement(registration, choices, message))
+            cursors[1].execute(lock_sql, [event_id])
+            cursors[2].execute(state_sql, state_params)
+        _inserted(registration, choices, message, cursors[0].fetchone())
+        counter = cursors[1].fetchone()
+        rows = cursors[2].fetchall()
+    finally:
+        for cursor in cursors:
+            cursor.close()
+    if block_ids:
+        return (counter, *_state_and_sessions(rows))
+    return counter, (_state(rows[0]) if rows else None), {}
