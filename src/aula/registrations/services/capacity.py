@@ -138,7 +138,8 @@ class _AlreadyRegistered(Exception):
 
 
 class _Unexpected(Exception):
-    """The locked decision differs from the outcome written before the lock."""
+    """The locked decision differs from the outcome written before the lock (or the event had
+    no counter to lock in the same round trip as the writes: ``_write_registration``)."""
 
     def __init__(self, result: Result):
         self.result = result
@@ -271,13 +272,12 @@ def _lock_and_read(
     return _counters(event, blocks, exclude, found, state, sessions, take=take)
 
 
-def _counters(event, blocks, exclude, found, state, found_sessions, *, take: bool):
+def _counters(event, blocks, exclude, counter_row, state, found, *, take: bool):
     """``_lock_and_read``'s answer from what its statements returned (a session without a
     counter yet gets one, and its place)."""
-    pk, taken = found
+    pk, taken = counter_row
     counter = CapacityCounter(pk=pk, event_id=event.pk, block=None, taken=taken - take)
     by_pk = {block.pk: block for block in blocks}
-    found = found_sessions
     if state is None:
         raise Event.DoesNotExist
     missing = by_pk.keys() - found.keys()
@@ -531,20 +531,38 @@ def _outcome_email(outcome: str, options) -> tuple[str, dict]:
     return "waiting", {"needs_confirmation": options.double_opt_in, **extra}
 
 
-def _write_registration(registration, blocks, previous_id, event, options, outcome) -> None:
+def _write_registration(registration, blocks, previous_id, event, options, outcome, *,
+                        take: bool | None = None):
     """Insert the registration, its session choices and its e-mail for ``outcome`` (written
     "to render": the delivery worker renders it and its ``.ics``, nothing is rendered in the
     request), or, registering again after cancelling, overwrite the cancelled row: one row per
     address, all data fresh. No check for the address first: the unique constraint is the
-    check (``IntegrityError``, handled by the caller)."""
+    check (``IntegrityError``, handled by the caller).
+
+    ``take`` (part 1 of ``_register_locked``, before the lock): on PostgreSQL a new row written
+    "to render" goes to the server in one round trip with the lock and the reads of part 2
+    (``sql.insert_lock_and_read``), whose answer, as ``_lock_and_read`` gives it, is returned;
+    otherwise None is. An event without a counter yet then raises ``_Unexpected``: the
+    transaction rolls back and the next attempt decides first, creating the counter."""
     name, extra = _outcome_email(outcome, options)
     if previous_id is None:
         message = emails.later_message(name, registration, event, **extra)
         choices = [SessionChoice(block=block, slot_starts_at=block.starts_at) for block in blocks]
-        sql.insert_registration(registration, choices, message)
-        if message is not None:
+        if message is None:
+            sql.insert_registration(registration, choices, None)
+        elif take is not None and connection.vendor == "postgresql":
+            found, state, sessions = sql.insert_lock_and_read(
+                registration, choices, message, event.pk, [block.pk for block in blocks],
+                take=take,
+            )
             messaging.outbox_written([message])
-            return
+            if found is None:
+                raise _Unexpected(outcome)
+            return _counters(event, blocks, registration.pk, found, state, sessions, take=take)
+        else:
+            sql.insert_registration(registration, choices, message)
+            messaging.outbox_written([message])
+            return None
     else:
         fields = {
             field.attname: getattr(registration, field.attname)
@@ -565,29 +583,7 @@ def _write_registration(registration, blocks, previous_id, event, options, outco
                 for block in blocks
             )
     emails.queue_later(name, registration, event, blocks=blocks, **extra)
-
-
-def _write_lock_and_read(registration, blocks, previous_id, event, options, outcome, *, take):
-    """Part 1 of ``_register_locked`` (``_write_registration``), and on PostgreSQL for a new
-    row written "to render" also the lock and the reads of part 2 (``_lock_and_read``), sent
-    together in one round trip (``sql.insert_lock_and_read``). Returns part 2's answer when it
-    did part 2, else None. An event without a counter yet raises ``_Unexpected``: the
-    transaction rolls back and the next attempt decides first, creating the counter."""
-    name, extra = _outcome_email(outcome, options)
-    message = None
-    if previous_id is None and connection.vendor == "postgresql":
-        message = emails.later_message(name, registration, event, **extra)
-    if message is None:
-        _write_registration(registration, blocks, previous_id, event, options, outcome)
-        return None
-    choices = [SessionChoice(block=block, slot_starts_at=block.starts_at) for block in blocks]
-    found, state, sessions = sql.insert_lock_and_read(
-        registration, choices, message, event.pk, [block.pk for block in blocks], take=take
-    )
-    messaging.outbox_written([message])
-    if found is None:
-        raise _Unexpected(outcome)
-    return _counters(event, blocks, registration.pk, found, state, sessions, take=take)
+    return None
 
 
 def _register_locked(
@@ -621,8 +617,8 @@ def _register_locked(
     if writes_first:
         _place(registration, _STATUS_OF[expected].value, options, now)
         took = registration.takes_place
-        locked = _write_lock_and_read(registration, blocks, previous_id, event, options,
-                                      expected, take=took)
+        locked = _write_registration(registration, blocks, previous_id, event, options,
+                                     expected, take=took)
     exclude = registration.pk if writes_first else None
 
     # --- The lock: from here to the commit every registration of the event waits.
