@@ -18,7 +18,20 @@ def test_every_public_template_is_found_and_compiles_and_the_organisers_wait():
     public = [n for n in names if not n.startswith(warmup.ORGANISER_TEMPLATES)]
     assert any(n.startswith("console/") for n in names)
     assert len(public) < len(names)
-    assert warmup.compile_templates() >= len(public) * 0.9
+    assert warmup.compile_templates() >= len(public) * 0.9  # tests render e-mails in requests
+
+
+def test_the_emails_wait_when_the_delivery_worker_renders_them(settings):
+    names = warmup.template_names(engines["django"])
+    emails = [n for n in names if n.startswith(warmup.EMAIL_TEMPLATES)]
+    assert "registrations/email/confirmation.html" in emails
+    settings.AULA_RENDER_EMAILS_IN_WORKER = False
+    with_emails = warmup.compile_templates()
+    settings.AULA_RENDER_EMAILS_IN_WORKER = True
+    assert warmup.compile_templates() <= with_emails - len(emails) * 0.9
+    assert not warmup.public_template("registrations/email/confirmation.html", emails=False)
+    assert warmup.public_template("registrations/email/confirmation.html", emails=True)
+    assert warmup.public_template("registrations/register.html", emails=False)
 
 
 @pytest.mark.django_db(transaction=True)

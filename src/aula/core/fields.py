@@ -1,4 +1,5 @@
-"""A model field for organiser-written text in every content language, with its form field."""
+"""A model field for organiser-written text in every content language, with its form field, and
+the field that keeps such a text's Markdown rendered as HTML."""
 
 from django import forms
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.db import models
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from aula.core import markdown
 from aula.core.text import reject_control_characters
 from aula.core.translation import CONTENT_LANGUAGES, LocalizedText, localize
 
@@ -173,7 +175,52 @@ class TranslatedTextField(models.JSONField):
         )
 
 
-class Translatable:
+class RenderedMarkdownField(models.JSONField):
+    """The HTML a page shows for the Markdown of the ``TranslatedTextField`` named ``source``, per
+    language (``core.markdown.render_languages``), rendered whenever the row is saved: the web
+    workers serving the public then never load the Markdown libraries. A render whose text has
+    changed since (a queryset update, a fixture) is not used: the page renders that text itself
+    (``core.markdown.stored``)."""
+
+    def __init__(self, *args, source: str, **kwargs):
+        self.source = source
+        kwargs.setdefault("default", dict)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        for key, value in (("default", dict), ("blank", True), ("editable", False)):
+            if kwargs.get(key) is value:
+                del kwargs[key]
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        rendered = markdown.render_languages(
+            getattr(model_instance, self.source), getattr(model_instance, self.attname)
+        )
+        setattr(model_instance, self.attname, rendered)
+        return rendered
+
+
+class RendersMarkdown:
+    """Mixin for models with a ``RenderedMarkdownField``: a save of some fields
+    (``update_fields``) saves the renders of those among them written in Markdown."""
+
+    def save(self, *args, **kwargs):
+        fields = kwargs.get("update_fields")
+        if fields is not None:
+            fields = set(fields)
+            kwargs["update_fields"] = fields | {
+                field.name for field in self._meta.concrete_fields
+                if isinstance(field, RenderedMarkdownField) and field.source in fields
+            }
+        super().save(*args, **kwargs)
+
+
+class Translatable(RendersMarkdown):
     """Mixin for models with translated fields: ``obj.text("title", "ro")``."""
 
     def content_language(self) -> str:
@@ -181,3 +228,18 @@ class Translatable:
 
     def text(self, field: str, language: str, fallback: str | None = None) -> LocalizedText:
         return localize(getattr(self, field), language, fallback or self.content_language())
+
+
+def render_markdown_of(app_label: str, *model_names: str):
+    """A migration's ``RunPython`` function: renders the Markdown of every row of these models
+    into their ``RenderedMarkdownField``s (added by that migration)."""
+
+    def render(apps, schema_editor):
+        for name in model_names:
+            model = apps.get_model(app_label, name)
+            fields = [field.name for field in model._meta.concrete_fields
+                      if isinstance(field, RenderedMarkdownField)]
+            for row in model._base_manager.using(schema_editor.connection.alias).iterator():
+                row.save(update_fields=fields)
+
+    return render

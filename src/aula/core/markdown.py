@@ -11,13 +11,15 @@ same parse as headings, paragraphs and lists of styled runs for writers that are
 Markdown draft with its control characters escaped, so it reads as itself and cannot open a
 list, a heading or a link.
 
-markdown-it-py, linkify-it-py and nh3 are imported on the first parse, not with this module: a
-web worker that only serves cached pages and registrations never loads them (~3.5 MiB;
-docs/architecture.md, "Memory").
+markdown-it-py, linkify-it-py and nh3 are imported on the first parse, not with this module (~3.6
+MiB). Pages show what was rendered when the text was saved (``stored``, from a
+``core.fields.RenderedMarkdownField``), so a web worker serving the public never parses
+Markdown and never loads them (docs/architecture.md, "Memory").
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -67,6 +69,48 @@ def to_html(text: str, *, heading_offset: int = 0) -> SafeString:
             link_rel="noopener noreferrer",
         ).strip()
     )
+
+
+# A page's own h1 and h2 come first: an organiser's "# Programme" is an h3 there.
+PAGE_HEADING_OFFSET = 2
+# Part of every digest: change it when ``to_html``'s output changes, and renders stored before
+# are no longer used (pages render the text themselves until it is saved again).
+RENDERING = "1"
+
+
+def page_html(text: str) -> SafeString:
+    """The HTML a page shows for ``text``."""
+    return to_html(text, heading_offset=PAGE_HEADING_OFFSET) if text else mark_safe("")
+
+
+def digest(text: str) -> str:
+    return hashlib.blake2b(f"{RENDERING}\0{text}".encode(), digest_size=12).hexdigest()
+
+
+def render_languages(texts: dict | None, previous: dict | None = None) -> dict:
+    """``{language: {"digest": …, "html": …}}``: ``page_html`` of each language's text, kept
+    from ``previous`` where that text has not changed (a save renders only what was edited)."""
+    previous = previous if isinstance(previous, dict) else {}
+    rendered = {}
+    for language, text in (texts or {}).items():
+        if not isinstance(text, str) or not text:
+            continue
+        key = digest(text)
+        kept = previous.get(language)
+        if isinstance(kept, dict) and kept.get("digest") == key and "html" in kept:
+            rendered[language] = kept
+        else:
+            rendered[language] = {"digest": key, "html": str(page_html(text))}
+    return rendered
+
+
+def stored(rendered: dict | None, language: str, text: str) -> SafeString | None:
+    """The stored ``page_html`` of ``text`` in ``language``; None when there is none for this
+    very text (written by a queryset update or a fixture, or by an older ``RENDERING``)."""
+    entry = rendered.get(language) if isinstance(rendered, dict) else None
+    if isinstance(entry, dict) and entry.get("digest") == digest(text):
+        return mark_safe(entry.get("html", ""))  # noqa: S308 (page_html's, sanitised when saved)
+    return None
 
 
 @dataclass

@@ -36,18 +36,31 @@ def template_names(engine) -> list[str]:
     return sorted(set(names))
 
 
-# Organisers' templates (the console, Django's admin and its login pages, two-factor) compile on
-# their first use: few people open them, and compiled ahead in every web worker they cost ~5 of
-# the ~9 MiB all templates take (bench/README.md, "The web server").
-ORGANISER_TEMPLATES = ("console/", "admin/", "registration/", "otp/", "otp_totp/", "auth/")
+# Organisers' templates (the console, Django's admin and its login pages, two-factor, the task
+# queue's dashboard, the reports, the mail viewer) compile on their first use: few people open
+# them, and compiled ahead in every web worker they cost ~5 of the ~9 MiB all templates take
+# (bench/README.md, "The web server").
+ORGANISER_TEMPLATES = ("console/", "admin/", "registration/", "otp/", "otp_totp/", "auth/",
+                       "django_rq/", "reports/", "messaging/")
+# E-mails: rendered by the delivery worker when they are written "to render" (the default,
+# ``messaging.services.render_later``), so a web worker never needs them then (~1.5 MiB).
+EMAIL_TEMPLATES = ("registrations/email/", "campaigns/email/")
+
+
+def public_template(name: str, emails: bool) -> bool:
+    return not name.startswith(ORGANISER_TEMPLATES) and (
+        emails or not name.startswith(EMAIL_TEMPLATES))
 
 
 def compile_templates() -> int:
-    """Compile the templates of the public pages and the e-mails."""
+    """Compile the templates of the public pages, and of the e-mails when the web renders
+    them."""
+    # The setting messaging.services.render_later reads (core imports no other app).
+    emails = not getattr(settings, "AULA_RENDER_EMAILS_IN_WORKER", True)
     compiled = 0
     for engine in engines.all():
         for name in template_names(engine):
-            if name.startswith(ORGANISER_TEMPLATES):
+            if not public_template(name, emails):
                 continue
             try:
                 engine.get_template(name)

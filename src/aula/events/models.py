@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aula.core.fields import Translatable, TranslatedTextField
+from aula.core.fields import RenderedMarkdownField, Translatable, TranslatedTextField
 from aula.core.images import event_image_path
 from aula.core.text import single_line
 from aula.projects.models import Partner, Project
@@ -110,6 +110,8 @@ class Event(Translatable, models.Model):
     title = TranslatedTextField(_("title"), max_length=300, blank=False)
     summary = TranslatedTextField(_("summary"), multiline=True, max_length=1000)
     description = TranslatedTextField(_("description"), multiline=True, max_length=20000)
+    summary_html = RenderedMarkdownField(source="summary")
+    description_html = RenderedMarkdownField(source="description")
     # An optional illustration shown under the title (``core.images``: raster only, random name).
     image = models.ImageField(
         _("image"), upload_to=event_image_path, blank=True, max_length=200, editable=False
@@ -272,6 +274,7 @@ class AgendaBlock(Translatable, models.Model):
     ends_at = models.DateTimeField(_("ends at"))
     title = TranslatedTextField(_("title"), max_length=300)
     description = TranslatedTextField(_("description"), multiline=True, max_length=5000)
+    description_html = RenderedMarkdownField(source="description")
     capacity = models.PositiveIntegerField(
         _("capacity"), null=True, blank=True,
         help_text=_("Parallel sessions only; leave empty for no limit of its own."),
@@ -348,6 +351,7 @@ class AgendaItem(Translatable, models.Model):
     )
     title = TranslatedTextField(_("title"), max_length=400, blank=False)
     description = TranslatedTextField(_("description"), multiline=True, max_length=5000)
+    description_html = RenderedMarkdownField(source="description")
     starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
     presenters = TranslatedTextField(
         _("presenters not listed by name"), max_length=400,

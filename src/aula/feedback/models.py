@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aula.core.fields import Translatable, TranslatedTextField
+from aula.core.fields import RenderedMarkdownField, Translatable, TranslatedTextField
 from aula.events.models import Event
 from aula.registrations.models import Registration
 
@@ -23,6 +23,7 @@ class Survey(Translatable, models.Model):
         Event, on_delete=models.CASCADE, related_name="survey", verbose_name=_("event")
     )
     intro = TranslatedTextField(_("introduction"), multiline=True, max_length=2000)
+    intro_html = RenderedMarkdownField(source="intro")
     is_open = models.BooleanField(
         _("open for answers"), default=False,
         help_text=_("Registrants answer through their personal link while the survey is open."),

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from aula.core.fields import Translatable, TranslatedTextField
+from aula.core.fields import RenderedMarkdownField, Translatable, TranslatedTextField
 from aula.core.images import partner_logo_path, project_logo_path
 from aula.core.text import single_line
 from aula.projects.origins import validate_origins
@@ -28,6 +28,7 @@ class Project(Translatable, models.Model):
     )
     website = models.URLField(_("website"), blank=True)
     description = TranslatedTextField(_("description"), multiline=True, max_length=10000)
+    description_html = RenderedMarkdownField(source="description")
     primary_language = models.CharField(
         _("primary language"), max_length=8, choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,

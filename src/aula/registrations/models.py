@@ -12,7 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
-from aula.core.fields import Translatable, TranslatedTextField
+from aula.core.fields import (
+    RenderedMarkdownField,
+    RendersMarkdown,
+    Translatable,
+    TranslatedTextField,
+)
 from aula.core.text import single_line
 from aula.events.models import AgendaBlock, Event, validate_time_zone
 from aula.projects.models import Project
@@ -136,7 +141,7 @@ class RegistrationOptions(models.Model):
             )
 
 
-class PrivacyNotice(models.Model):
+class PrivacyNotice(RendersMarkdown, models.Model):
     """The notice shown when data is collected (GDPR Art. 13). The event's newest notice
     applies, else the project's newest; registrations keep the version they accepted."""
 
@@ -156,6 +161,7 @@ class PrivacyNotice(models.Model):
                     "usually the event's host."),
     )
     text = TranslatedTextField(_("text"), multiline=True, max_length=20000, blank=False)
+    text_html = RenderedMarkdownField(source="text")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -20,14 +20,17 @@ def _fallback(context) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def tr(context, value, paragraphs=False, markdown=False):
+def tr(context, value, paragraphs=False, markdown=False, rendered=None):
     """Translated text, escaped; marked with ``lang`` where it falls back to another language.
-    ``markdown=True``: long text an organiser wrote, rendered as sanitised Markdown with its
-    headings under the page's own (core.markdown)."""
+    ``markdown=True``: long text an organiser wrote, as sanitised Markdown with its headings
+    under the page's own (core.markdown): the HTML stored when it was saved, ``rendered`` (its
+    ``RenderedMarkdownField``), else rendered now."""
     current = get_language()
     text = localize(value, current, _fallback(context))
     if markdown:
-        body = markdown_text.to_html(text.text, heading_offset=2)
+        body = markdown_text.stored(rendered, text.lang, text.text)
+        if body is None:
+            body = markdown_text.page_html(text.text)
         if text.lang != current:
             return format_html('<div class="prose" lang="{}">{}</div>', text.lang, body)
         return format_html('<div class="prose">{}</div>', body)
