@@ -1,5 +1,5 @@
-"""The warm-up before serving: every public page's and e-mail's template compiled (the
-organisers' on first use), every catalogue read, no
+"""The warm-up before serving: every public page's template compiled, the e-mails' too when
+the web renders them (the organisers' on first use), every catalogue read, no
 database connection handed to the workers, and a failure never stopping the server."""
 
 import gc
