@@ -174,6 +174,10 @@ class MemorySampler(threading.Thread):
         super().__init__(daemon=True)
         self.root = root_pid
         self.peaks: dict[int, tuple[str, float]] = {}
+        # The same peaks per phase of the run ("start", "page c64", "registration bare", …):
+        # which load it is that makes a process grow.
+        self.phase = "start"
+        self.phase_peaks: dict[str, dict[str, float]] = {}
         self.halt = threading.Event()
 
     def descendants(self):
@@ -225,6 +229,14 @@ class MemorySampler(threading.Thread):
                 mib = int(match.group(1)) / 1024
                 old = self.peaks.get(pid, (name, 0))[1]
                 self.peaks[pid] = (name, max(old, mib))
+                phase = self.phase_peaks.setdefault(self.phase, {})
+                phase[name] = round(max(phase.get(name, 0), mib), 1)
+                # The process's own pages, without the files it maps (shared libraries, which
+                # the kernel may map in larger folios when their pages were just written).
+                anon = re.search(r"RssAnon:\s+(\d+) kB", status)
+                if anon:
+                    key = f"{name} (anonymous)"
+                    phase[key] = round(max(phase.get(key, 0), int(anon.group(1)) / 1024), 1)
 
     def run(self):
         while not self.halt.is_set():
@@ -408,10 +420,11 @@ def prepare_backend(name, env):
     return helper(env, "setup")
 
 
-def registration_runs(name, env, port, register_path, results, server_pid):
+def registration_runs(name, env, port, register_path, results, server_pid, sampler):
     for mode in ("browser", "bare"):
         log(f"{name}: registration, {mode}, {REG_CLIENTS} clients, {REG_ATTEMPTS} attempts")
         helper(env, "reset")
+        sampler.phase = f"registration {mode}"
         cpu_before = cpu_seconds(server_pid)
         run_result = loadgen.run(HOST, port, register_path, mode=mode, clients=REG_CLIENTS,
                                  attempts=REG_ATTEMPTS, time_limit=REG_TIME_LIMIT)
@@ -456,10 +469,11 @@ def run_backend(name, workdir: Path, results: dict, saved_html: dict):
         results["page_bytes"] = len(html)
         for connections in (16, 64) if "page" in PARTS else ():
             log(f"{name}: event page, wrk {connections} connections {WRK_SECONDS} s")
+            sampler.phase = f"page c{connections}"
             results[f"page_c{connections}"] = wrk(base + page_path, connections)
             log(f"{name}: {results[f'page_c{connections}']}")
         if "registration" in PARTS:
-            registration_runs(name, env, port, register_path, results, server.pid)
+            registration_runs(name, env, port, register_path, results, server.pid, sampler)
     except Exception as error:  # noqa: BLE001 - reported, the run goes on
         results["error_server"] = repr(error)
         log(f"{name}: ERROR {error!r}")
@@ -467,6 +481,8 @@ def run_backend(name, workdir: Path, results: dict, saved_html: dict):
         sampler.halt.set()
         sampler.join(2)
         results["memory_mib"] = sampler.summary()
+        results["memory_mib_by_phase"] = sampler.phase_peaks
+        log(f"{name}: peak RSS MiB by phase {sampler.phase_peaks}")
         stop(server)
         log_file.close()
 
@@ -592,6 +608,12 @@ def rows_for(name, r, ref):
         target = "≤100" if proc_name == "web worker" else ""
         add(f"peak RSS {proc_name} MiB", f"{mib}", target,
             mib <= 100 if proc_name == "web worker" else None)
+    # Of the web worker's peak, its own pages: the rest maps shared libraries' files, which
+    # varies by several MiB with how the kernel holds those files (bench/README.md).
+    anon = [phase.get("web worker (anonymous)", 0)
+            for phase in (r.get("memory_mib_by_phase") or {}).values()]
+    if any(anon):
+        add("peak RSS web worker, anonymous MiB", f"{max(anon)}", "", None)
     for key in ("error_server", "error_outbox", "error_console"):
         if key in r:
             add(key, r[key][:60], "", False)
