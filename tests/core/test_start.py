@@ -105,7 +105,7 @@ def start(env, port, log: Path, server=None):
 
 
 def web_server(pid: int) -> int | None:
-    return child(pid, "granian") or child(pid, "gunicorn")
+    return child(pid, "aula.granian_main") or child(pid, "gunicorn")
 
 
 @pytest.mark.parametrize("server", [None, "gunicorn"])  # None: the default, granian
@@ -133,7 +133,7 @@ def test_a_killed_worker_or_scheduler_is_started_again_and_the_site_stays_up(
         started = children_of(proc.pid)
         assert len(started) == 3, started
         web = web_server(proc.pid)
-        assert child(proc.pid, server or "granian") == web
+        assert child(proc.pid, server or "aula.granian_main") == web
         web_workers = wait_for(lambda: children_of(web))
         assert len(web_workers) == 1, web_workers
         # The background processes yield the CPU to the web server (restarted ones too).
@@ -246,15 +246,34 @@ def test_the_web_server_is_granian_unless_gunicorn_is_asked_for(monkeypatch):
 
     monkeypatch.delenv("AULA_WEB_SERVER", raising=False)
     command = web_command("deploy/gunicorn.conf.py", "127.0.0.1", 8000, 3)
-    assert command[1:3] == ["-m", "granian"] and command[-1] == "aula.wsgi_worker:application"
+    assert command[1:3] == ["-m", "aula.granian_main"]
     assert command[command.index("--workers") + 1] == "3"
-    assert "--respawn-failed-workers" in command
     monkeypatch.setenv("AULA_WEB_SERVER", "gunicorn")
     command = web_command("deploy/gunicorn.conf.py", "127.0.0.1", 8000, 3)
     assert command[1:3] == ["-m", "gunicorn"] and command[-1] == "aula.wsgi"
     monkeypatch.setenv("AULA_WEB_SERVER", "uwsgi")
     with pytest.raises(CommandError, match="AULA_WEB_SERVER"):
         web_command("deploy/gunicorn.conf.py", "127.0.0.1", 8000, 3)
+
+
+def test_granian_runs_with_the_settings_of_its_command_line_without_click():
+    """``aula.granian_main`` configures the server as ``python -m granian`` with the options
+    ``start`` used to give it, and its main process does not import click (bench/README.md)."""
+    from aula.granian_main import arguments, server
+
+    configured = server(arguments(["--host", "0.0.0.0", "--port", "8123", "--workers", "3"]))
+    assert (configured.bind_addr, configured.bind_port, configured.workers) == ("0.0.0.0", 8123, 3)
+    assert configured.target == "aula.wsgi_worker:application"
+    assert configured.interface.value == "wsgi" and configured.blocking_threads == 1
+    assert configured.respawn_failed_workers and configured.workers_rss == 300 * 1024 * 1024
+    assert configured.workers_kill_timeout == 30 and not configured.log_access
+    assert server(arguments(["--access-log"])).log_access
+    imported = subprocess.run(
+        [sys.executable, "-c", "import sys, aula.granian_main as m; m.server(m.arguments([]));"
+         "print('click' in sys.modules)"],
+        capture_output=True, text=True, check=True,
+    )
+    assert imported.stdout.strip() == "False"
 
 
 def test_web_workers_default_to_one_more_than_the_cores(monkeypatch):

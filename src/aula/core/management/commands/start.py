@@ -56,18 +56,11 @@ def web_command(gunicorn_config: str, bind: str, port: int, workers: int) -> lis
         return [sys.executable, "-m", "gunicorn", "--config", gunicorn_config,
                 "--bind", f"{bind}:{port}", "--workers", str(workers), "aula.wsgi"]
     access_log = os.environ.get("AULA_ACCESS_LOG", "").lower() in ("1", "true", "yes")
+    # granian with Aula's settings, without its click command line (aula/granian_main.py).
     return [
-        sys.executable, "-m", "granian", "--interface", "wsgi",
+        sys.executable, "-m", "aula.granian_main",
         "--host", bind, "--port", str(port), "--workers", str(workers),
-        # One request at a time per process, as gunicorn's sync workers: each holds one
-        # database connection, the views are synchronous.
-        "--blocking-threads", "1",
-        # A worker that died is started again; one that grew past 300 MiB (a slow leak; a
-        # certificate's WeasyPrint is ~50) is replaced, as gunicorn's max_requests bounded it.
-        "--respawn-failed-workers", "--workers-max-rss", "300",
-        "--workers-kill-timeout", "30", "--log-level", "warning",
-        "--access-log" if access_log else "--no-access-log",
-        "aula.wsgi_worker:application",
+        *(["--access-log"] if access_log else []),
     ]
 
 
