@@ -21,7 +21,8 @@ AULA_BASE_URL = config.base_url()
 CSRF_TRUSTED_ORIGINS = [AULA_BASE_URL]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, its apps' admin.py imported on first use (core/adminsite.py).
+    "aula.core.adminsite.LazyAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.contrib import admin
 from django.urls import include, path
 
 from aula.console.media import media
@@ -8,7 +7,9 @@ from aula.core.lazyurls import lazy_include
 from aula.registrations.views import embed_script
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    # Django's admin, for the site's administrators: imported with every app's admin.py on its
+    # first request or reverse, not in every web worker (core/adminsite.py).
+    lazy_include("admin/", "aula.admin_urls", namespace="admin"),
     path("mail/", include("aula.messaging.urls")),
     path("", include("aula.registrations.join_urls")),
     # The REST API (aula.api), outside the language prefixes: /api/v1/, its schema openapi.json;

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from aula.audit import services as audit
 from aula.audit.models import AuditEntry, EntryIsFinal
+from aula.core.adminsite import discover
 from tests.factories import make_event, make_registration
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +75,7 @@ def test_a_registration_is_named_by_id_only_so_erasure_never_touches_the_log():
 
 
 def test_the_admin_shows_entries_but_changes_none(entry):
+    discover()  # the admin is discovered on first use (aula.core.adminsite)
     admin = site._registry[AuditEntry]
     superuser = get_user_model().objects.create_superuser("root", "root@example.org", "pw")
     request = RequestFactory().get("/")

@@ -40,6 +40,45 @@ def test_urls_and_warm_up_import_no_heavy_library():
     assert json.loads(result.stdout.strip().splitlines()[-1]) == []
 
 
+ADMIN = """
+import json, os, sys
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aula.settings")
+import django
+django.setup()
+from django.urls import get_resolver
+import aula.urls, aula.wsgi
+get_resolver()._populate()
+from aula.core import warmup
+warmup.load_catalogues()
+warmup.compile_templates()
+from django.contrib import admin
+seen = {"modules": sorted(m for m in sys.modules if m.endswith(".admin") and m.startswith("aula")),
+        "registered": len(admin.site._registry)}
+from django.core import checks
+messages = checks.run_checks(tags=[checks.Tags.admin])
+seen["after_check"] = len(admin.site._registry)
+from django.urls import reverse
+seen["url"] = reverse("admin:audit_auditentry_changelist")
+print(json.dumps(seen))
+"""
+
+
+def test_the_admin_is_discovered_on_first_use_and_still_checked():
+    """``django.setup()``, the URLconf and the warm-up import no app's ``admin.py``
+    (core/adminsite.py); ``manage.py check``'s admin checks discover them first, and a reverse
+    of an admin URL loads them."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "aula.settings"}
+    result = subprocess.run(  # noqa: S603 - this interpreter, our own code
+        [sys.executable, "-c", ADMIN], capture_output=True, text=True, env=env,
+        timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["modules"] == [] and seen["registered"] == 0
+    assert seen["after_check"] >= 15  # every app's ModelAdmins, checked
+    assert seen["url"] == "/admin/audit/auditentry/"
+
+
 def test_the_illegal_characters_are_openpyxls():
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
