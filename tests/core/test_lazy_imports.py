@@ -15,7 +15,8 @@ from aula.core import spreadsheets
 HEAVY = ("weasyprint", "openpyxl", "lxml", "fontTools", "tinyhtml5", "PIL", "segno", "pydyf",
          "ninja", "pydantic", "icalendar", "markdown_it", "linkify_it", "nh3", "pyuca")
 
-WORKER = """
+# What a web worker has done before its first request: Django set up, the URLconf, the warm-up.
+STARTED = """
 import json, os, sys
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aula.settings")
 import django
@@ -26,6 +27,8 @@ get_resolver()._populate()
 from aula.core import warmup
 warmup.load_catalogues()
 warmup.compile_templates()
+"""
+WORKER = STARTED + """
 print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in sys.argv[1:])))
 """
 
@@ -40,17 +43,7 @@ def test_urls_and_warm_up_import_no_heavy_library():
     assert json.loads(result.stdout.strip().splitlines()[-1]) == []
 
 
-ADMIN = """
-import json, os, sys
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aula.settings")
-import django
-django.setup()
-from django.urls import get_resolver
-import aula.urls, aula.wsgi
-get_resolver()._populate()
-from aula.core import warmup
-warmup.load_catalogues()
-warmup.compile_templates()
+ADMIN = STARTED + """
 from django.contrib import admin
 seen = {"modules": sorted(m for m in sys.modules if m.endswith(".admin") and m.startswith("aula")),
         "registered": len(admin.site._registry)}
