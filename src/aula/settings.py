@@ -185,6 +185,9 @@ globals().update(config.email())
 DEFAULT_FROM_EMAIL = config.os.environ.get("AULA_FROM_EMAIL", "Aula <noreply@localhost>")
 # The public mail viewer at /mail/ (e-mail kept, never sent: the demo) only when asked for.
 AULA_MAIL_VIEWER = config.env_flag("AULA_MAIL_VIEWER")
+# E-mails are written "to render" and rendered by the delivery worker, not in the request
+# (messaging.services.render_later; the warm-up then leaves their templates out). Tests set it off.
+AULA_RENDER_EMAILS_IN_WORKER = True
 # SQLite: registrations take turns through a file lock (aula.core.sqlite_writers).
 AULA_SQLITE_WRITER_LOCK = config.env_flag("AULA_SQLITE_WRITER_LOCK", default=True)
 # Webhooks to http:// and to private, loopback or link-local addresses (never in production:

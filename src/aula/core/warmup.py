@@ -56,7 +56,7 @@ def compile_templates() -> int:
     """Compile the templates of the public pages, and of the e-mails when the web renders
     them."""
     # The setting messaging.services.render_later reads (core imports no other app).
-    emails = not getattr(settings, "AULA_RENDER_EMAILS_IN_WORKER", True)
+    emails = not settings.AULA_RENDER_EMAILS_IN_WORKER
     compiled = 0
     for engine in engines.all():
         for name in template_names(engine):

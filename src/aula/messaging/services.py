@@ -137,7 +137,7 @@ def register_renderer(name: str, func: Callable[[OutboxMessage], Rendered]) -> N
 def render_later() -> bool:
     """Whether e-mails that can be are written "to render" by the delivery worker (the
     default) rather than rendered in the transaction that writes them."""
-    return getattr(settings, "AULA_RENDER_EMAILS_IN_WORKER", True)
+    return settings.AULA_RENDER_EMAILS_IN_WORKER
 
 
 def render_pending(message: OutboxMessage, lease: datetime | None = None) -> None:
